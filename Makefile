@@ -1,0 +1,29 @@
+# Two entry points for a fresh machine with Python >= 3.11 and no GPU:
+#   make reproduce   venv + install + quick tier of every experiment -> results/*/quick, figures/quick
+#   make test        venv + install with test extras + the whole test suite
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: reproduce test paper clean-quick
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@
+
+reproduce: $(VENV)/.installed
+	$(BIN)/seesaw reproduce --tier quick
+
+test: $(VENV)/.installed
+	$(BIN)/python -m pytest -q
+
+# The committed reference results (slow): regenerates results/*/paper and figures/paper.
+paper: $(VENV)/.installed
+	$(BIN)/seesaw reproduce --tier paper
+
+clean-quick:
+	rm -rf results/*/quick figures/quick

@@ -1,0 +1,7 @@
+"""`python -m seesaw` is the `seesaw` command."""
+
+import sys
+
+from seesaw.cli import main
+
+sys.exit(main())

@@ -1,0 +1,36 @@
+"""Synthetic two-task data (MMoE §3.2, PLE §5.2.1) and its label statistics."""
+
+from seesaw.data.stats import label_stats
+from seesaw.data.synthetic import (
+    GENERATOR_PRESETS,
+    Dataset,
+    Family,
+    GeneratorConfig,
+    Splits,
+    binary_threshold,
+    generator_preset,
+    make_family,
+    make_splits,
+    sample,
+    signal_fn,
+    task_weights,
+)
+from seesaw.data.tasks import TaskConfig, population_positive_rate
+
+__all__ = [
+    "GENERATOR_PRESETS",
+    "Dataset",
+    "Family",
+    "GeneratorConfig",
+    "Splits",
+    "TaskConfig",
+    "binary_threshold",
+    "generator_preset",
+    "label_stats",
+    "make_family",
+    "make_splits",
+    "population_positive_rate",
+    "sample",
+    "signal_fn",
+    "task_weights",
+]

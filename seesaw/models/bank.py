@@ -1,0 +1,109 @@
+"""Stacked banks: N independent MLPs (experts, towers) or N softmax gates on a leading axis.
+
+Parameters carry a leading bank axis and are built with ``nnx.vmap`` over ``rngs.split(N)``, so
+every member gets its own key (pitfalls.md item 5: experts must start different). A whole bank is
+applied with one einsum per layer, never a Python loop over its members. Initialisation is Flax's
+default: LeCun-normal kernels, zero biases.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from flax import nnx
+
+
+class _MLP(nnx.Module):
+    """One member of an `MLPBank` (only ever built under ``nnx.vmap``)."""
+
+    def __init__(self, in_features: int, units: Sequence[int], *, rngs: nnx.Rngs):
+        sizes = (in_features, *units)
+        self.layers = nnx.List([nnx.Linear(a, b, rngs=rngs) for a, b in itertools.pairwise(sizes)])
+
+
+class MLPBank(nnx.Module):
+    """N MLPs with parameters stacked on a leading axis N.
+
+    Layer i of member n computes ``relu(h @ W_i[n] + b_i[n])`` (ReLU after every layer, or after
+    every layer but the last when ``activate_last`` is False, as for a tower ending in Dense(1)).
+
+    Args:
+        num: N, the number of members.
+        in_features: Input width I.
+        units: Output width of each layer.
+        activate_last: Whether a ReLU follows the last layer.
+        rngs: Key source; member n is initialised from its own split key.
+    """
+
+    def __init__(
+        self,
+        num: int,
+        in_features: int,
+        units: Sequence[int],
+        *,
+        activate_last: bool,
+        rngs: nnx.Rngs,
+    ):
+        self.activate_last = activate_last
+        self.members = nnx.vmap(lambda r: _MLP(in_features, units, rngs=r))(rngs.split(num))
+
+    def kernels(self) -> list[jax.Array]:
+        """The stacked kernels, one (N, I_l, O_l) array per layer."""
+        return [layer.kernel[...] for layer in self.members.layers]
+
+    def __call__(self, x: jax.Array) -> jax.Array:
+        """Apply every member.
+
+        Args:
+            x: (B, I) read by every member, or (N, B, I) with one input per member.
+
+        Returns:
+            (N, B, O) outputs of every member.
+        """
+        layers = self.members.layers
+        h = x
+        for i, layer in enumerate(layers):
+            spec = "bi,nio->nbo" if h.ndim == 2 else "nbi,nio->nbo"
+            h = jnp.einsum(spec, h, layer.kernel[...]) + layer.bias[...][:, None, :]  # (N, B, O)
+            if self.activate_last or i < len(layers) - 1:
+                h = jax.nn.relu(h)
+        return h
+
+
+class GateBank(nnx.Module):
+    """G softmax gates without bias over E experts, stacked on a leading axis G.
+
+    Gate g computes ``softmax(W_g s_g)`` over the experts its mask allows, where ``s_g`` is its
+    selector input (MMoE Eq. 7, PLE Eqs. 3 and 6: a single linear layer, no bias, no BatchNorm,
+    pitfalls.md item 7). Experts outside the mask get weight exactly 0 and their logits get no
+    gradient.
+
+    Args:
+        num: G, the number of gates.
+        in_features: Selector width I.
+        num_experts: E, the experts of the level.
+        rngs: Key source; each gate is initialised from its own split key.
+    """
+
+    def __init__(self, num: int, in_features: int, num_experts: int, *, rngs: nnx.Rngs):
+        self.members = nnx.vmap(
+            lambda r: nnx.Linear(in_features, num_experts, use_bias=False, rngs=r)
+        )(rngs.split(num))
+
+    def __call__(self, s: jax.Array, mask: np.ndarray) -> jax.Array:
+        """Gate weights.
+
+        Args:
+            s: Selector inputs, (B, I) shared by every gate or (G, B, I) one per gate.
+            mask: (G, E) boolean, static: which experts each gate may see.
+
+        Returns:
+            (G, B, E) weights, non-negative, summing to 1 over E, exactly 0 outside the mask.
+        """
+        spec = "bi,gie->gbe" if s.ndim == 2 else "gbi,gie->gbe"
+        logits = jnp.einsum(spec, s, self.members.kernel[...])  # (G, B, E)
+        return jax.nn.softmax(logits, axis=-1, where=jnp.asarray(mask)[:, None, :])

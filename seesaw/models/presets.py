@@ -1,0 +1,90 @@
+"""Model presets from the MMoE and PLE papers (sizes the papers leave open are marked choices)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from seesaw.models.model_config import ModelConfig
+
+
+@dataclasses.dataclass(frozen=True)
+class PresetInfo:
+    """Where a preset comes from.
+
+    Attributes:
+        input_dim: Input width D of its experiment (MMoE §5.1: 100; PLE §5.2.1: 512).
+        source: Paper section and what is a choice of ours.
+    """
+
+    input_dim: int
+    source: str
+
+
+_MMOE_D, _PLE_D = 100, 512
+_PLE_TOWER = (256, 128, 64)  # PLE §5.1.3 / §5.2.2: [256, 128, 64] ReLU MLP per task
+_PLE_EXPERT = (64,)  # choice: PLE uses single-layer experts but never gives their width
+_PLE_SYNTH = {"num_task_experts": 2, "num_experts": 2}  # choice: PLE §5.2 omits expert counts
+
+MODEL_PRESETS: dict[str, ModelConfig] = {
+    "mmoe_synthetic": ModelConfig("mmoe", num_experts=8, expert_units=(16,), tower_units=(8,)),
+    "omoe_synthetic": ModelConfig("omoe", num_experts=8, expert_units=(16,), tower_units=(8,)),
+    "shared_bottom_synthetic": ModelConfig("shared_bottom", expert_units=(113,), tower_units=(8,)),
+    "shared_bottom_fig3": ModelConfig("shared_bottom", expert_units=(16,), tower_units=(8,)),
+    "ple_synthetic": ModelConfig(
+        "ple", num_levels=2, expert_units=_PLE_EXPERT, tower_units=_PLE_TOWER, **_PLE_SYNTH
+    ),
+    "cgc_synthetic": ModelConfig(
+        "cgc", expert_units=_PLE_EXPERT, tower_units=_PLE_TOWER, **_PLE_SYNTH
+    ),
+    "mmoe_ple_synthetic": ModelConfig(
+        "mmoe", num_experts=6, expert_units=_PLE_EXPERT, tower_units=_PLE_TOWER
+    ),
+    "shared_bottom_ple": ModelConfig("shared_bottom", expert_units=(224,), tower_units=_PLE_TOWER),
+    "single_task_ple": ModelConfig("single_task", expert_units=(256,), tower_units=(128, 64)),
+    "ple_fig8": ModelConfig(
+        "ple",
+        num_levels=2,
+        num_experts=1,
+        num_task_experts=1,
+        expert_units=_PLE_EXPERT,
+        tower_units=_PLE_TOWER,
+    ),
+    "cgc_fig8": ModelConfig(
+        "cgc", num_experts=1, num_task_experts=1, expert_units=_PLE_EXPERT, tower_units=_PLE_TOWER
+    ),
+    "mmoe_fig8": ModelConfig(
+        "mmoe", num_experts=3, expert_units=_PLE_EXPERT, tower_units=_PLE_TOWER
+    ),
+    "ml_mmoe_fig8": ModelConfig(
+        "ml_mmoe", num_levels=2, num_experts=3, expert_units=_PLE_EXPERT, tower_units=_PLE_TOWER
+    ),
+}
+"""Every preset by name; ``model_config(name)`` returns a copy with optional overrides."""
+
+PRESET_INFO: dict[str, PresetInfo] = {
+    "mmoe_synthetic": PresetInfo(_MMOE_D, "MMoE §5.1: 8 experts x Dense(16), towers Dense(8)"),
+    "omoe_synthetic": PresetInfo(_MMOE_D, "MMoE §5.1: as MMoE with one gate"),
+    "shared_bottom_synthetic": PresetInfo(
+        _MMOE_D, "MMoE §5.1: bottom 13056/(100+8*2) ~ 113 units, towers Dense(8)"
+    ),
+    "shared_bottom_fig3": PresetInfo(_MMOE_D, "MMoE §3.3 / Fig. 3: bottom 16, towers Dense(8)"),
+    "ple_synthetic": PresetInfo(
+        _PLE_D, "PLE §5.2: 2 levels, towers [256,128,64]; choice: 2+2 experts/level of 64 units"
+    ),
+    "cgc_synthetic": PresetInfo(_PLE_D, "PLE §5.2: one CGC level of ple_synthetic"),
+    "mmoe_ple_synthetic": PresetInfo(
+        _PLE_D, "PLE §5.2: MMoE; choice: 6 experts of 64 = one CGC level's expert count"
+    ),
+    "shared_bottom_ple": PresetInfo(
+        _PLE_D,
+        "PLE §5.2: hard sharing; choice: bottom 224 matches mmoe_ple_synthetic's paper count",
+    ),
+    "single_task_ple": PresetInfo(
+        _PLE_D, "PLE §5.2.2: per task the [256,128,64] MLP (bottom 256 + tower [128,64])"
+    ),
+    "ple_fig8": PresetInfo(_PLE_D, "PLE §5.3 / Fig. 8: one expert per module, 2 levels"),
+    "cgc_fig8": PresetInfo(_PLE_D, "PLE §5.3 / Fig. 8: one expert per module"),
+    "mmoe_fig8": PresetInfo(_PLE_D, "PLE §5.3 / Fig. 8: 3 experts"),
+    "ml_mmoe_fig8": PresetInfo(_PLE_D, "PLE §5.3 / Fig. 8: 3 experts per level, 2 levels"),
+}
+"""Input width and source of every preset."""

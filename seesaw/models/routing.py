@@ -1,0 +1,332 @@
+"""Routings: every architecture as static data (which experts each mixer reads, what levels read).
+
+A model is a stack of levels. Level ``j`` holds a bank of experts and a set of mixers; each mixer
+produces one output stream, and level ``j + 1`` reads those streams. Level 0 reads the raw input x.
+The routing of an architecture is plain, hashable Python data (tuples of ints and strings), so it
+can live in an NNX module as static structure, never as a Variable.
+
+Stream indices: an expert or a gate selector reads either ``RAW`` (the model input x) or the output
+stream ``s`` of the previous level (``s`` indexes that level's mixers in order; for cross-stitch and
+sluice levels, stream ``k`` is column ``k``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from seesaw.errors import ConfigError
+
+if TYPE_CHECKING:
+    from seesaw.models.model_config import ModelConfig
+
+RAW = -1
+"""Stream index of the raw model input x."""
+
+LEVEL_KINDS = ("gate", "concat", "stitch", "sluice")
+"""gate: softmax gates over masked experts; concat: fixed concatenation of experts; stitch:
+learned T x T linear mix of the columns (cross-stitch); sluice: learned mix of all subspaces of all
+columns."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Mixer:
+    """One output stream of a level.
+
+    Attributes:
+        name: Name of the stream, used in gate keys ``level{j}/{name}``: ``task{k}``, ``shared``,
+            ``expert{i}``.
+        experts: For a gate, the experts it may see (all others get weight exactly 0). For a concat
+            mixer, the experts concatenated, in this order.
+        selector: Gate only: the stream its softmax reads (``RAW`` for x), MMoE Eq. 7 / PLE Eq. 6.
+    """
+
+    name: str
+    experts: tuple[int, ...]
+    selector: int = RAW
+
+
+@dataclasses.dataclass(frozen=True)
+class Level:
+    """One level: a bank of experts and the mixers reading it.
+
+    Attributes:
+        kind: One of ``LEVEL_KINDS``.
+        owners: One label per expert (``task{k}`` or ``shared``), for gate plots (PLE Fig. 8).
+        expert_inputs: One stream index per expert: what that expert reads.
+        mixers: The output streams (gate and concat levels). Stitch and sluice levels have none:
+            their output stream ``k`` is the mixed column ``k``.
+    """
+
+    kind: str
+    owners: tuple[str, ...]
+    expert_inputs: tuple[int, ...]
+    mixers: tuple[Mixer, ...] = ()
+
+    @property
+    def num_experts(self) -> int:
+        """Number of experts E of this level."""
+        return len(self.owners)
+
+    @property
+    def num_outputs(self) -> int:
+        """Number of output streams of this level."""
+        return len(self.mixers) if self.kind in ("gate", "concat") else self.num_experts
+
+    def output_widths(self, expert_width: int) -> tuple[int, ...]:
+        """Width of each output stream, given the experts' output width H.
+
+        Args:
+            expert_width: H, the last entry of ``expert_units``.
+
+        Returns:
+            One width per output stream: H, except a concat mixer over n experts gives n * H.
+        """
+        if self.kind == "concat":
+            return tuple(len(m.experts) * expert_width for m in self.mixers)
+        return (expert_width,) * self.num_outputs
+
+    def gate_mask(self) -> np.ndarray:
+        """Boolean (G, E) mask of the experts each gate may see (gate levels only)."""
+        mask = np.zeros((len(self.mixers), self.num_experts), dtype=bool)
+        for g, mixer in enumerate(self.mixers):
+            mask[g, list(mixer.experts)] = True
+        return mask
+
+
+@dataclasses.dataclass(frozen=True)
+class Routing:
+    """The whole routing of an architecture.
+
+    Attributes:
+        levels: The levels, bottom first.
+        towers: For each task, the output stream of the last level its tower reads.
+        layer_mix: Sluice only: each tower reads a learned beta-weighted sum of its column's
+            outputs at every level (Ruder et al. 2019) instead of the last level's stream.
+    """
+
+    levels: tuple[Level, ...]
+    towers: tuple[int, ...]
+    layer_mix: bool = False
+
+
+def check_routing(routing: Routing, num_tasks: int) -> None:
+    """Check that a routing is well formed, so a new architecture fails early and clearly.
+
+    Args:
+        routing: The routing to check.
+        num_tasks: T.
+
+    Raises:
+        ConfigError: if a level kind is unknown, an index is out of range, a gate sees no expert,
+            a level reads streams of different widths through one einsum, or a concat level is not
+            the last one.
+    """
+    if not routing.levels:
+        raise ConfigError("routing has no levels; allowed: at least one level")
+    if len(routing.towers) != num_tasks:
+        raise ConfigError(
+            f"routing has {len(routing.towers)} towers; allowed: one per task ({num_tasks})"
+        )
+    prev_outputs = None
+    for j, level in enumerate(routing.levels):
+        where = f"routing level {j}"
+        if level.kind not in LEVEL_KINDS:
+            raise ConfigError(
+                f"{where}: kind {level.kind!r} unknown; allowed: {', '.join(LEVEL_KINDS)}"
+            )
+        if level.num_experts < 1 or len(level.expert_inputs) != level.num_experts:
+            raise ConfigError(f"{where}: needs >= 1 expert and one input stream per expert")
+        allowed_streams = {RAW} | (set(range(prev_outputs)) if prev_outputs is not None else set())
+        reads = list(level.expert_inputs) + [
+            m.selector for m in level.mixers if level.kind == "gate"
+        ]
+        for s in reads:
+            if s not in allowed_streams:
+                raise ConfigError(f"{where}: reads stream {s}; allowed: {sorted(allowed_streams)}")
+        # One einsum per bank needs one input width: either all read x or all read streams.
+        selectors = [m.selector for m in level.mixers] if level.kind == "gate" else []
+        for group in (level.expert_inputs, selectors):
+            if len({s == RAW for s in group}) > 1:
+                raise ConfigError(f"{where}: one bank mixes readers of x and of streams")
+        if level.kind in ("gate", "concat"):
+            if not level.mixers:
+                raise ConfigError(f"{where}: a {level.kind} level needs at least one mixer")
+            for m in level.mixers:
+                if not m.experts or any(not 0 <= e < level.num_experts for e in m.experts):
+                    raise ConfigError(
+                        f"{where}: mixer {m.name!r} sees experts {m.experts}; "
+                        f"allowed: a non-empty subset of 0..{level.num_experts - 1}"
+                    )
+        if level.kind == "concat" and j != len(routing.levels) - 1:
+            raise ConfigError(f"{where}: a concat level must be the last level")
+        if level.kind in ("stitch", "sluice") and level.num_experts != num_tasks:
+            raise ConfigError(f"{where}: a {level.kind} level needs one column per task")
+        prev_outputs = level.num_outputs
+    for k, s in enumerate(routing.towers):
+        if not 0 <= s < prev_outputs:
+            raise ConfigError(f"tower {k} reads stream {s}; allowed: 0..{prev_outputs - 1}")
+    if routing.layer_mix and any(level.kind != "sluice" for level in routing.levels):
+        raise ConfigError("layer_mix (sluice beta) needs every level to be a sluice level")
+
+
+def _task(k: int) -> str:
+    return f"task{k}"
+
+
+def _columns(kind: str, num_levels: int, num_tasks: int) -> tuple[Level, ...]:
+    """One column (expert) per task per level; column k at level j > 0 reads mixed column k."""
+    return tuple(
+        Level(
+            kind=kind,
+            owners=tuple(_task(k) for k in range(num_tasks)),
+            expert_inputs=tuple(RAW if j == 0 else k for k in range(num_tasks)),
+        )
+        for j in range(num_levels)
+    )
+
+
+def single_task(cfg: ModelConfig, num_tasks: int) -> Routing:
+    """One private bottom per task; tower k reads only bottom k (no path between tasks)."""
+    level = Level(
+        kind="concat",
+        owners=tuple(_task(k) for k in range(num_tasks)),
+        expert_inputs=(RAW,) * num_tasks,
+        mixers=tuple(Mixer(_task(k), (k,)) for k in range(num_tasks)),
+    )
+    return Routing(levels=(level,), towers=tuple(range(num_tasks)))
+
+
+def shared_bottom(cfg: ModelConfig, num_tasks: int) -> Routing:
+    """Hard parameter sharing, MMoE Eq. 1 / PLE Fig. 1a: y_k = h^k(f(x)), one shared bottom f."""
+    level = Level(
+        kind="concat",
+        owners=("shared",),
+        expert_inputs=(RAW,),
+        mixers=tuple(Mixer(_task(k), (0,)) for k in range(num_tasks)),
+    )
+    return Routing(levels=(level,), towers=tuple(range(num_tasks)))
+
+
+def asymmetric_sharing(cfg: ModelConfig, num_tasks: int) -> Routing:
+    """PLE Fig. 1b: tower A reads bottom A; tower B reads concat(bottom A, bottom B).
+
+    For T > 2 tasks this generalises to tower k reading concat(bottom 0, ..., bottom k), so between
+    any two tasks information flows in exactly one direction (from the lower index to the higher).
+    """
+    level = Level(
+        kind="concat",
+        owners=tuple(_task(k) for k in range(num_tasks)),
+        expert_inputs=(RAW,) * num_tasks,
+        mixers=tuple(Mixer(_task(k), tuple(range(k + 1))) for k in range(num_tasks)),
+    )
+    return Routing(levels=(level,), towers=tuple(range(num_tasks)))
+
+
+def customized_sharing(cfg: ModelConfig, num_tasks: int) -> Routing:
+    """PLE Fig. 1c: private bottoms per task plus one shared; tower k reads concat(shared, own)."""
+    shared = num_tasks
+    level = Level(
+        kind="concat",
+        owners=tuple(_task(k) for k in range(num_tasks)) + ("shared",),
+        expert_inputs=(RAW,) * (num_tasks + 1),
+        mixers=tuple(Mixer(_task(k), (shared, k)) for k in range(num_tasks)),
+    )
+    return Routing(levels=(level,), towers=tuple(range(num_tasks)))
+
+
+def cross_stitch(cfg: ModelConfig, num_tasks: int) -> Routing:
+    """Misra et al. 2016, PLE Fig. 1f: one column per task, a learned T x T mix after each level."""
+    return Routing(
+        levels=_columns("stitch", cfg.num_levels, num_tasks), towers=tuple(range(num_tasks))
+    )
+
+
+def sluice(cfg: ModelConfig, num_tasks: int) -> Routing:
+    """Ruder et al. 2019, PLE Fig. 1g: columns split into subspaces mixed by alpha; towers read a
+    beta-weighted sum of every level's output of their column."""
+    return Routing(
+        levels=_columns("sluice", cfg.num_levels, num_tasks),
+        towers=tuple(range(num_tasks)),
+        layer_mix=True,
+    )
+
+
+def omoe(cfg: ModelConfig, num_tasks: int) -> Routing:
+    """One-gate MoE, MMoE §4.2 / Fig. 1b: y_k = h^k(sum_i g(x)_i f_i(x)), one gate for all tasks."""
+    n = cfg.num_experts
+    level = Level(
+        kind="gate",
+        owners=("shared",) * n,
+        expert_inputs=(RAW,) * n,
+        mixers=(Mixer("shared", tuple(range(n))),),
+    )
+    return Routing(levels=(level,), towers=(0,) * num_tasks)
+
+
+def mmoe(cfg: ModelConfig, num_tasks: int) -> Routing:
+    """MMoE Eqs. 6-8: y_k = h^k(sum_i g^k(x)_i f_i(x)), g^k(x) = softmax(W_gk x) per task."""
+    n = cfg.num_experts
+    level = Level(
+        kind="gate",
+        owners=("shared",) * n,
+        expert_inputs=(RAW,) * n,
+        mixers=tuple(Mixer(_task(k), tuple(range(n))) for k in range(num_tasks)),
+    )
+    return Routing(levels=(level,), towers=tuple(range(num_tasks)))
+
+
+def ml_mmoe(cfg: ModelConfig, num_tasks: int) -> Routing:
+    """Multi-level MMoE, PLE Fig. 1h / Fig. 8: gate ``expert{i}`` at level j < last mixes all
+    level-j experts into the input of level-(j+1) expert i; the last level has one gate per task.
+    Every gate reads the raw input x ("all gating networks share the same selector")."""
+    n, levels = cfg.num_experts, []
+    for j in range(cfg.num_levels):
+        last = j == cfg.num_levels - 1
+        names = [_task(k) for k in range(num_tasks)] if last else [f"expert{i}" for i in range(n)]
+        levels.append(
+            Level(
+                kind="gate",
+                owners=("shared",) * n,
+                expert_inputs=tuple(RAW if j == 0 else i for i in range(n)),
+                mixers=tuple(Mixer(name, tuple(range(n)), RAW) for name in names),
+            )
+        )
+    return Routing(levels=tuple(levels), towers=tuple(range(num_tasks)))
+
+
+def _extraction(cfg: ModelConfig, num_tasks: int, num_levels: int) -> Routing:
+    """PLE extraction networks (PLE Eqs. 2-7, Fig. 5). Experts of level j are ordered
+    [task 0's m_k, ..., task T-1's m_k, the m_s shared]; outputs are
+    [task 0, ..., task T-1, shared]."""
+    m_k, m_s = cfg.num_task_experts, cfg.num_experts
+    shared = tuple(range(num_tasks * m_k, num_tasks * m_k + m_s))
+    owners = tuple(_task(k) for k in range(num_tasks) for _ in range(m_k)) + ("shared",) * m_s
+    levels = []
+    for j in range(num_levels):
+        first, last = j == 0, j == num_levels - 1
+        # Level j > 1 (PLE Eq. 6, Fig. 5): task-k experts and gate read g^{k,j-1} (stream k), the
+        # shared experts and shared gate read g^{s,j-1} (stream T); level 1 reads x everywhere.
+        streams = [RAW if first else k for k in range(num_tasks + 1)]
+        inputs = tuple(streams[k] for k in range(num_tasks) for _ in range(m_k))
+        inputs += (streams[num_tasks],) * m_s
+        mixers = [
+            Mixer(_task(k), tuple(range(k * m_k, (k + 1) * m_k)) + shared, streams[k])
+            for k in range(num_tasks)
+        ]
+        if not last:  # the shared gate sees every expert of the level; the top level has none
+            mixers.append(Mixer("shared", tuple(range(len(owners))), streams[num_tasks]))
+        levels.append(Level("gate", owners, inputs, tuple(mixers)))
+    return Routing(levels=tuple(levels), towers=tuple(range(num_tasks)))
+
+
+def cgc(cfg: ModelConfig, num_tasks: int) -> Routing:
+    """CGC, PLE Eqs. 2-5: task k's gate sees its m_k private experts and the m_s shared ones."""
+    return _extraction(cfg, num_tasks, num_levels=1)
+
+
+def ple(cfg: ModelConfig, num_tasks: int) -> Routing:
+    """PLE Eqs. 6-7: ``num_levels`` CGC levels, plus a shared gate at every level but the last."""
+    return _extraction(cfg, num_tasks, num_levels=cfg.num_levels)

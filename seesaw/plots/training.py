@@ -1,0 +1,114 @@
+"""Training figures: loss against steps (MMoE Figs. 3-4) and final-loss histograms (MMoE Fig. 5).
+
+Both show task 0 only, as the paper does (its two tasks are symmetric), on held-out data: the
+logged curve is the validation loss, the histogram the final test loss. Diverged runs are left out
+of every mean and band and counted in the legend or panel title.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from seesaw.sweep.store import load_table
+
+TASK = 0
+
+
+def _runs(final: pd.DataFrame) -> pd.DataFrame:
+    """One row per (model, correlation, run) with its diverged flag."""
+    runs = final[["model", "correlation", "run", "diverged_at"]].drop_duplicates()
+    return runs.assign(diverged=runs["diverged_at"] >= 0)
+
+
+def curve_summary(curves: pd.DataFrame, final: pd.DataFrame, split: str = "val") -> pd.DataFrame:
+    """Mean and quartiles over non-diverged runs of task 0's loss, per model, correlation, step."""
+    runs = _runs(final)
+    ok = runs.loc[~runs["diverged"], ["model", "correlation", "run"]]
+    rows = curves[(curves["task"] == TASK) & (curves["split"] == split)].merge(ok)
+    grouped = rows.groupby(["model", "correlation", "step"], sort=False)["loss"]
+    return pd.DataFrame({
+        "mean": grouped.mean(), "q25": grouped.quantile(0.25), "q75": grouped.quantile(0.75),
+        "runs": grouped.size(),
+    }).reset_index()
+
+
+def plot_loss_curves(curves: pd.DataFrame, final: pd.DataFrame, title: str = "") -> Figure:
+    """Mean validation loss of task 0 against steps, with the interquartile band over runs.
+
+    One model: one panel, a line per correlation (MMoE Fig. 3). Several models: a panel per
+    correlation, a line per model (MMoE Fig. 4).
+    """
+    summary = curve_summary(curves, final)
+    diverged = _runs(final).groupby(["model", "correlation"])["diverged"].sum()
+    single = summary["model"].nunique() == 1
+    panel_key, line_key = ("model", "correlation") if single else ("correlation", "model")
+    panels = list(dict.fromkeys(summary[panel_key]))
+    fig, axes = plt.subplots(1, len(panels), figsize=(4.2 * len(panels), 3.6), sharey=True,
+                             layout="constrained", squeeze=False)
+    for ax, panel in zip(axes[0], panels):
+        for line, rows in summary[summary[panel_key] == panel].groupby(line_key, sort=False):
+            model, corr = rows["model"].iloc[0], rows["correlation"].iloc[0]
+            name = f"corr. {line}" if single else str(line)
+            label = f"{name} (n={rows['runs'].max()}, {int(diverged[(model, corr)])} diverged)"
+            steps = rows["step"] / 1000
+            ax.plot(steps, rows["mean"], label=label)
+            ax.fill_between(steps, rows["q25"], rows["q75"], alpha=0.2)
+        ax.set(title=str(panel) if single else f"correlation {panel}", xlabel="steps (k)")
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=7)
+    axes[0, 0].set_ylabel("task-1 validation loss (MSE)")
+    fig.suptitle(title or "Loss vs steps: mean and interquartile band over runs")
+    return fig
+
+
+def plot_final_loss_histograms(final: pd.DataFrame, title: str = "", bin_width: float = 0.03,
+                               max_loss: float = 0.66) -> Figure:
+    """Histograms of the final test loss of task 0 (MMoE Fig. 5): rows model, columns correlation.
+
+    The y-axis is the fraction of all runs of the cell; losses above `max_loss` are drawn in the
+    last bin and counted in the panel title, as are diverged runs (not drawn).
+    """
+    rows = final[(final["task"] == TASK) & (final["split"] == "test") & (final["metric"] == "mse")]
+    models = list(dict.fromkeys(rows["model"]))
+    correlations = sorted(rows["correlation"].unique())
+    bins = np.arange(0, max_loss + 1e-9, bin_width)
+    fig, axes = plt.subplots(len(models), len(correlations), sharex=True, sharey=True,
+                             figsize=(3.2 * len(correlations), 2.4 * len(models)),
+                             layout="constrained", squeeze=False)
+    for i, model in enumerate(models):
+        for j, corr in enumerate(correlations):
+            cell = rows[(rows["model"] == model) & (rows["correlation"] == corr)]
+            ok = cell.loc[cell["diverged_at"] < 0, "value"].to_numpy()
+            ax = axes[i, j]
+            ax.hist(np.clip(ok, 0, bins[-1] - 1e-9), bins=bins,
+                    weights=np.full(ok.shape, 1.0 / len(cell)))
+            over, bad = int((ok > bins[-1]).sum()), len(cell) - len(ok)
+            note = (f", {over} > {max_loss}" if over else "") + (f", {bad} diverged" if bad else "")
+            ax.set_title(f"{model}, corr. {corr} (n={len(cell)}{note})", fontsize=8)
+            ax.grid(alpha=0.3)
+            if j == 0:
+                ax.set_ylabel("fraction of runs")
+            if i == len(models) - 1:
+                ax.set_xlabel("final task-1 test loss")
+    fig.suptitle(title or "Final loss over runs")
+    return fig
+
+
+def figures(results_root: Path, config, tier: str, source: str | None = None) -> dict[str, Figure]:
+    """The figures `config.figures` names, drawn from the results of `source` (default: itself)."""
+    experiment = source or config.name
+    final = load_table(results_root, experiment, tier, "final")
+    title = f"{config.title or config.name} ({tier} tier)"
+    out = {}
+    if "loss_curves" in config.figures:
+        curves = load_table(results_root, experiment, tier, "curves")
+        out[config.name] = plot_loss_curves(curves, final, title)
+    if "final_loss_histograms" in config.figures:
+        stem = config.name if len(config.figures) == 1 else f"{config.name}_histograms"
+        out[stem] = plot_final_loss_histograms(final, title)
+    return out

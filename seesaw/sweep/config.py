@@ -1,0 +1,166 @@
+"""Experiment configs: TOML files with tiers, parsed into validated frozen dataclasses.
+
+An experiment file holds the paper protocol at top level and a `[tiers.<name>]` table per tier whose
+keys override it (tables merge recursively). The `paper` tier is the top level itself unless it has
+its own table; every other tier must be declared. Unknown keys and wrong types are rejected before any
+compute, with the offending key, value and what is allowed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+import types
+import typing
+from collections.abc import Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from seesaw.errors import ConfigError
+
+PACKAGE_CONFIGS = "seesaw.configs"
+
+
+def builtin_experiments() -> list[str]:
+    """Names of the experiments shipped as package data, sorted."""
+    files = resources.files(PACKAGE_CONFIGS).iterdir()
+    return sorted(f.name.removesuffix(".toml") for f in files if f.name.endswith(".toml"))
+
+
+def read_experiment_file(name_or_path: str) -> tuple[dict[str, Any], str]:
+    """Reads an experiment TOML file, by built-in name or by path.
+
+    Args:
+      name_or_path: a built-in experiment name (see `seesaw list`) or a path to a `.toml` file.
+
+    Returns:
+      The parsed TOML table and a human-readable source description.
+
+    Raises:
+      ConfigError: the name is unknown, the file is missing, or it is not valid TOML.
+    """
+    path = Path(name_or_path)
+    if name_or_path.endswith(".toml") or path.is_file():
+        if not path.is_file():
+            raise ConfigError(f"config file {name_or_path!r} does not exist")
+        text, source = path.read_text(), str(path)
+    else:
+        known = builtin_experiments()
+        if name_or_path not in known:
+            raise ConfigError(
+                f"unknown experiment {name_or_path!r}; allowed: {', '.join(known)} "
+                "(or a path to a .toml file)"
+            )
+        resource = resources.files(PACKAGE_CONFIGS) / f"{name_or_path}.toml"
+        text, source = resource.read_text(), f"built-in {name_or_path}"
+    try:
+        return tomllib.loads(text), source
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(f"{source}: invalid TOML: {err}") from err
+
+
+def merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    """Recursively merges `override` into `base`: tables merge, any other value replaces."""
+    out = dict(base)
+    for key, value in override.items():
+        if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
+            out[key] = merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def resolve_tier(raw: Mapping[str, Any], tier: str, source: str) -> dict[str, Any]:
+    """Applies the overrides of `tier` to the top-level protocol and drops the tier tables.
+
+    Raises:
+      ConfigError: `tier` is not declared in the file (`paper` always exists).
+    """
+    tiers = dict(raw.get("tiers", {}))
+    allowed = sorted({"paper", *tiers})
+    if tier not in allowed:
+        raise ConfigError(f"{source}: unknown tier {tier!r}; allowed: {', '.join(allowed)}")
+    base = {k: v for k, v in raw.items() if k != "tiers"}
+    return merge(base, tiers.get(tier, {}))
+
+
+def from_dict(cls: type, data: Mapping[str, Any], where: str) -> Any:
+    """Builds dataclass `cls` from a TOML table, checking keys and types recursively.
+
+    Supported field types: bool, int, float, str, tuple[X, ...], dict[str, X], nested dataclasses
+    and `X | None`. Ints are accepted where floats are expected. The dataclass's own
+    `__post_init__` then checks values (ranges, allowed names).
+
+    Raises:
+      ConfigError: unknown or missing keys, or a value of the wrong type, naming `where.key`.
+    """
+    if not isinstance(data, Mapping):
+        raise ConfigError(f"{where}: expected a table, got {data!r}")
+    fields = {f.name: f for f in dataclasses.fields(cls) if f.init}
+    unknown = sorted(set(data) - set(fields))
+    if unknown:
+        raise ConfigError(
+            f"{where}: unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(fields))}"
+        )
+    hints = typing.get_type_hints(cls)
+    kwargs = {}
+    for name, field in fields.items():
+        if name in data:
+            kwargs[name] = _coerce(hints[name], data[name], f"{where}.{name}")
+        elif field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING:
+            raise ConfigError(f"{where}: missing required key {name!r}")
+    try:
+        return cls(**kwargs)
+    except ConfigError as err:
+        raise ConfigError(f"{where}: {err}") from err
+
+
+def _coerce(hint: Any, value: Any, where: str) -> Any:
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        if value is None and type(None) in args:
+            return None
+        (inner,) = [a for a in args if a is not type(None)]
+        return _coerce(inner, value, where)
+    if dataclasses.is_dataclass(hint):
+        return from_dict(hint, value, where)
+    if origin is tuple:
+        if not isinstance(value, list | tuple):
+            raise ConfigError(f"{where} = {value!r}: expected a list")
+        return tuple(_coerce(args[0], v, f"{where}[{i}]") for i, v in enumerate(value))
+    if origin is dict:
+        if not isinstance(value, Mapping):
+            raise ConfigError(f"{where} = {value!r}: expected a table")
+        return {str(k): _coerce(args[1], v, f"{where}.{k}") for k, v in value.items()}
+    if hint is Any:
+        return value
+    if hint is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if hint in (int, float) and isinstance(value, bool):
+        raise ConfigError(f"{where} = {value!r}: expected {hint.__name__}, got a boolean")
+    if not isinstance(value, hint):
+        raise ConfigError(f"{where} = {value!r}: expected {hint.__name__}")
+    return value
+
+
+def to_dict(config: Any) -> dict[str, Any]:
+    """The resolved config as plain JSON-able data (tuples become lists)."""
+    return dataclasses.asdict(config)
+
+
+def check_positive(where: str, value: float) -> None:
+    """Raises ConfigError unless `value` > 0."""
+    if not value > 0:
+        raise ConfigError(f"{where} = {value!r}: must be > 0")
+
+
+def check_correlations(where: str, values: tuple[float, ...]) -> None:
+    """Raises ConfigError unless `values` is a non-empty grid of distinct numbers in [-1, 1]."""
+    if not values:
+        raise ConfigError(f"{where}: must list at least one correlation")
+    bad = [v for v in values if not -1.0 <= v <= 1.0]
+    if bad:
+        raise ConfigError(f"{where}: correlation(s) {bad} outside the allowed range [-1, 1]")
+    if len(set(values)) != len(values):
+        raise ConfigError(f"{where} = {list(values)}: correlations must be distinct")

@@ -1,0 +1,34 @@
+"""The view kind: figures drawn from another experiment's runs (MMoE Fig. 5 reuses Fig. 4's runs)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from seesaw.errors import ConfigError
+from seesaw.sweep.training import FIGURES
+
+
+@dataclasses.dataclass(frozen=True)
+class ViewConfig:
+    """A figure over the results of experiment `source`; running it runs `source` if needed.
+
+    Attributes:
+      name, kind, title: experiment name, "view", one-line description.
+      source: the built-in experiment (or config path) whose runs are drawn.
+      figures: figure functions to draw (the training kind's FIGURES).
+    """
+
+    name: str
+    kind: str
+    source: str
+    figures: tuple[str, ...]
+    title: str = ""
+
+    def __post_init__(self):
+        if self.kind != "view":
+            raise ConfigError(f"kind = {self.kind!r}: expected 'view'")
+        unknown = sorted(set(self.figures) - set(FIGURES))
+        if unknown or not self.figures:
+            raise ConfigError(f"figures = {list(self.figures)}; allowed: {', '.join(FIGURES)}")
+        if self.source == self.name:
+            raise ConfigError(f"source = {self.source!r}: a view cannot draw from itself")

@@ -1,0 +1,260 @@
+"""Seed-vmapped training: a run is one pure function of its key, vmapped over runs, scanned over steps.
+
+A *run* is one data draw plus one initialisation (MMoE §5.1: "200 independent runs"), at one task
+correlation and one learning rate. `Trainer` holds what all runs of a sweep cell share (the static
+spec, the data family, the model's graph) and exposes three pure, per-run functions:
+
+    init(key, correlation, learning_rate) -> RunState
+    advance(state) -> (state, logs)     `intervals` × `log_every` steps: lax.scan over steps
+    evaluate(state) -> final metrics and gate statistics on the validation and test sets
+
+The sweep wraps each in `jax.jit(jax.vmap(...))` once, so every run of an (architecture, shapes)
+cell, every correlation and every learning rate share one compiled program.
+
+Training is a single pass over the generator: step s draws a fresh minibatch from
+`fold_in(k_train, s)`, so no example is seen twice and nothing is stored (MMoE gives no dataset
+size; PLE's 1.4M samples per correlation are one pass of num_steps × batch_size <= 1.4M). The
+validation and test sets are fixed draws of their own keys, regenerated chunk by chunk whenever
+they are evaluated.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import NamedTuple
+
+import jax
+import jax.numpy as jnp
+import optax
+from flax import nnx
+
+from seesaw.data import Dataset, Family, GeneratorConfig, TaskConfig, label_stats, sample
+from seesaw.errors import ConfigError
+from seesaw.models import ModelConfig, build_model
+from seesaw.train.losses import joint_loss, task_losses
+from seesaw.train.metrics import auc
+from seesaw.train.optim import OptimizerConfig, direction, schedule
+
+
+@dataclasses.dataclass(frozen=True)
+class TrainSpec:
+    """Everything static about the runs of one sweep cell (hashable; it shapes the program).
+
+    Attributes:
+      model: architecture and sizes.
+      generator: synthetic data constants.
+      tasks: task kinds and links.
+      optimizer: optimiser and schedule.
+      num_val: validation-set size per run (learning-rate selection, logged curves).
+      num_test: test-set size per run (final metrics only).
+      batch_size: examples per step.
+      num_steps: optimisation steps per run.
+      log_every: steps between two logged points (train loss averaged over them, val loss at end).
+      loss_weights: ω_k of PLE Eq. 8, one per task.
+      eval_chunk: examples generated and evaluated at once.
+    """
+
+    model: ModelConfig
+    generator: GeneratorConfig
+    tasks: TaskConfig
+    optimizer: OptimizerConfig
+    num_val: int
+    num_test: int
+    batch_size: int
+    num_steps: int
+    log_every: int
+    loss_weights: tuple[float, ...] = (1.0, 1.0)
+    eval_chunk: int = 1000
+
+    def __post_init__(self):
+        for field in ("num_val", "num_test", "batch_size", "num_steps", "log_every",
+                      "eval_chunk"):
+            value = getattr(self, field)
+            if not isinstance(value, int) or value < 1:
+                raise ConfigError(f"{field} = {value!r}: must be an integer >= 1")
+        if self.num_steps % self.log_every:
+            raise ConfigError(
+                f"num_steps = {self.num_steps} is not a multiple of log_every = {self.log_every}"
+            )
+        if len(self.loss_weights) != len(self.tasks.kinds) or min(self.loss_weights) < 0:
+            raise ConfigError(
+                f"loss_weights = {list(self.loss_weights)}: need {len(self.tasks.kinds)} "
+                "non-negative weights, one per task"
+            )
+
+    @property
+    def num_logs(self) -> int:
+        return self.num_steps // self.log_every
+
+
+class RunState(NamedTuple):
+    """The carry of one run. Leading run axis K when vmapped."""
+
+    params: nnx.State
+    opt_state: optax.OptState
+    step: jax.Array  # () int32: steps taken
+    learning_rate: jax.Array  # () float32: η of this run
+    correlation: jax.Array  # () float32: weight cosine p of this run's data
+    data_keys: jax.Array  # (3,) keys: training stream, validation set, test set
+    diverged_at: jax.Array  # () int32: first step whose loss was NaN/inf, −1 if none
+
+
+class Trainer:
+    """The pure per-run functions of one sweep cell; see the module docstring.
+
+    Args:
+      spec: static description of the runs.
+      family: the data family (u1, u2, α, β) shared by every run and correlation.
+    """
+
+    def __init__(self, spec: TrainSpec, family: Family):
+        self.spec = spec
+        self.family = family
+        self.kinds = spec.tasks.kinds
+        self.num_tasks = len(self.kinds)
+        self.graphdef = nnx.graphdef(nnx.eval_shape(lambda: self._build(jax.random.key(0))))
+        self.direction = direction(spec.optimizer)
+        self.schedule = schedule(spec.optimizer, spec.num_steps)
+
+    def _build(self, key: jax.Array) -> nnx.Module:
+        return build_model(
+            self.spec.model,
+            input_dim=self.spec.generator.input_dim,
+            num_tasks=self.num_tasks,
+            rngs=nnx.Rngs(key),
+        )
+
+    def init(self, key: jax.Array, correlation: jax.Array, learning_rate: jax.Array) -> RunState:
+        """A fresh run: its own initialisation and its own data keys."""
+        k_init, k_data = jax.random.split(key)
+        params = nnx.state(self._build(k_init), nnx.Param)
+        return RunState(
+            params=params,
+            opt_state=self.direction.init(params),
+            step=jnp.zeros((), jnp.int32),
+            learning_rate=jnp.asarray(learning_rate, jnp.float32),
+            correlation=jnp.asarray(correlation, jnp.float32),
+            data_keys=jax.random.split(k_data, 3),
+            diverged_at=jnp.full((), -1, jnp.int32),
+        )
+
+    def apply(self, params: nnx.State, x: jax.Array):
+        """Predictions (B, T) and gate weights of the model with `params`."""
+        return nnx.merge(self.graphdef, params)(x)
+
+    def _loss(self, params: nnx.State, batch: Dataset):
+        model = nnx.merge(self.graphdef, params)
+        preds, _ = model(batch.x)
+        losses = task_losses(preds, batch.y, batch.mask, self.kinds)  # (T,)
+        weights = jnp.asarray(self.spec.loss_weights, jnp.float32)
+        return joint_loss(losses, weights) + model.penalty(), losses
+
+    def train_batch(self, state: RunState) -> Dataset:
+        """The fresh minibatch (B examples) of step `state.step` of this run."""
+        key = jax.random.fold_in(state.data_keys[0], state.step)
+        spec = self.spec
+        return sample(key, self.family, state.correlation, spec.batch_size, spec.generator,
+                      spec.tasks)
+
+    def _step(self, state: RunState, _) -> tuple[RunState, jax.Array]:
+        batch = self.train_batch(state)
+        (loss, losses), grads = jax.value_and_grad(self._loss, has_aux=True)(state.params, batch)
+        updates, opt_state = self.direction.update(grads, state.opt_state, state.params)
+        scale = -state.learning_rate * self.schedule(state.step)
+        params = optax.apply_updates(state.params, jax.tree.map(lambda u: scale * u, updates))
+        first_bad = (state.diverged_at < 0) & ~jnp.isfinite(loss)
+        state = state._replace(
+            params=params,
+            opt_state=opt_state,
+            step=state.step + 1,
+            diverged_at=jnp.where(first_bad, state.step, state.diverged_at),
+        )
+        return state, losses
+
+    def advance(self, state: RunState, intervals: int) -> tuple[RunState, dict[str, jax.Array]]:
+        """Trains `intervals` × `log_every` steps.
+
+        Returns:
+          The new state and logs "train_loss" (I, T), the mean minibatch loss over each interval,
+          and "val_loss" (I, T), the validation loss at the end of each interval.
+        """
+
+        def interval(state, _):
+            state, losses = jax.lax.scan(self._step, state, length=self.spec.log_every)
+            val = self.predict(state, "val")
+            val_loss = task_losses(val["preds"], val["y"], val["mask"], self.kinds)
+            return state, {"train_loss": losses.mean(0), "val_loss": val_loss}
+
+        return jax.lax.scan(interval, state, length=intervals)
+
+    def predict(self, state: RunState, split: str) -> dict[str, jax.Array]:
+        """Predictions on the whole validation or test set, generated chunk by chunk.
+
+        Returns:
+          "preds", "y", "mask", "latent", "signal": (N, T); "gate_sum", "gate_sumsq": per
+          per-example gate, (E,) sums over the examples of its weights and of their squares.
+        """
+        size = {"val": self.spec.num_val, "test": self.spec.num_test}[split]
+        key = state.data_keys[{"val": 1, "test": 2}[split]]
+        chunk = _largest_divisor(size, self.spec.eval_chunk)
+        num_chunks = size // chunk
+
+        def one_chunk(c):
+            data = sample(jax.random.fold_in(key, c), self.family, state.correlation, chunk,
+                          self.spec.generator, self.spec.tasks)
+            preds, gates = self.apply(state.params, data.x)
+            # Static mixing weights (cross-stitch, sluice) have no example axis: not summed here.
+            example_gates = {k: g for k, g in gates.items() if g.shape[:1] == (chunk,)}
+            return {
+                "preds": preds, "y": data.y, "mask": data.mask,
+                "latent": data.latent, "signal": data.signal,
+                "gate_sum": {k: g.sum(0) for k, g in example_gates.items()},
+                "gate_sumsq": {k: (g**2).sum(0) for k, g in example_gates.items()},
+            }
+
+        out = jax.lax.map(one_chunk, jnp.arange(num_chunks))
+        sums = {k: jax.tree.map(lambda a: a.sum(0), out.pop(k)) for k in ("gate_sum", "gate_sumsq")}
+        return {k: v.reshape(size, -1) for k, v in out.items()} | sums
+
+    def evaluate(self, state: RunState) -> dict[str, jax.Array]:
+        """Final metrics on the validation and test sets, and test-set gate statistics.
+
+        Returns:
+          "{split}_{metric}": (T,) for split in (val, test) and metric in (mse, bce, auc); a metric
+          that does not apply to a task's kind is NaN. "gate_mean/NAME", "gate_std/NAME": (E,)
+          mean and standard deviation over test examples of each per-example gate.
+          "data_pearson", "data_spearman", "data_latent_pearson" (), "data_snr" (T,): realised
+          label statistics of the validation set (pitfalls.md 2; with a sample-space mask the
+          label correlations are NaN and the latent one is the meaningful one).
+        """
+        out = {}
+        regression = jnp.array([kind == "regression" for kind in self.kinds])  # (T,)
+        for split in ("val", "test"):
+            pred = self.predict(state, split)
+            losses = task_losses(pred["preds"], pred["y"], pred["mask"], self.kinds)  # (T,)
+            out[f"{split}_mse"] = jnp.where(regression, losses, jnp.nan)
+            out[f"{split}_bce"] = jnp.where(regression, jnp.nan, losses)
+            out[f"{split}_auc"] = jnp.stack([
+                auc(pred["preds"][:, t], pred["y"][:, t], pred["mask"][:, t])
+                if kind == "binary" else jnp.full((), jnp.nan)
+                for t, kind in enumerate(self.kinds)
+            ])
+            if split == "val":
+                stats = label_stats(Dataset(None, pred["y"], pred["mask"], pred["latent"],
+                                            pred["signal"]))
+                out |= {f"data_{k}": stats[k]
+                        for k in ("pearson", "spearman", "latent_pearson", "snr")}
+            if split == "test":
+                for name, total in pred["gate_sum"].items():
+                    mean = total / self.spec.num_test
+                    out[f"gate_mean/{name}"] = mean
+                    out[f"gate_std/{name}"] = jnp.sqrt(
+                        jnp.maximum(pred["gate_sumsq"][name] / self.spec.num_test - mean**2, 0.0)
+                    )
+        return out
+
+
+def _largest_divisor(n: int, at_most: int) -> int:
+    """The largest divisor of n that is <= at_most (so chunks tile a set exactly)."""
+    return max(d for d in range(1, min(n, at_most) + 1) if n % d == 0)

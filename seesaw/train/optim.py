@@ -1,0 +1,70 @@
+"""The optimiser: an optax transformation whose learning rate is a per-run array, not a constant.
+
+Keeping the learning rate out of the transformation (updates = −η_run · s(t) · u_t, with u_t the
+optax direction and s the schedule) lets one compiled program train a whole learning-rate grid as
+extra runs on the vmapped run axis.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import optax
+
+from seesaw.errors import ConfigError
+
+OPTIMIZERS = ("adam", "adamw", "sgd")
+SCHEDULES = ("constant", "cosine")
+
+
+@dataclasses.dataclass(frozen=True)
+class OptimizerConfig:
+    """Optimiser and learning-rate schedule.
+
+    Attributes:
+      name: "adam" (default; MMoE trains with Adam), "adamw" or "sgd".
+      schedule: "constant" or "cosine" (decay to 0 over the run).
+      b1, b2, eps: Adam moments and epsilon (optax defaults, equal to TF1's Adam defaults).
+      momentum: SGD momentum (0 = plain SGD).
+      weight_decay: decoupled weight decay of "adamw".
+    """
+
+    name: str = "adam"
+    schedule: str = "constant"
+    b1: float = 0.9
+    b2: float = 0.999
+    eps: float = 1e-8
+    momentum: float = 0.0
+    weight_decay: float = 1e-4
+
+    def __post_init__(self):
+        if self.name not in OPTIMIZERS:
+            raise ConfigError(f"optimizer.name = {self.name!r}; allowed: {', '.join(OPTIMIZERS)}")
+        if self.schedule not in SCHEDULES:
+            raise ConfigError(
+                f"optimizer.schedule = {self.schedule!r}; allowed: {', '.join(SCHEDULES)}"
+            )
+        for field in ("b1", "b2", "momentum"):
+            if not 0.0 <= getattr(self, field) < 1.0:
+                raise ConfigError(f"optimizer.{field} = {getattr(self, field)!r}: must be in [0, 1)")
+        if not self.eps > 0 or self.weight_decay < 0:
+            raise ConfigError("optimizer.eps must be > 0 and optimizer.weight_decay >= 0")
+
+
+def direction(config: OptimizerConfig) -> optax.GradientTransformation:
+    """The update direction u_t before the learning rate (and its sign) is applied."""
+    if config.name == "adam":
+        return optax.scale_by_adam(b1=config.b1, b2=config.b2, eps=config.eps)
+    if config.name == "adamw":
+        return optax.chain(
+            optax.scale_by_adam(b1=config.b1, b2=config.b2, eps=config.eps),
+            optax.add_decayed_weights(config.weight_decay),
+        )
+    return optax.trace(decay=config.momentum) if config.momentum else optax.identity()
+
+
+def schedule(config: OptimizerConfig, num_steps: int) -> optax.Schedule:
+    """The multiplier s(t) of the learning rate at step t."""
+    if config.schedule == "cosine":
+        return optax.cosine_decay_schedule(1.0, num_steps)
+    return optax.constant_schedule(1.0)

@@ -1,0 +1,62 @@
+"""ModelConfig validation and lookups: bad input names the field, the value and what is allowed."""
+
+import pytest
+
+from seesaw.errors import ConfigError
+from seesaw.models import ARCHITECTURES, MODEL_PRESETS, ModelConfig, model_config
+
+
+def test_architecture_names_give_their_defaults():
+    assert model_config("ple").num_levels == 2
+    assert model_config("cgc").num_experts == 1 and model_config("cgc").num_task_experts == 1
+    assert model_config("mmoe") == ModelConfig("mmoe")
+    assert all(model_config(name).arch == name for name in ARCHITECTURES)
+
+
+def test_presets_and_overrides():
+    cfg = model_config("mmoe_synthetic", num_experts=1)
+    assert cfg.num_experts == 1 and cfg.expert_units == MODEL_PRESETS["mmoe_synthetic"].expert_units
+    assert model_config("mmoe", expert_units=[8, 4]).expert_units == (8, 4)  # TOML lists -> tuples
+    hash(model_config("ple_synthetic"))  # static under jit
+
+
+def test_unknown_name_lists_presets_and_architectures():
+    with pytest.raises(
+        ConfigError, match="unknown model 'mmo'.*mmoe_synthetic.*architectures: .*ple"
+    ):
+        model_config("mmo")
+
+
+def test_unknown_field_lists_the_fields():
+    with pytest.raises(ConfigError, match=r"\['experts'\].*allowed: arch, num_experts"):
+        model_config("mmoe", experts=3)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"arch": "moe"}, "arch = 'moe' is invalid; allowed: asymmetric_sharing, cgc"),
+        ({"num_experts": 0}, "num_experts = 0 is invalid; allowed: an integer >= 1"),
+        ({"num_task_experts": 1.5}, "num_task_experts = 1.5 .*integer >= 1"),
+        ({"num_experts": True}, "num_experts = True"),
+        ({"expert_units": ()}, r"expert_units = \(\) .*non-empty"),
+        ({"expert_units": (16, 0)}, r"expert_units = \(16, 0\)"),
+        ({"tower_units": (-1,)}, r"tower_units = \(-1,\) .*may be empty"),
+        ({"num_levels": 0}, "num_levels = 0 .*integer >= 1"),
+        (
+            {"num_levels": 2},
+            "num_levels = 2 .*'mmoe'.*multi-level ones: cross_stitch, ml_mmoe, ple, sluice",
+        ),
+        ({"stitch_init_self": 1.5}, r"stitch_init_self = 1.5 .*\[0.0, 1.0\]"),
+        ({"orthogonality_weight": -1.0}, "orthogonality_weight = -1.0"),
+    ],
+)
+def test_bad_values_name_field_value_and_allowed(overrides, message):
+    with pytest.raises(ConfigError, match=message):
+        model_config("mmoe", **overrides)
+
+
+def test_empty_towers_are_allowed_and_sluice_subspaces_must_divide_width():
+    assert model_config("mmoe", tower_units=()).tower_units == ()
+    with pytest.raises(ConfigError, match="num_subspaces = 3 .*divisor of .* = 16"):
+        model_config("sluice", num_subspaces=3)

@@ -1,0 +1,117 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from seesaw.errors import ConfigError
+from seesaw.sweep.cells import CellContext
+from seesaw.sweep.config import from_dict
+from seesaw.sweep.training import (
+    TrainExperimentConfig,
+    _selection_tables,
+    mtl_gains,
+    run_cell,
+)
+
+BASE = {
+    "name": "t", "kind": "train", "correlations": [0.5, 1.0], "learning_rates": [1e-3, 1e-2],
+    "selection_runs": 2, "num_runs": 3, "num_steps": 20, "batch_size": 8, "log_every": 10,
+    "data": {"generator": "mmoe", "constants": {"input_dim": 8, "num_sinusoids": 2},
+             "num_val": 32, "num_test": 32},
+    "models": {"mmoe": {"preset": "mmoe", "num_experts": 2, "expert_units": [4],
+                        "tower_units": [4]}},
+}
+
+
+def _config(**changes):
+    return from_dict(TrainExperimentConfig, BASE | changes, "cfg")
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"selection_runs": 0}, r"selection_runs = 0: with 2 learning rates it must be in \[1, num_runs"),
+    ({"learning_rates": [0.0]}, r"learning_rates\[\] = 0.0: must be > 0"),
+    ({"correlations": [2.0]}, r"outside the allowed range \[-1, 1\]"),
+    ({"models": {"m": {"preset": "nope"}}}, r"models.m: .*nope"),
+    ({"models": {"m": {"arch": "mmoe"}}}, r"models.m: missing key 'preset'"),
+    ({"figures": ["pie"]}, r"figures: unknown \['pie'\]"),
+    ({"data": {"generator": "mmoe", "tasks": ["binary", "binary"]}}, "kinds"),
+    ({"data": {"generator": "mmoe", "num_train": 5}}, r"unknown key\(s\) num_train"),
+    ({"optimizer": {"name": "lion"}}, "allowed: adam, adamw, sgd"),
+])
+def test_bad_configs_fail_before_compute(changes, message):
+    with pytest.raises(ConfigError, match=message):
+        _config(**changes)
+
+
+def test_cells_select_then_train():
+    config = _config()
+    assert config.cells() == ["select+model=mmoe", "model=mmoe"]
+    assert config.steps("select+model=mmoe") == 2 * 2 * 2 * 20
+    assert _config(learning_rates=[1e-3]).cells() == ["model=mmoe"]
+
+
+def _out(val, test, diverged):
+    val, test = np.asarray(val, np.float32), np.asarray(test, np.float32)
+    return {"val_mse": val, "val_bce": np.full_like(val, np.nan), "test_mse": test,
+            "diverged_at": np.asarray(diverged)}
+
+
+def test_selection_uses_validation_of_every_task_and_never_test():
+    config = _config()
+    index = pd.DataFrame({"model": "m", "lr": [1e-3, 1e-3, 1e-2, 1e-2], "correlation": 0.5,
+                          "run": [0, 1, 0, 1], "diverged_at": [-1, -1, -1, -1]})
+    # lr 1e-2 wins task 0 on validation but loses on the sum over tasks; test says the opposite.
+    val = [[0.3, 0.1], [0.3, 0.1], [0.2, 0.5], [0.2, 0.5]]
+    test = [[9.0, 9.0], [9.0, 9.0], [0.0, 0.0], [0.0, 0.0]]
+    selected = _selection_tables(config, index, _out(val, test, index["diverged_at"]))["selected"]
+    assert selected.loc[selected["chosen"], "lr"].item() == 1e-3
+
+
+def test_selection_skips_rates_whose_runs_diverge():
+    config = _config()
+    index = pd.DataFrame({"model": "m", "lr": [1e-3, 1e-3, 1e-2, 1e-2], "correlation": 0.5,
+                          "run": [0, 1, 0, 1], "diverged_at": [-1, -1, 5, -1]})
+    val = [[0.3, 0.3], [0.3, 0.3], [np.nan, np.nan], [0.1, 0.1]]
+    out = _selection_tables(config, index, _out(val, val, index["diverged_at"]))
+    selected = out["selected"].set_index("lr")
+    assert selected.loc[1e-2, "diverged_fraction"] == 0.5
+    assert bool(selected.loc[1e-3, "chosen"])  # 1e-2 has the lower mean but half its runs diverged
+
+
+def test_run_cells_end_to_end():
+    config = _config()
+    tables = {}
+    context = CellContext(previous=lambda cell, table: tables[cell][table], progress=lambda n: None)
+    for cell in config.cells():
+        tables[cell] = run_cell(config, cell, context)
+    selected = tables["select+model=mmoe"]["selected"]
+    assert len(selected) == 2 and selected["chosen"].sum() == 1
+    chosen = selected.loc[selected["chosen"], "lr"].item()
+    final = tables["model=mmoe"]["final"]
+    assert set(final["lr"]) == {chosen}
+    assert len(final) == 2 * 3 * 2 * 2  # correlations × runs × tasks × splits (MSE only)
+    curves = tables["model=mmoe"]["curves"]
+    assert len(curves) == 2 * 3 * 2 * 2 * 2  # corr × runs × logs × tasks × splits
+    assert sorted(curves["step"].unique()) == [10, 20]
+    gates = tables["model=mmoe"]["gates"]
+    sums = gates.groupby(["correlation", "run", "gate"])["mean"].sum()
+    np.testing.assert_allclose(sums, 1.0, rtol=1e-5)
+    data = tables["model=mmoe"]["data"]
+    assert len(data) == 2 * 3 and data["pearson"].between(-1, 1).all()
+    # Selection runs 0..1 are the same runs as the main cell's runs 0..1 at the chosen rate.
+    sel = tables["select+model=mmoe"]["selection"]
+    sel = sel[sel["lr"] == chosen].set_index(["correlation", "run"])["val_objective"]
+    val = final[final["split"] == "val"].groupby(["correlation", "run"])["value"].sum()
+    np.testing.assert_allclose(val.loc[sel.index], sel, rtol=1e-4)
+
+
+def test_mtl_gains_are_paired_by_run_and_signed_per_metric():
+    final = pd.DataFrame({
+        "model": ["single", "single", "mmoe", "mmoe", "mmoe"],
+        "lr": 1e-3, "correlation": 0.5, "run": [0, 1, 0, 1, 1], "task": [0, 0, 0, 0, 1],
+        "split": "test", "metric": ["mse", "mse", "mse", "mse", "auc"],
+        "value": [0.3, 0.2, 0.25, 0.4, 0.7], "diverged_at": [-1, -1, -1, -1, -1],
+    })
+    gains = mtl_gains(final, "single").sort_values("run")
+    assert gains["gain"].round(6).tolist() == [0.05, -0.2]  # auc row has no baseline partner
+    with pytest.raises(ConfigError, match="baseline 'stl' is not among"):
+        mtl_gains(final, "stl")
