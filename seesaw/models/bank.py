@@ -52,7 +52,11 @@ class MLPBank(nnx.Module):
         self.members = nnx.vmap(lambda r: _MLP(in_features, units, rngs=r))(rngs.split(num))
 
     def kernels(self) -> list[jax.Array]:
-        """The stacked kernels, one (N, I_l, O_l) array per layer."""
+        """The stacked kernels.
+
+        Returns:
+            One (N, I_l, O_l) array per layer l.
+        """
         return [layer.kernel[...] for layer in self.members.layers]
 
     def __call__(self, x: jax.Array) -> jax.Array:

@@ -85,7 +85,11 @@ class _ExpertLevel(nnx.Module):
         return self.input_dim if source == RAW else self.stream_width
 
     def penalty(self) -> jax.Array:
-        """Regulariser of this level: 0."""
+        """Regulariser of this level.
+
+        Returns:
+            Scalar 0.
+        """
         return jnp.zeros((), jnp.float32)
 
 

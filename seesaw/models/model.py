@@ -107,11 +107,21 @@ class MultiTaskModel(nnx.Module):
         return out[..., 0].T, gates  # (B, T)
 
     def expert_owners(self) -> tuple[tuple[str, ...], ...]:
-        """Per level, the owner of each expert: ``task{k}`` or ``shared`` (PLE Fig. 8 colours)."""
+        """Owner of every expert, for gate plots coloured by owner (PLE Fig. 8).
+
+        Returns:
+            Per level, a tuple with one label per expert: ``task{k}`` or ``shared``, in the
+            expert order of that level's gate weights.
+        """
         return tuple(level.owners for level in self.routing.levels)
 
     def penalty(self) -> jax.Array:
-        """Scalar regulariser to add to the loss: 0 except sluice's weighted subspace penalty."""
+        """Regulariser to add to the loss.
+
+        Returns:
+            Scalar: 0, except for sluice, whose levels add their weighted subspace orthogonality
+            penalty (Ruder et al. 2019).
+        """
         return sum((level.penalty() for level in self.levels), jnp.zeros((), jnp.float32))
 
 

@@ -89,7 +89,11 @@ class Level:
         return (expert_width,) * self.num_outputs
 
     def gate_mask(self) -> np.ndarray:
-        """Boolean (G, E) mask of the experts each gate may see (gate levels only)."""
+        """Which experts each gate may see (gate levels only).
+
+        Returns:
+            (G, E) boolean numpy array, static: True where gate g may look at expert e.
+        """
         mask = np.zeros((len(self.mixers), self.num_experts), dtype=bool)
         for g, mixer in enumerate(self.mixers):
             mask[g, list(mixer.experts)] = True
