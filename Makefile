@@ -18,8 +18,13 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 reproduce: $(VENV)/.installed
 	$(BIN)/seesaw reproduce --tier quick
 
+# The models and the engine run a second time in Flax NNX's coming tree mode (style.md §2.2).
+TREE_MODE_TESTS := tests/test_model.py tests/test_bank.py tests/test_levels.py \
+	tests/test_architectures.py tests/test_engine.py
+
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest -q
+	NNX_GRAPH_MODE=false NNX_GRAPH_UPDATES=false $(BIN)/python -m pytest -q $(TREE_MODE_TESTS)
 
 # The committed reference results (slow): regenerates results/*/paper and figures/paper.
 paper: $(VENV)/.installed

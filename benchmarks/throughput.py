@@ -6,7 +6,8 @@
 Prints, for the MMoE Fig. 4 MMoE model (8 experts × 16 units, towers 8, d = 100, batch 32):
 
 1. run-steps per second of the engine (runs vmapped, lax.scan over steps) at 1, 16 and 200 runs,
-   next to the way other libraries train: one run at a time, a jitted step called from a Python loop;
+   next to the way other libraries train: one run at a time, a jitted step called from a Python
+   loop;
 2. achieved FLOP/s, from XLA's cost analysis of the compiled scan (whose body it counts once, so it
    is multiplied by the trip count), against two ceilings measured in this process: a large square
    matmul, and a bare batched matmul with the expert layer's shapes (runs × batch × d × E·H);
@@ -33,9 +34,17 @@ from seesaw.train.engine import Trainer, TrainSpec
 from seesaw.train.optim import OptimizerConfig
 
 GEN = generator_preset("mmoe_calibrated")
-SPEC = TrainSpec(model=model_config("mmoe_synthetic"), generator=GEN, tasks=TaskConfig(),
-                 optimizer=OptimizerConfig(), num_val=1000, num_test=2000, batch_size=32,
-                 num_steps=10_000, log_every=200)
+SPEC = TrainSpec(
+    model=model_config("mmoe_synthetic"),
+    generator=GEN,
+    tasks=TaskConfig(),
+    optimizer=OptimizerConfig(),
+    num_val=1000,
+    num_test=2000,
+    batch_size=32,
+    num_steps=10_000,
+    log_every=200,
+)
 
 
 def _time(fn, *args, repeat: int = 3) -> float:
@@ -57,7 +66,7 @@ def _states(trainer: Trainer, runs: int):
 def engine_throughput(trainer: Trainer, runs: int, steps: int) -> tuple[float, float]:
     """(run-steps/s, achieved FLOP/s) of `steps` steps of `runs` vmapped runs, training only."""
     state = _states(trainer, runs)
-    scan = jax.jit(jax.vmap(lambda s: jax.lax.scan(trainer._step, s, length=steps)))
+    scan = jax.jit(jax.vmap(lambda s: jax.lax.scan(trainer.step, s, length=steps)))
     compiled = scan.lower(state).compile()
     flops = compiled.cost_analysis()["flops"] * steps  # the scan body is counted once
     seconds = _time(compiled, state)
@@ -67,7 +76,7 @@ def engine_throughput(trainer: Trainer, runs: int, steps: int) -> tuple[float, f
 def loop_throughput(trainer: Trainer, steps: int) -> float:
     """Run-steps/s of one run trained by a Python loop over a jitted step."""
     state = jax.tree.map(lambda a: a[0], _states(trainer, 1))
-    step = jax.jit(lambda s: trainer._step(s, None)[0])
+    step = jax.jit(lambda s: trainer.step(s, None)[0])
 
     def loop(s):
         for _ in range(steps):
@@ -117,8 +126,12 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 
 def peak_rss_gib(steps: int, log_every: int) -> float:
     """Peak RSS (GiB) of a fresh process training one 200-run × 3-correlation MMoE cell."""
-    out = subprocess.run([sys.executable, "-c", PEAK.format(steps=steps, log_every=log_every)],
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", PEAK.format(steps=steps, log_every=log_every)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return int(out.stdout.split()[-1]) / 2**20  # ru_maxrss is in KiB on Linux
 
 
@@ -135,16 +148,20 @@ def main() -> None:
     runs = 200
     expert = matmul_flops((runs, SPEC.batch_size, 100), (runs, 100, 8 * 16), "kbd,kdh->kbh")
     print(f"ceiling, square 2048 matmul:            {square / 1e9:8.1f} GFLOP/s")
-    print(f"ceiling, expert-shape batched matmul:    {expert / 1e9:8.1f} GFLOP/s "
-          f"({runs} × {SPEC.batch_size} × 100 × 128)\n")
+    print(
+        f"ceiling, expert-shape batched matmul:    {expert / 1e9:8.1f} GFLOP/s "
+        f"({runs} × {SPEC.batch_size} × 100 × 128)\n"
+    )
 
     loop = loop_throughput(trainer, steps)
     print(f"{'runs':>5} {'run-steps/s':>12} {'GFLOP/s':>8} {'% expert ceil.':>15} {'× loop':>7}")
     print(f"{'loop':>5} {loop:12.0f} {'':>8} {'':>15} {1.0:7.1f}")
     for runs in (1, 16, 200):
         rate, flops = engine_throughput(trainer, runs, steps)
-        print(f"{runs:5d} {rate:12.0f} {flops / 1e9:8.1f} {100 * flops / expert:14.0f}% "
-              f"{rate / loop:7.1f}")
+        print(
+            f"{runs:5d} {rate:12.0f} {flops / 1e9:8.1f} {100 * flops / expert:14.0f}% "
+            f"{rate / loop:7.1f}"
+        )
 
     print("\ncompile time per architecture (init + chunk + evaluation, 16 runs):")
     archs = sorted(ARCHITECTURES) if not args.quick else ["mmoe", "ple"]

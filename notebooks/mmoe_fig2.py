@@ -14,7 +14,8 @@
 # MMoE (Ma et al., KDD 2018, §3.2) controls task relatedness through the cosine
 # $p = \cos(w_1, w_2)$ of the two tasks' weight vectors (Eq. 2) and then *measures* the label
 # Pearson correlation, because the sinusoids of Eqs. 3-4 make the two differ. This notebook reads
-# the stored results of `seesaw run mmoe_fig2` and draws the same figure as `seesaw figures mmoe_fig2`.
+# the stored results of `seesaw run mmoe_fig2` and draws the same figure as
+# `seesaw figures mmoe_fig2`.
 # It computes nothing itself.
 
 # %% tags=["parameters"]

@@ -29,8 +29,11 @@ def _parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help)
         if experiment:
             p.add_argument("experiment", help="built-in name or path to a .toml config")
-        p.add_argument("--tier", default="quick",
-                       help="quick (minutes on a laptop CPU) or paper (the paper's protocol)")
+        p.add_argument(
+            "--tier",
+            default="quick",
+            help="quick (minutes on a laptop CPU) or paper (the paper's protocol)",
+        )
         p.add_argument("--results", type=Path, default=Path("results"), help="results folder")
         p.add_argument("--figures", type=Path, default=Path("figures"), help="figures folder")
         return p
@@ -65,9 +68,13 @@ def main(argv: list[str] | None = None) -> int:
         configs = [load_experiment(name, args.tier) for name in names]
         for config in configs:
             if args.command in ("run", "reproduce"):
-                path = run_experiment(config, args.tier, args.results,
-                                      fresh=getattr(args, "fresh", False),
-                                      progress=not args.no_progress)
+                path = run_experiment(
+                    config,
+                    args.tier,
+                    args.results,
+                    fresh=getattr(args, "fresh", False),
+                    progress=not args.no_progress,
+                )
                 print(f"results in {path}")
             if args.command in ("figures", "reproduce"):
                 _figures(config, args.tier, args.results, args.figures)

@@ -63,9 +63,21 @@ def test_run_then_figures_is_deterministic(tmp_path, tiny):
 
 def test_console_entry_point_runs_as_a_module(tmp_path, tiny):
     out = subprocess.run(
-        [sys.executable, "-m", "seesaw", "run", str(tiny), "--tier", "paper",
-         "--results", str(tmp_path), "--no-progress"],
-        capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            "-m",
+            "seesaw",
+            "run",
+            str(tiny),
+            "--tier",
+            "paper",
+            "--results",
+            str(tmp_path),
+            "--no-progress",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert "results in" in out.stdout
     assert len(pd.read_csv(tmp_path / "tiny_fig2/paper/cells/mmoe/trials.csv")) == 3 * 2

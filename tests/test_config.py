@@ -52,10 +52,14 @@ def test_from_dict_builds_nested_dataclasses_and_coerces_ints_to_floats():
 @pytest.mark.parametrize(
     "data, message",
     [
-        ({"size": 3, "grid": [], "inner": {"rate": 1}, "colour": 1},
-         r"cfg: unknown key\(s\) colour; allowed: flag, grid, inner, size, tags"),
-        ({"size": 3, "grid": [], "inner": {"rate": 1, "bogus": 2}},
-         r"cfg.inner: unknown key\(s\) bogus; allowed: name, rate"),
+        (
+            {"size": 3, "grid": [], "inner": {"rate": 1}, "colour": 1},
+            r"cfg: unknown key\(s\) colour; allowed: flag, grid, inner, size, tags",
+        ),
+        (
+            {"size": 3, "grid": [], "inner": {"rate": 1, "bogus": 2}},
+            r"cfg.inner: unknown key\(s\) bogus; allowed: name, rate",
+        ),
         ({"size": "3", "grid": [], "inner": {"rate": 1}}, r"cfg.size = '3': expected int"),
         ({"size": True, "grid": [], "inner": {"rate": 1}}, r"cfg.size = True: expected int"),
         ({"size": 3, "grid": 0.5, "inner": {"rate": 1}}, r"cfg.grid = 0.5: expected a list"),
@@ -119,5 +123,7 @@ def test_bad_experiment_files_fail_before_compute(tmp_path, corr, preset, extra,
 
 def test_unknown_kind_lists_kinds(tmp_path):
     path = _write(tmp_path, 'name = "t"\nkind = "magic"\n')
-    with pytest.raises(ConfigError, match=r"kind = 'magic'; allowed: label_correlation, train, view"):
+    with pytest.raises(
+        ConfigError, match=r"kind = 'magic'; allowed: label_correlation, train, view"
+    ):
         load_experiment(path, "paper")

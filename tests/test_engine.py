@@ -15,8 +15,15 @@ from seesaw.train.runs import train_runs
 GEN = generator_preset("mmoe", input_dim=8, num_sinusoids=2)
 SPEC = TrainSpec(
     model=model_config("mmoe", num_experts=3, expert_units=(8,), tower_units=(4,)),
-    generator=GEN, tasks=TaskConfig(), optimizer=OptimizerConfig(),
-    num_val=64, num_test=96, batch_size=16, num_steps=60, log_every=10, eval_chunk=32,
+    generator=GEN,
+    tasks=TaskConfig(),
+    optimizer=OptimizerConfig(),
+    num_val=64,
+    num_test=96,
+    batch_size=16,
+    num_steps=60,
+    log_every=10,
+    eval_chunk=32,
 )
 FAMILY = make_family(jax.random.key(0), GEN)
 
@@ -84,11 +91,14 @@ def test_binary_task_with_sample_space_mask():
     assert np.isfinite(out["test_bce"][:, 0]).all() and np.isfinite(out["test_mse"][:, 1]).all()
 
 
-@pytest.mark.parametrize("changes, message", [
-    ({"num_steps": 55}, "not a multiple of log_every"),
-    ({"loss_weights": (1.0,)}, "need 2 non-negative weights"),
-    ({"batch_size": 0}, "batch_size = 0: must be an integer >= 1"),
-])
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"num_steps": 55}, "not a multiple of log_every"),
+        ({"loss_weights": (1.0,)}, "need 2 non-negative weights"),
+        ({"batch_size": 0}, "batch_size = 0: must be an integer >= 1"),
+    ],
+)
 def test_bad_specs(changes, message):
     with pytest.raises(ConfigError, match=message):
         dataclasses.replace(SPEC, **changes)

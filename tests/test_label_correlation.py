@@ -14,16 +14,19 @@ from seesaw.sweep.label_correlation import (
     summarize,
 )
 
-
 NO_CONTEXT = CellContext(previous=None, progress=lambda n: None)
 
 
 def _config(**overrides):
     data = {
-        "name": "t", "kind": "label_correlation", "correlations": [0.0, 0.5, 1.0],
-        "num_points": 4000, "num_trials": 8,
-        "generators": {"lin": {"preset": "mmoe", "num_sinusoids": 0, "scale": 1.0,
-                               "noise_std": 0.5}},
+        "name": "t",
+        "kind": "label_correlation",
+        "correlations": [0.0, 0.5, 1.0],
+        "num_points": 4000,
+        "num_trials": 8,
+        "generators": {
+            "lin": {"preset": "mmoe", "num_sinusoids": 0, "scale": 1.0, "noise_std": 0.5}
+        },
     } | overrides
     return from_dict(LabelCorrelationConfig, data, "cfg")
 
@@ -55,7 +58,13 @@ def test_run_cell_long_table():
     config = _config(num_points=200, num_trials=4)
     table = run_cell(config, "lin", NO_CONTEXT)["trials"]
     assert list(table.columns) == [
-        "generator", "correlation", "trial", "pearson", "spearman", "snr_task0", "snr_task1"
+        "generator",
+        "correlation",
+        "trial",
+        "pearson",
+        "spearman",
+        "snr_task0",
+        "snr_task1",
     ]
     assert len(table) == 4 * 3 and set(table["generator"]) == {"lin"}
     assert sorted(table.groupby("correlation")["trial"].apply(list).iloc[0]) == [0, 1, 2, 3]
@@ -64,10 +73,15 @@ def test_run_cell_long_table():
 
 
 def test_summarize_mean_and_two_sigma():
-    trials = pd.DataFrame({
-        "generator": ["g"] * 4, "correlation": [0.5] * 4, "trial": range(4),
-        "pearson": [0.1, 0.2, 0.3, 0.4], "spearman": [0.0] * 4,
-    })
+    trials = pd.DataFrame(
+        {
+            "generator": ["g"] * 4,
+            "correlation": [0.5] * 4,
+            "trial": range(4),
+            "pearson": [0.1, 0.2, 0.3, 0.4],
+            "spearman": [0.0] * 4,
+        }
+    )
     row = summarize(trials).iloc[0]
     assert row["pearson_mean"] == pytest.approx(0.25)
     assert row["pearson_2sd"] == pytest.approx(2 * np.std([0.1, 0.2, 0.3, 0.4], ddof=1))

@@ -27,7 +27,8 @@ def test_mse_and_bce_match_formulas():
     p = 1 / (1 + np.exp(-pred))
     bce = -(labels * np.log(p) + (1 - labels) * np.log(1 - p))
     assert binary_cross_entropy(pred, labels, mask) == pytest.approx(
-        np.sum(mask * bce) / mask.sum(), rel=1e-5)
+        np.sum(mask * bce) / mask.sum(), rel=1e-5
+    )
 
 
 def test_task_losses_use_each_tasks_kind_and_column():

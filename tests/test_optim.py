@@ -22,7 +22,7 @@ def test_direction_times_learning_rate_is_optax_adam():
         state = tx.init(params)
         for t in range(steps):
             u, state = tx.update(grad_fn(params), state, params)
-            params = optax.apply_updates(params, jax.tree.map(lambda x: -lr * sched(t) * x, u))
+            params = optax.apply_updates(params, optax.scale(-lr * sched(t)).update(u, None)[0])
         return params
 
     def reference(params, grad_fn, steps):
@@ -41,11 +41,14 @@ def test_cosine_schedule_decays_to_zero():
     assert float(sched(0)) == 1.0 and float(sched(100)) == pytest.approx(0.0, abs=1e-7)
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"name": "lion"}, "allowed: adam, adamw, sgd"),
-    ({"schedule": "step"}, "allowed: constant, cosine"),
-    ({"b1": 1.0}, r"b1 = 1.0: must be in \[0, 1\)"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"name": "lion"}, "allowed: adam, adamw, sgd"),
+        ({"schedule": "step"}, "allowed: constant, cosine"),
+        ({"b1": 1.0}, r"b1 = 1.0: must be in \[0, 1\)"),
+    ],
+)
 def test_bad_optimizer_config(kwargs, message):
     with pytest.raises(ConfigError, match=message):
         OptimizerConfig(**kwargs)

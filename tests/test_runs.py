@@ -21,8 +21,9 @@ def test_run_keys_are_paired_across_calls_and_distinct():
     data = jax.random.key_data(keys).reshape(6, -1)
     assert len({tuple(k) for k in np.asarray(data)}) == 6
     # Run r of correlation c does not depend on which other runs are requested (selection subsets).
-    np.testing.assert_array_equal(jax.random.key_data(run_keys(0, 2, range(1, 2)))[:, 0],
-                                  jax.random.key_data(keys)[:, 1])
+    np.testing.assert_array_equal(
+        jax.random.key_data(run_keys(0, 2, range(1, 2)))[:, 0], jax.random.key_data(keys)[:, 1]
+    )
 
 
 def test_single_device_needs_no_mesh():
@@ -58,7 +59,8 @@ SHARDED = textwrap.dedent("""
 
 
 def test_sharded_over_8_fake_devices_matches_one_device():
-    env = dict(os.environ, XLA_FLAGS="--xla_force_host_platform_device_count=8")
+    flags = f"{os.environ.get('XLA_FLAGS', '')} --xla_force_host_platform_device_count=8"
+    env = dict(os.environ, XLA_FLAGS=flags)
     out = subprocess.run([sys.executable, "-c", SHARDED], env=env, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr[-3000:]
     assert "SHARDED-OK" in out.stdout

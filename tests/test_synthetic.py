@@ -153,7 +153,9 @@ def test_mmoe_calibrated_follows_its_closed_form_for_every_family():
         )
     )
     expected = [calibrated_closed_form(float(p)) for p in grid]
-    assert expected[0] == pytest.approx(0.075, abs=0.005) and expected[1] == pytest.approx(0.32, abs=0.01)
+    assert expected[0] == pytest.approx(0.075, abs=0.005) and expected[1] == pytest.approx(
+        0.32, abs=0.01
+    )
     for seed in range(4):
         got = np.asarray(run(key(100 + seed), make_family(key(seed), cfg), grid))
         # Standard error of a correlation from 20k points is below 0.007.

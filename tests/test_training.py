@@ -13,12 +13,24 @@ from seesaw.sweep.training import (
 )
 
 BASE = {
-    "name": "t", "kind": "train", "correlations": [0.5, 1.0], "learning_rates": [1e-3, 1e-2],
-    "selection_runs": 2, "num_runs": 3, "num_steps": 20, "batch_size": 8, "log_every": 10,
-    "data": {"generator": "mmoe", "constants": {"input_dim": 8, "num_sinusoids": 2},
-             "num_val": 32, "num_test": 32},
-    "models": {"mmoe": {"preset": "mmoe", "num_experts": 2, "expert_units": [4],
-                        "tower_units": [4]}},
+    "name": "t",
+    "kind": "train",
+    "correlations": [0.5, 1.0],
+    "learning_rates": [1e-3, 1e-2],
+    "selection_runs": 2,
+    "num_runs": 3,
+    "num_steps": 20,
+    "batch_size": 8,
+    "log_every": 10,
+    "data": {
+        "generator": "mmoe",
+        "constants": {"input_dim": 8, "num_sinusoids": 2},
+        "num_val": 32,
+        "num_test": 32,
+    },
+    "models": {
+        "mmoe": {"preset": "mmoe", "num_experts": 2, "expert_units": [4], "tower_units": [4]}
+    },
 }
 
 
@@ -26,17 +38,23 @@ def _config(**changes):
     return from_dict(TrainExperimentConfig, BASE | changes, "cfg")
 
 
-@pytest.mark.parametrize("changes, message", [
-    ({"selection_runs": 0}, r"selection_runs = 0: with 2 learning rates it must be in \[1, num_runs"),
-    ({"learning_rates": [0.0]}, r"learning_rates\[\] = 0.0: must be > 0"),
-    ({"correlations": [2.0]}, r"outside the allowed range \[-1, 1\]"),
-    ({"models": {"m": {"preset": "nope"}}}, r"models.m: .*nope"),
-    ({"models": {"m": {"arch": "mmoe"}}}, r"models.m: missing key 'preset'"),
-    ({"figures": ["pie"]}, r"figures: unknown \['pie'\]"),
-    ({"data": {"generator": "mmoe", "tasks": ["binary", "binary"]}}, "kinds"),
-    ({"data": {"generator": "mmoe", "num_train": 5}}, r"unknown key\(s\) num_train"),
-    ({"optimizer": {"name": "lion"}}, "allowed: adam, adamw, sgd"),
-])
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        (
+            {"selection_runs": 0},
+            r"selection_runs = 0: with 2 learning rates it must be in \[1, num_runs",
+        ),
+        ({"learning_rates": [0.0]}, r"learning_rates\[\] = 0.0: must be > 0"),
+        ({"correlations": [2.0]}, r"outside the allowed range \[-1, 1\]"),
+        ({"models": {"m": {"preset": "nope"}}}, r"models.m: .*nope"),
+        ({"models": {"m": {"arch": "mmoe"}}}, r"models.m: missing key 'preset'"),
+        ({"figures": ["pie"]}, r"figures: unknown \['pie'\]"),
+        ({"data": {"generator": "mmoe", "tasks": ["binary", "binary"]}}, "kinds"),
+        ({"data": {"generator": "mmoe", "num_train": 5}}, r"unknown key\(s\) num_train"),
+        ({"optimizer": {"name": "lion"}}, "allowed: adam, adamw, sgd"),
+    ],
+)
 def test_bad_configs_fail_before_compute(changes, message):
     with pytest.raises(ConfigError, match=message):
         _config(**changes)
@@ -51,14 +69,25 @@ def test_cells_select_then_train():
 
 def _out(val, test, diverged):
     val, test = np.asarray(val, np.float32), np.asarray(test, np.float32)
-    return {"val_mse": val, "val_bce": np.full_like(val, np.nan), "test_mse": test,
-            "diverged_at": np.asarray(diverged)}
+    return {
+        "val_mse": val,
+        "val_bce": np.full_like(val, np.nan),
+        "test_mse": test,
+        "diverged_at": np.asarray(diverged),
+    }
 
 
 def test_selection_uses_validation_of_every_task_and_never_test():
     config = _config()
-    index = pd.DataFrame({"model": "m", "lr": [1e-3, 1e-3, 1e-2, 1e-2], "correlation": 0.5,
-                          "run": [0, 1, 0, 1], "diverged_at": [-1, -1, -1, -1]})
+    index = pd.DataFrame(
+        {
+            "model": "m",
+            "lr": [1e-3, 1e-3, 1e-2, 1e-2],
+            "correlation": 0.5,
+            "run": [0, 1, 0, 1],
+            "diverged_at": [-1, -1, -1, -1],
+        }
+    )
     # lr 1e-2 wins task 0 on validation but loses on the sum over tasks; test says the opposite.
     val = [[0.3, 0.1], [0.3, 0.1], [0.2, 0.5], [0.2, 0.5]]
     test = [[9.0, 9.0], [9.0, 9.0], [0.0, 0.0], [0.0, 0.0]]
@@ -68,8 +97,15 @@ def test_selection_uses_validation_of_every_task_and_never_test():
 
 def test_selection_skips_rates_whose_runs_diverge():
     config = _config()
-    index = pd.DataFrame({"model": "m", "lr": [1e-3, 1e-3, 1e-2, 1e-2], "correlation": 0.5,
-                          "run": [0, 1, 0, 1], "diverged_at": [-1, -1, 5, -1]})
+    index = pd.DataFrame(
+        {
+            "model": "m",
+            "lr": [1e-3, 1e-3, 1e-2, 1e-2],
+            "correlation": 0.5,
+            "run": [0, 1, 0, 1],
+            "diverged_at": [-1, -1, 5, -1],
+        }
+    )
     val = [[0.3, 0.3], [0.3, 0.3], [np.nan, np.nan], [0.1, 0.1]]
     out = _selection_tables(config, index, _out(val, val, index["diverged_at"]))
     selected = out["selected"].set_index("lr")
@@ -105,12 +141,19 @@ def test_run_cells_end_to_end():
 
 
 def test_mtl_gains_are_paired_by_run_and_signed_per_metric():
-    final = pd.DataFrame({
-        "model": ["single", "single", "mmoe", "mmoe", "mmoe"],
-        "lr": 1e-3, "correlation": 0.5, "run": [0, 1, 0, 1, 1], "task": [0, 0, 0, 0, 1],
-        "split": "test", "metric": ["mse", "mse", "mse", "mse", "auc"],
-        "value": [0.3, 0.2, 0.25, 0.4, 0.7], "diverged_at": [-1, -1, -1, -1, -1],
-    })
+    final = pd.DataFrame(
+        {
+            "model": ["single", "single", "mmoe", "mmoe", "mmoe"],
+            "lr": 1e-3,
+            "correlation": 0.5,
+            "run": [0, 1, 0, 1, 1],
+            "task": [0, 0, 0, 0, 1],
+            "split": "test",
+            "metric": ["mse", "mse", "mse", "mse", "auc"],
+            "value": [0.3, 0.2, 0.25, 0.4, 0.7],
+            "diverged_at": [-1, -1, -1, -1, -1],
+        }
+    )
     gains = mtl_gains(final, "single").sort_values("run")
     assert gains["gain"].round(6).tolist() == [0.05, -0.2]  # auc row has no baseline partner
     with pytest.raises(ConfigError, match="baseline 'stl' is not among"):

@@ -98,7 +98,7 @@ GENERATOR_PRESETS: dict[str, GeneratorConfig] = {
     # A guess calibrated to MMoE Fig. 2 (papers.md §1.2), not the authors' values. One sinusoid of
     # frequency |α| = 13 has variance ½ whatever its phase, so the label correlation does not depend
     # on the family draw: corr(p) ≈ (c²p + ½·exp(−α²c²(1−p))) / (c² + ½ + σ²)
-    # = 0.075 / 0.32 / 0.53 / 1.0 at p = 0.5 / 0.9 / 0.95 / 1 (paper: ≈0.07 / 0.30 / 0.44 / 1.0).
+    # = 0.075 / 0.32 / 0.53 / 0.98 at p = 0.5 / 0.9 / 0.95 / 1 (paper: ≈0.07 / 0.30 / 0.44 / 1.0).
     # With m > 1 equal-|α| sinusoids the amplitude of their sum, hence the curve, varies by draw.
     "mmoe_calibrated": GeneratorConfig(
         input_dim=100,

@@ -1,1 +1,4 @@
-"""Figures drawn only from stored results tables; the CLI and the notebooks call the same functions."""
+"""Figures drawn only from stored results tables.
+
+The CLI and the notebooks call the same functions.
+"""

@@ -26,16 +26,31 @@ def plot_label_correlation(trials: pd.DataFrame, title: str = "") -> Figure:
     fig, ax = plt.subplots(figsize=(5.5, 4.2), layout="constrained")
     for generator, rows in summary.groupby("generator", sort=False):
         ax.errorbar(
-            rows["correlation"], rows["pearson_mean"], yerr=rows["pearson_2sd"],
-            marker="o", ms=4, capsize=3, label=f"{generator} (mean ± 2σ)",
+            rows["correlation"],
+            rows["pearson_mean"],
+            yerr=rows["pearson_2sd"],
+            marker="o",
+            ms=4,
+            capsize=3,
+            label=f"{generator} (mean ± 2σ)",
         )
     paper = paper_readings.MMOE_FIG2
-    ax.plot(list(paper), list(paper.values()), "s", color="0.5", mfc="none",
-            label="MMoE Fig. 2 (read off)")
+    ax.plot(
+        list(paper),
+        list(paper.values()),
+        "s",
+        color="0.5",
+        mfc="none",
+        label="MMoE Fig. 2 (read off)",
+    )
     ax.plot([0, 1], [0, 1], ":", color="0.7", lw=1, label="label corr. = cosine")
-    ax.set(xlabel="weight cosine p = cos(w1, w2)", ylabel="label Pearson correlation",
-           xlim=(min(0.35, summary["correlation"].min() - 0.05), 1.02), ylim=(-0.05, 1.05),
-           title=title or "Label correlation vs weight cosine")
+    ax.set(
+        xlabel="weight cosine p = cos(w1, w2)",
+        ylabel="label Pearson correlation",
+        xlim=(min(0.35, summary["correlation"].min() - 0.05), 1.02),
+        ylim=(-0.05, 1.05),
+        title=title or "Label correlation vs weight cosine",
+    )
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="upper left")
     return fig

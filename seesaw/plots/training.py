@@ -31,10 +31,14 @@ def curve_summary(curves: pd.DataFrame, final: pd.DataFrame, split: str = "val")
     ok = runs.loc[~runs["diverged"], ["model", "correlation", "run"]]
     rows = curves[(curves["task"] == TASK) & (curves["split"] == split)].merge(ok)
     grouped = rows.groupby(["model", "correlation", "step"], sort=False)["loss"]
-    return pd.DataFrame({
-        "mean": grouped.mean(), "q25": grouped.quantile(0.25), "q75": grouped.quantile(0.75),
-        "runs": grouped.size(),
-    }).reset_index()
+    return pd.DataFrame(
+        {
+            "mean": grouped.mean(),
+            "q25": grouped.quantile(0.25),
+            "q75": grouped.quantile(0.75),
+            "runs": grouped.size(),
+        }
+    ).reset_index()
 
 
 def plot_loss_curves(curves: pd.DataFrame, final: pd.DataFrame, title: str = "") -> Figure:
@@ -48,8 +52,14 @@ def plot_loss_curves(curves: pd.DataFrame, final: pd.DataFrame, title: str = "")
     single = summary["model"].nunique() == 1
     panel_key, line_key = ("model", "correlation") if single else ("correlation", "model")
     panels = list(dict.fromkeys(summary[panel_key]))
-    fig, axes = plt.subplots(1, len(panels), figsize=(4.2 * len(panels), 3.6), sharey=True,
-                             layout="constrained", squeeze=False)
+    fig, axes = plt.subplots(
+        1,
+        len(panels),
+        figsize=(max(6.0, 4.2 * len(panels)), 3.8),
+        sharey=True,
+        layout="constrained",
+        squeeze=False,
+    )
     for ax, panel in zip(axes[0], panels):
         for line, rows in summary[summary[panel_key] == panel].groupby(line_key, sort=False):
             model, corr = rows["model"].iloc[0], rows["correlation"].iloc[0]
@@ -62,12 +72,13 @@ def plot_loss_curves(curves: pd.DataFrame, final: pd.DataFrame, title: str = "")
         ax.grid(alpha=0.3)
         ax.legend(fontsize=7)
     axes[0, 0].set_ylabel("task-1 validation loss (MSE)")
-    fig.suptitle(title or "Loss vs steps: mean and interquartile band over runs")
+    fig.suptitle(title or "Loss vs steps: mean and interquartile band over runs", fontsize=11)
     return fig
 
 
-def plot_final_loss_histograms(final: pd.DataFrame, title: str = "", bin_width: float = 0.03,
-                               max_loss: float = 0.66) -> Figure:
+def plot_final_loss_histograms(
+    final: pd.DataFrame, title: str = "", bin_width: float = 0.03, max_loss: float = 0.66
+) -> Figure:
     """Histograms of the final test loss of task 0 (MMoE Fig. 5): rows model, columns correlation.
 
     The y-axis is the fraction of all runs of the cell; losses above `max_loss` are drawn in the
@@ -77,16 +88,25 @@ def plot_final_loss_histograms(final: pd.DataFrame, title: str = "", bin_width: 
     models = list(dict.fromkeys(rows["model"]))
     correlations = sorted(rows["correlation"].unique())
     bins = np.arange(0, max_loss + 1e-9, bin_width)
-    fig, axes = plt.subplots(len(models), len(correlations), sharex=True, sharey=True,
-                             figsize=(3.2 * len(correlations), 2.4 * len(models)),
-                             layout="constrained", squeeze=False)
+    fig, axes = plt.subplots(
+        len(models),
+        len(correlations),
+        sharex=True,
+        sharey=True,
+        figsize=(3.2 * len(correlations), 2.4 * len(models)),
+        layout="constrained",
+        squeeze=False,
+    )
     for i, model in enumerate(models):
         for j, corr in enumerate(correlations):
             cell = rows[(rows["model"] == model) & (rows["correlation"] == corr)]
             ok = cell.loc[cell["diverged_at"] < 0, "value"].to_numpy()
             ax = axes[i, j]
-            ax.hist(np.clip(ok, 0, bins[-1] - 1e-9), bins=bins,
-                    weights=np.full(ok.shape, 1.0 / len(cell)))
+            ax.hist(
+                np.clip(ok, 0, bins[-1] - 1e-9),
+                bins=bins,
+                weights=np.full(ok.shape, 1.0 / len(cell)),
+            )
             over, bad = int((ok > bins[-1]).sum()), len(cell) - len(ok)
             note = (f", {over} > {max_loss}" if over else "") + (f", {bad} diverged" if bad else "")
             ax.set_title(f"{model}, corr. {corr} (n={len(cell)}{note})", fontsize=8)
@@ -95,7 +115,7 @@ def plot_final_loss_histograms(final: pd.DataFrame, title: str = "", bin_width: 
                 ax.set_ylabel("fraction of runs")
             if i == len(models) - 1:
                 ax.set_xlabel("final task-1 test loss")
-    fig.suptitle(title or "Final loss over runs")
+    fig.suptitle(title or "Final loss over runs", fontsize=11)
     return fig
 
 

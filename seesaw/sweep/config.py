@@ -2,8 +2,8 @@
 
 An experiment file holds the paper protocol at top level and a `[tiers.<name>]` table per tier whose
 keys override it (tables merge recursively). The `paper` tier is the top level itself unless it has
-its own table; every other tier must be declared. Unknown keys and wrong types are rejected before any
-compute, with the offending key, value and what is allowed.
+its own table; every other tier must be declared. Unknown keys and wrong types are rejected
+before any compute, with the offending key, value and what is allowed.
 """
 
 from __future__ import annotations

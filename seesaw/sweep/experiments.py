@@ -92,19 +92,30 @@ def run_experiment(
     todo = [c for c in cells if not writer.done(c)]
     start = time.perf_counter()
     # One bar over the work units of every unfinished cell (run-steps for training), with ETA.
-    bar = tqdm(total=sum(config.steps(c) for c in todo), desc=f"{config.name} [{tier}]",
-               unit_scale=True, disable=not progress or None)
+    bar = tqdm(
+        total=sum(config.steps(c) for c in todo),
+        desc=f"{config.name} [{tier}]",
+        unit_scale=True,
+        disable=not progress or None,
+    )
     context = CellContext(previous=writer.read, progress=bar.update)
     for number, cell in enumerate(todo, start=len(cells) - len(todo) + 1):
         bar.set_postfix_str(f"cell {number}/{len(cells)} {cell}")
         writer.write_cell(cell, kind.run_cell(config, cell, context))
     bar.close()
-    return writer.finish({"tier": tier, "seconds_this_session": round(time.perf_counter() - start, 1),
-                          "cells": len(cells), "cells_resumed": len(cells) - len(todo)})
+    return writer.finish(
+        {
+            "tier": tier,
+            "seconds_this_session": round(time.perf_counter() - start, 1),
+            "cells": len(cells),
+            "cells_resumed": len(cells) - len(todo),
+        }
+    )
 
 
 def draw_figures(config: Any, tier: str, results_root: Path) -> dict[str, Figure]:
     """Draws the figures of `config` from its complete results (no compute)."""
     if isinstance(config, ViewConfig):
-        return training_plots.figures(results_root, config, tier, source=config.source)
+        source = load_experiment(config.source, tier).name
+        return training_plots.figures(results_root, config, tier, source=source)
     return KINDS[config.kind].figures(results_root, config, tier)

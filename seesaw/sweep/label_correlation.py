@@ -31,7 +31,8 @@ class LabelCorrelationConfig:
       name: experiment name; also the results folder.
       kind: always "label_correlation".
       title: one line for listings and figure titles.
-      generators: curve label -> {"preset": GENERATOR_PRESETS name, any GeneratorConfig field: value}.
+      generators: curve label -> {"preset": a GENERATOR_PRESETS name, GeneratorConfig field:
+        value, ...}.
       correlations: the weight cosines p (MMoE Eq. 2), each in [-1, 1].
       num_points: examples per dataset (MMoE Fig. 2: 10k).
       num_trials: datasets per (generator, p) (MMoE Fig. 2: 100).
@@ -54,7 +55,7 @@ class LabelCorrelationConfig:
             raise ConfigError(f"kind = {self.kind!r}: expected 'label_correlation'")
         if not self.generators:
             raise ConfigError("generators: must name at least one generator")
-        for label, spec in self.generators.items():
+        for label in self.generators:
             self.generator(label)  # validates preset name and overrides now, before compute
         check_correlations("correlations", self.correlations)
         if self.num_points < 2:
@@ -106,9 +107,9 @@ def label_correlation_trials(
 
     def one_trial(trial_key):
         keys = jax.random.split(trial_key, num_corr)  # (R,)
-        stats = jax.vmap(
-            lambda k, p: label_stats(sample(k, family, p, num_points, cfg))
-        )(keys, correlations)
+        stats = jax.vmap(lambda k, p: label_stats(sample(k, family, p, num_points, cfg)))(
+            keys, correlations
+        )
         return {k: stats[k] for k in ("pearson", "spearman", "snr")}
 
     # lax.map, not vmap, over trials: one trial's (R, N, D) inputs fit in memory, K of them may not.

@@ -66,7 +66,9 @@ class RunWriter:
             previous = json.loads(saved.read_text())
             if previous != _jsonable(config):
                 changed = sorted(
-                    k for k in set(previous) | set(config) if previous.get(k) != _jsonable(config).get(k)
+                    k
+                    for k in set(previous) | set(config)
+                    if previous.get(k) != _jsonable(config).get(k)
                 )
                 raise ResultsError(
                     f"{self.partial} holds an interrupted run with a different config "
@@ -168,7 +170,10 @@ def _git_commit() -> str | None:
         ).stdout.strip()
         dirty = subprocess.run(
             ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=root, capture_output=True, text=True, check=True,
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return None
@@ -181,8 +186,12 @@ _GZIP_ROWS = 20_000
 
 def _write_table(table: pd.DataFrame, stem: Path) -> None:
     if len(table) > _GZIP_ROWS:
-        table.to_csv(stem.with_name(f"{stem.name}.csv.gz"), index=False, float_format="%.7g",
-                     compression={"method": "gzip", "mtime": 0})
+        table.to_csv(
+            stem.with_name(f"{stem.name}.csv.gz"),
+            index=False,
+            float_format="%.7g",
+            compression={"method": "gzip", "mtime": 0},
+        )
     else:
         table.to_csv(stem.with_name(f"{stem.name}.csv"), index=False, float_format="%.9g")
 

@@ -1,12 +1,14 @@
-"""The training experiment kind: architectures × correlations × seeds, learning rate chosen on validation.
+"""The training experiment kind: architectures × correlations × seeds.
+
+The learning rate is chosen per model on validation data.
 
 Cells, in order, per model label X:
 
 - `select+model=X` (only when several learning rates are given): `selection_runs` runs per
   correlation at every learning rate, in one program. The learning rate whose mean final
   *validation* objective Σ_k ω_k L_k (every task counts, pitfalls.md 9) over non-diverged runs and
-  all correlations is lowest is chosen; rates where more than `max_diverged` of the runs diverged are
-  not eligible. Test data is never looked at.
+  all correlations is lowest is chosen; rates where more than `max_diverged` of the runs
+  diverged are not eligible. Test data is never looked at.
 - `model=X`: `num_runs` runs per correlation at the chosen rate. Runs 0..selection_runs-1 reuse the
   selection runs' seeds, so they are the same data draws and initialisations.
 
@@ -67,8 +69,13 @@ class DataConfig:
         return generator_preset(self.generator, **self.constants)
 
     def task_config(self) -> TaskConfig:
-        return TaskConfig(kinds=tuple(self.tasks), link=self.link, positive_rate=self.positive_rate,
-                          temperature=self.temperature, mask_by_first=self.mask_by_first)
+        return TaskConfig(
+            kinds=tuple(self.tasks),
+            link=self.link,
+            positive_rate=self.positive_rate,
+            temperature=self.temperature,
+            mask_by_first=self.mask_by_first,
+        )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -172,12 +179,16 @@ class TrainExperimentConfig:
         return runs * len(self.correlations) * self.num_steps
 
 
-def run_cell(config: TrainExperimentConfig, cell: str, context: CellContext) -> dict[str, pd.DataFrame]:
+def run_cell(
+    config: TrainExperimentConfig, cell: str, context: CellContext
+) -> dict[str, pd.DataFrame]:
     """Trains one cell's runs and returns its tables (see the module docstring)."""
     select = cell.startswith("select+")
     label = cell.split("model=", 1)[1]
-    trainer = Trainer(config.spec(label),
-                      make_family(jax.random.key(config.family_seed), config.data.generator_config()))
+    trainer = Trainer(
+        config.spec(label),
+        make_family(jax.random.key(config.family_seed), config.data.generator_config()),
+    )
     num_corr = len(config.correlations)
     if select:
         runs, rates = range(config.selection_runs), config.learning_rates
@@ -186,8 +197,9 @@ def run_cell(config: TrainExperimentConfig, cell: str, context: CellContext) -> 
         runs = range(config.num_runs)
     keys = run_keys(config.seed, num_corr, runs)  # (R, K)
     # Flatten (learning rate, correlation, run) onto one run axis.
-    grid = np.stack(np.meshgrid(np.arange(len(rates)), np.arange(num_corr), np.asarray(runs),
-                                indexing="ij"), -1).reshape(-1, 3)
+    grid = np.stack(
+        np.meshgrid(np.arange(len(rates)), np.arange(num_corr), np.asarray(runs), indexing="ij"), -1
+    ).reshape(-1, 3)
     flat_keys = keys[grid[:, 1], grid[:, 2] - runs.start]
     out = train_runs(
         trainer,
@@ -197,13 +209,15 @@ def run_cell(config: TrainExperimentConfig, cell: str, context: CellContext) -> 
         mesh=run_mesh(),
         on_steps=lambda steps: context.progress(steps * len(grid)),
     )
-    index = pd.DataFrame({
-        "model": label,
-        "lr": np.asarray(rates)[grid[:, 0]],
-        "correlation": np.asarray(config.correlations)[grid[:, 1]],
-        "run": grid[:, 2],
-        "diverged_at": out["diverged_at"],
-    })
+    index = pd.DataFrame(
+        {
+            "model": label,
+            "lr": np.asarray(rates)[grid[:, 0]],
+            "correlation": np.asarray(config.correlations)[grid[:, 1]],
+            "run": grid[:, 2],
+            "diverged_at": out["diverged_at"],
+        }
+    )
     if select:
         return _selection_tables(config, index, out)
     return {
@@ -226,11 +240,15 @@ def _selection_tables(config, index: pd.DataFrame, out) -> dict[str, pd.DataFram
     val_loss = np.where(np.isnan(out["val_mse"]), out["val_bce"], out["val_mse"])  # (K, T)
     runs = index.assign(val_objective=val_loss @ weights, diverged=index["diverged_at"] >= 0)
     runs.loc[runs["diverged"], "val_objective"] = np.nan
-    summary = runs.groupby("lr", sort=True).agg(
-        score=("val_objective", "mean"),
-        diverged_fraction=("diverged", "mean"),
-        runs=("run", "size"),
-    ).reset_index()
+    summary = (
+        runs.groupby("lr", sort=True)
+        .agg(
+            score=("val_objective", "mean"),
+            diverged_fraction=("diverged", "mean"),
+            runs=("run", "size"),
+        )
+        .reset_index()
+    )
     eligible = summary["diverged_fraction"] <= config.max_diverged
     if not eligible.any():
         eligible[:] = True  # nothing trains: report the least bad rate rather than crash the sweep
@@ -259,11 +277,13 @@ def _curves_table(config, index, out) -> pd.DataFrame:
     frames = []
     for split in ("train", "val"):
         values = out[f"{split}_loss"]  # (K, I, T)
-        k, i, t = np.meshgrid(np.arange(num_runs), np.arange(num_logs), np.arange(num_tasks),
-                              indexing="ij")
+        k, i, t = np.meshgrid(
+            np.arange(num_runs), np.arange(num_logs), np.arange(num_tasks), indexing="ij"
+        )
         frame = index.drop(columns="diverged_at").iloc[k.ravel()].reset_index(drop=True)
-        frames.append(frame.assign(step=steps[i.ravel()], task=t.ravel(), split=split,
-                                   loss=values.ravel()))
+        frames.append(
+            frame.assign(step=steps[i.ravel()], task=t.ravel(), split=split, loss=values.ravel())
+        )
     return pd.concat(frames, ignore_index=True)
 
 
@@ -281,9 +301,11 @@ def _gates_table(index, out) -> pd.DataFrame:
 
 def _data_table(index, out) -> pd.DataFrame:
     return index.drop(columns=["diverged_at"]).assign(
-        pearson=out["data_pearson"], spearman=out["data_spearman"],
+        pearson=out["data_pearson"],
+        spearman=out["data_spearman"],
         latent_pearson=out["data_latent_pearson"],
-        snr_task0=out["data_snr"][:, 0], snr_task1=out["data_snr"][:, 1],
+        snr_task0=out["data_snr"][:, 0],
+        snr_task1=out["data_snr"][:, 1],
     )
 
 
@@ -306,11 +328,17 @@ def mtl_gains(final: pd.DataFrame, baseline: str, split: str = "test") -> pd.Dat
       ConfigError: `baseline` is not a model of the table.
     """
     if baseline not in set(final["model"]):
-        raise ConfigError(f"baseline {baseline!r} is not among the models {sorted(set(final['model']))}")
+        raise ConfigError(
+            f"baseline {baseline!r} is not among the models {sorted(set(final['model']))}"
+        )
     rows = final[(final["split"] == split) & (final["diverged_at"] < 0)]
     keys = ["correlation", "run", "task", "metric"]
-    base = rows[rows["model"] == baseline][keys + ["value"]].rename(columns={"value": "baseline_value"})
+    base = rows[rows["model"] == baseline][keys + ["value"]].rename(
+        columns={"value": "baseline_value"}
+    )
     paired = rows[rows["model"] != baseline].merge(base, on=keys)
-    gains = [mtl_gain(v, b, m) for v, b, m in
-             zip(paired["value"], paired["baseline_value"], paired["metric"])]
+    gains = [
+        mtl_gain(v, b, m)
+        for v, b, m in zip(paired["value"], paired["baseline_value"], paired["metric"])
+    ]
     return paired[["model", *keys, "value", "baseline_value"]].assign(gain=gains)

@@ -1,4 +1,7 @@
-"""The view kind: figures drawn from another experiment's runs (MMoE Fig. 5 reuses Fig. 4's runs)."""
+"""The view kind: figures drawn from another experiment's runs.
+
+MMoE Fig. 5 reuses the runs of Fig. 4.
+"""
 
 from __future__ import annotations
 

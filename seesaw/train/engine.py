@@ -1,4 +1,4 @@
-"""Seed-vmapped training: a run is one pure function of its key, vmapped over runs, scanned over steps.
+"""Seed-vmapped training: one pure function per run, vmapped over runs, scanned over steps.
 
 A *run* is one data draw plus one initialisation (MMoE §5.1: "200 independent runs"), at one task
 correlation and one learning rate. `Trainer` holds what all runs of a sweep cell share (the static
@@ -21,7 +21,6 @@ they are evaluated.
 from __future__ import annotations
 
 import dataclasses
-import math
 from typing import NamedTuple
 
 import jax
@@ -68,8 +67,7 @@ class TrainSpec:
     eval_chunk: int = 1000
 
     def __post_init__(self):
-        for field in ("num_val", "num_test", "batch_size", "num_steps", "log_every",
-                      "eval_chunk"):
+        for field in ("num_val", "num_test", "batch_size", "num_steps", "log_every", "eval_chunk"):
             value = getattr(self, field)
             if not isinstance(value, int) or value < 1:
                 raise ConfigError(f"{field} = {value!r}: must be an integer >= 1")
@@ -154,10 +152,16 @@ class Trainer:
         """The fresh minibatch (B examples) of step `state.step` of this run."""
         key = jax.random.fold_in(state.data_keys[0], state.step)
         spec = self.spec
-        return sample(key, self.family, state.correlation, spec.batch_size, spec.generator,
-                      spec.tasks)
+        return sample(
+            key, self.family, state.correlation, spec.batch_size, spec.generator, spec.tasks
+        )
 
-    def _step(self, state: RunState, _) -> tuple[RunState, jax.Array]:
+    def step(self, state: RunState, _=None) -> tuple[RunState, jax.Array]:
+        """One optimisation step on a fresh minibatch (the body of the training scan).
+
+        Returns:
+          The new state and the (T,) task losses of the minibatch.
+        """
         batch = self.train_batch(state)
         (loss, losses), grads = jax.value_and_grad(self._loss, has_aux=True)(state.params, batch)
         updates, opt_state = self.direction.update(grads, state.opt_state, state.params)
@@ -181,7 +185,7 @@ class Trainer:
         """
 
         def interval(state, _):
-            state, losses = jax.lax.scan(self._step, state, length=self.spec.log_every)
+            state, losses = jax.lax.scan(self.step, state, length=self.spec.log_every)
             val = self.predict(state, "val")
             val_loss = task_losses(val["preds"], val["y"], val["mask"], self.kinds)
             return state, {"train_loss": losses.mean(0), "val_loss": val_loss}
@@ -201,14 +205,23 @@ class Trainer:
         num_chunks = size // chunk
 
         def one_chunk(c):
-            data = sample(jax.random.fold_in(key, c), self.family, state.correlation, chunk,
-                          self.spec.generator, self.spec.tasks)
+            data = sample(
+                jax.random.fold_in(key, c),
+                self.family,
+                state.correlation,
+                chunk,
+                self.spec.generator,
+                self.spec.tasks,
+            )
             preds, gates = self.apply(state.params, data.x)
             # Static mixing weights (cross-stitch, sluice) have no example axis: not summed here.
             example_gates = {k: g for k, g in gates.items() if g.shape[:1] == (chunk,)}
             return {
-                "preds": preds, "y": data.y, "mask": data.mask,
-                "latent": data.latent, "signal": data.signal,
+                "preds": preds,
+                "y": data.y,
+                "mask": data.mask,
+                "latent": data.latent,
+                "signal": data.signal,
                 "gate_sum": {k: g.sum(0) for k, g in example_gates.items()},
                 "gate_sumsq": {k: (g**2).sum(0) for k, g in example_gates.items()},
             }
@@ -235,16 +248,21 @@ class Trainer:
             losses = task_losses(pred["preds"], pred["y"], pred["mask"], self.kinds)  # (T,)
             out[f"{split}_mse"] = jnp.where(regression, losses, jnp.nan)
             out[f"{split}_bce"] = jnp.where(regression, jnp.nan, losses)
-            out[f"{split}_auc"] = jnp.stack([
-                auc(pred["preds"][:, t], pred["y"][:, t], pred["mask"][:, t])
-                if kind == "binary" else jnp.full((), jnp.nan)
-                for t, kind in enumerate(self.kinds)
-            ])
+            out[f"{split}_auc"] = jnp.stack(
+                [
+                    auc(pred["preds"][:, t], pred["y"][:, t], pred["mask"][:, t])
+                    if kind == "binary"
+                    else jnp.full((), jnp.nan)
+                    for t, kind in enumerate(self.kinds)
+                ]
+            )
             if split == "val":
-                stats = label_stats(Dataset(None, pred["y"], pred["mask"], pred["latent"],
-                                            pred["signal"]))
-                out |= {f"data_{k}": stats[k]
-                        for k in ("pearson", "spearman", "latent_pearson", "snr")}
+                stats = label_stats(
+                    Dataset(None, pred["y"], pred["mask"], pred["latent"], pred["signal"])
+                )
+                out |= {
+                    f"data_{k}": stats[k] for k in ("pearson", "spearman", "latent_pearson", "snr")
+                }
             if split == "test":
                 for name, total in pred["gate_sum"].items():
                     mean = total / self.spec.num_test

@@ -30,7 +30,9 @@ def auc(scores: jax.Array, labels: jax.Array, mask: jax.Array | None = None) -> 
     at_or_below = jnp.searchsorted(neg_sorted, scores, side="right")
     # An infinite score would match the +inf padding of non-negatives; cap at the negative count.
     n_neg = jnp.sum(negative)
-    wins = jnp.minimum(below, n_neg) + 0.5 * (jnp.minimum(at_or_below, n_neg) - jnp.minimum(below, n_neg))
+    wins = jnp.minimum(below, n_neg) + 0.5 * (
+        jnp.minimum(at_or_below, n_neg) - jnp.minimum(below, n_neg)
+    )
     n_pos = jnp.sum(positive)
     return jnp.sum(jnp.where(positive, wins, 0.0)) / (n_pos * n_neg)
 

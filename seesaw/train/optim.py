@@ -46,7 +46,9 @@ class OptimizerConfig:
             )
         for field in ("b1", "b2", "momentum"):
             if not 0.0 <= getattr(self, field) < 1.0:
-                raise ConfigError(f"optimizer.{field} = {getattr(self, field)!r}: must be in [0, 1)")
+                raise ConfigError(
+                    f"optimizer.{field} = {getattr(self, field)!r}: must be in [0, 1)"
+                )
         if not self.eps > 0 or self.weight_decay < 0:
             raise ConfigError("optimizer.eps must be > 0 and optimizer.weight_decay >= 0")
 

@@ -68,7 +68,11 @@ def train_runs(
       `Trainer.evaluate`, and "diverged_at" (K,).
     """
     num_runs = keys.shape[0]
-    inputs = (keys, jnp.asarray(correlations, jnp.float32), jnp.asarray(learning_rates, jnp.float32))
+    inputs = (
+        keys,
+        jnp.asarray(correlations, jnp.float32),
+        jnp.asarray(learning_rates, jnp.float32),
+    )
     if mesh is not None:
         pad = -num_runs % mesh.size
         inputs = jax.tree.map(lambda a: jnp.concatenate([a, a[:pad]]) if pad else a, inputs)
