@@ -24,6 +24,7 @@ import subprocess
 import sys
 import time
 from functools import partial
+from pathlib import Path
 
 import jax
 import jax.numpy as jnp
@@ -128,6 +129,7 @@ def peak_rss_gib(steps: int, log_every: int) -> float:
     """Peak RSS (GiB) of a fresh process training one 200-run × 3-correlation MMoE cell."""
     out = subprocess.run(
         [sys.executable, "-c", PEAK.format(steps=steps, log_every=log_every)],
+        cwd=Path(__file__).resolve().parents[1],
         capture_output=True,
         text=True,
         check=True,

@@ -102,3 +102,16 @@ def test_binary_task_with_sample_space_mask():
 def test_bad_specs(changes, message):
     with pytest.raises(ConfigError, match=message):
         dataclasses.replace(SPEC, **changes)
+
+
+def test_static_mixing_weights_are_not_mistaken_for_gates():
+    # Cross-stitch's (T, T) matrix has the shape of a gate when a chunk holds T examples.
+    spec = dataclasses.replace(
+        SPEC,
+        model=model_config("cross_stitch", expert_units=(4,)),
+        num_val=2,
+        num_test=2,
+        eval_chunk=2,
+    )
+    assert Trainer(spec, FAMILY).example_gates == ()
+    assert set(Trainer(SPEC, FAMILY).example_gates) == {"level0/task0", "level0/task1"}

@@ -37,16 +37,21 @@ def test_an_interrupted_sweep_resumes_without_redoing_finished_cells(tmp_path, m
             raise Interrupt
         return kind.run_cell(config, cell, context)
 
-    monkeypatch.setitem(experiments.KINDS, "label_correlation",
-                        dataclasses.replace(kind, run_cell=dies_on_b))
+    monkeypatch.setitem(
+        experiments.KINDS, "label_correlation", dataclasses.replace(kind, run_cell=dies_on_b)
+    )
     with pytest.raises(Interrupt):
         run_experiment(config, "paper", tmp_path, progress=False)
     with pytest.raises(ResultsError):  # nothing published until the run is complete
         load_table(tmp_path, "two", "paper", "trials")
 
-    monkeypatch.setitem(experiments.KINDS, "label_correlation",
-                        dataclasses.replace(kind, run_cell=lambda c, cell, ctx: (
-                            calls.append(cell), kind.run_cell(c, cell, ctx))[1]))
+    monkeypatch.setitem(
+        experiments.KINDS,
+        "label_correlation",
+        dataclasses.replace(
+            kind, run_cell=lambda c, cell, ctx: (calls.append(cell), kind.run_cell(c, cell, ctx))[1]
+        ),
+    )
     run_experiment(config, "paper", tmp_path, progress=False)
     assert calls == ["a", "b", "b"]  # "a" finished before the interruption and was kept
     assert set(load_table(tmp_path, "two", "paper", "trials")["generator"]) == {"a", "b"}
@@ -75,8 +80,9 @@ expert_units = [2]
 tower_units = [2]
 """)
     view = tmp_path / "view.toml"
-    view.write_text(f'name = "hist"\nkind = "view"\nsource = "{source}"\n'
-                    'figures = ["final_loss_histograms"]\n')
+    view.write_text(
+        f'name = "hist"\nkind = "view"\nsource = "{source}"\nfigures = ["final_loss_histograms"]\n'
+    )
     config = load_experiment(str(view), "paper")
     with pytest.raises(ResultsError, match="seesaw run"):
         draw_figures(config, "paper", tmp_path)

@@ -59,6 +59,9 @@ class RunWriter:
         self.final = Path(results_root) / experiment / tier
         self.partial = Path(results_root) / experiment / f".{tier}.partial"
         self.config = config
+        # Read now, not at the end: the commit and versions are those of the code that computes
+        # the cells, even if the working tree changes while a long sweep runs.
+        self.metadata = run_metadata()
         if fresh and self.partial.exists():
             shutil.rmtree(self.partial)
         saved = self.partial / "config.json"
@@ -99,7 +102,9 @@ class RunWriter:
 
     def finish(self, extra_metadata: dict | None = None) -> Path:
         """Writes metadata and swaps the complete run in place of the previous one."""
-        _write_json(self.partial / "metadata.json", run_metadata() | (extra_metadata or {}))
+        finished = {"finished": datetime.now(UTC).isoformat(timespec="seconds")}
+        metadata = self.metadata | finished | (extra_metadata or {})
+        _write_json(self.partial / "metadata.json", metadata)
         old = self.final.with_name(f".{self.final.name}.old")
         if old.exists():
             shutil.rmtree(old)
@@ -152,7 +157,7 @@ def run_metadata() -> dict[str, Any]:
             versions[package] = None
     devices = jax.devices()
     return {
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "started": datetime.now(UTC).isoformat(timespec="seconds"),
         "git_commit": _git_commit(),
         "python": platform.python_version(),
         "platform": platform.platform(),

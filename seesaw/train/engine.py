@@ -112,6 +112,18 @@ class Trainer:
         self.kinds = spec.tasks.kinds
         self.num_tasks = len(self.kinds)
         self.graphdef = nnx.graphdef(nnx.eval_shape(lambda: self._build(jax.random.key(0))))
+        # Per-example gates are the outputs whose leading axis follows the batch; static mixing
+        # weights (cross-stitch, sluice) do not. Decided from shapes alone, without compute.
+        gate_shapes = [
+            jax.eval_shape(
+                lambda x: self._build(jax.random.key(0))(x)[1],
+                jax.ShapeDtypeStruct((n, spec.generator.input_dim), jnp.float32),
+            )
+            for n in (1, 2)
+        ]
+        self.example_gates = tuple(
+            k for k, v in gate_shapes[0].items() if v.shape != gate_shapes[1][k].shape
+        )
         self.direction = direction(spec.optimizer)
         self.schedule = schedule(spec.optimizer, spec.num_steps)
 
@@ -214,8 +226,7 @@ class Trainer:
                 self.spec.tasks,
             )
             preds, gates = self.apply(state.params, data.x)
-            # Static mixing weights (cross-stitch, sluice) have no example axis: not summed here.
-            example_gates = {k: g for k, g in gates.items() if g.shape[:1] == (chunk,)}
+            example_gates = {k: gates[k] for k in self.example_gates}
             return {
                 "preds": preds,
                 "y": data.y,
