@@ -62,6 +62,11 @@ def _bootstrap_ratio(
     return stat(a) / stat(b), low, high
 
 
+def _above_zero(claim: str, statistic: str, mean: float, half: float) -> dict:
+    """A claim that holds when the interval mean ± half lies above 0."""
+    return _row(claim, statistic, mean, mean - half, mean + half, mean - half > 0)
+
+
 def _row(claim: str, statistic: str, value: float, low: float, high: float, agrees: bool) -> dict:
     return {
         "claim": claim,
@@ -89,13 +94,11 @@ def correlation_claims(final: pd.DataFrame, task: int = 0) -> pd.DataFrame:
             b = data.loc[data["correlation"] == q, "value"]
             mean, half = _diff(a, b, paired=False)
             rows.append(
-                _row(
+                _above_zero(
                     f"{model}: lower loss at correlation {q} than at {p}",
                     f"loss({p}) − loss({q})",
                     mean,
-                    mean - half,
-                    mean + half,
-                    mean - half > 0,
+                    half,
                 )
             )
     return pd.DataFrame(rows)
@@ -124,13 +127,11 @@ def mmoe_fig4_claims(final: pd.DataFrame, task: int = 0) -> pd.DataFrame:
             diff = gaps[other][0] - gaps["mmoe"][0]
             half = Z95 * np.sqrt(gaps[other][1] + gaps["mmoe"][1])
             rows.append(
-                _row(
+                _above_zero(
                     f"the correlation gap is smaller for mmoe than for {other}",
                     f"gap({other}) − gap(mmoe), gap = loss({low}) − loss({high})",
                     diff,
-                    diff - half,
-                    diff + half,
-                    diff - half > 0,
+                    half,
                 )
             )
     for model in ("mmoe", "omoe"):
@@ -138,13 +139,11 @@ def mmoe_fig4_claims(final: pd.DataFrame, task: int = 0) -> pd.DataFrame:
             for corr in sorted(wide.index.get_level_values(0).unique()):
                 mean, half = _diff(wide.loc[corr, "shared_bottom"], wide.loc[corr, model], True)
                 rows.append(
-                    _row(
+                    _above_zero(
                         f"{model} beats shared_bottom at correlation {corr}",
                         "loss(shared_bottom) − loss(model), paired by run",
                         mean,
-                        mean - half,
-                        mean + half,
-                        mean - half > 0,
+                        half,
                     )
                 )
     return pd.DataFrame(rows)
