@@ -26,13 +26,11 @@ def auc(scores: jax.Array, labels: jax.Array, mask: jax.Array | None = None) -> 
     positive = observed & (labels > 0.5)
     negative = observed & (labels <= 0.5)
     neg_sorted = jnp.sort(jnp.where(negative, scores, jnp.inf))
-    below = jnp.searchsorted(neg_sorted, scores, side="left")
-    at_or_below = jnp.searchsorted(neg_sorted, scores, side="right")
     # An infinite score would match the +inf padding of non-negatives; cap at the negative count.
     n_neg = jnp.sum(negative)
-    wins = jnp.minimum(below, n_neg) + 0.5 * (
-        jnp.minimum(at_or_below, n_neg) - jnp.minimum(below, n_neg)
-    )
+    below = jnp.minimum(jnp.searchsorted(neg_sorted, scores, side="left"), n_neg)
+    at_or_below = jnp.minimum(jnp.searchsorted(neg_sorted, scores, side="right"), n_neg)
+    wins = below + 0.5 * (at_or_below - below)
     n_pos = jnp.sum(positive)
     return jnp.sum(jnp.where(positive, wins, 0.0)) / (n_pos * n_neg)
 
