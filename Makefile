@@ -26,9 +26,9 @@ test: $(VENV)/.installed
 	$(BIN)/python -m pytest -q
 	NNX_GRAPH_MODE=false NNX_GRAPH_UPDATES=false $(BIN)/python -m pytest -q $(TREE_MODE_TESTS)
 
-# The committed reference results (slow): regenerates results/*/paper and figures/paper.
+# The committed reference results (slow): recomputes and replaces results/*/paper and figures/paper.
 paper: $(VENV)/.installed
-	$(BIN)/seesaw reproduce --tier paper
+	$(BIN)/seesaw reproduce --tier paper --fresh --replace-paper
 
 clean-quick:
 	rm -rf results/*/quick figures/quick

@@ -19,19 +19,21 @@
 # It computes nothing itself.
 
 # %% tags=["parameters"]
-import os
+# Parameters (README, "Notebooks"): which results to read.
 from pathlib import Path
 
-results = Path(os.environ.get("SEESAW_RESULTS", "../results"))
-tier = os.environ.get("SEESAW_TIER", "paper")
+results = Path("../results")  # the results folder, relative to this notebook
+experiment = "mmoe_fig2"  # built-in, or the `name` of your own config
+tier = "paper"  # "paper" (committed) or "quick" (after `make reproduce`)
 
 # %%
+# %matplotlib inline
 from seesaw.plots.label_correlation import plot_label_correlation  # noqa: E402
 from seesaw.sweep.label_correlation import summarize  # noqa: E402
 from seesaw.sweep.store import load_config, load_table  # noqa: E402
 
-config = load_config(results, "mmoe_fig2", tier)
-trials = load_table(results, "mmoe_fig2", tier, "trials")
+config = load_config(results, experiment, tier)
+trials = load_table(results, experiment, tier, "trials")
 print({k: config[k] for k in ("num_points", "num_trials", "family_seed", "generators")})
 
 # %% [markdown]
@@ -43,7 +45,7 @@ summary = summarize(trials)
 summary.pivot(index="correlation", columns="generator", values="pearson_mean").round(3)
 
 # %%
-fig = plot_label_correlation(trials, title=f"mmoe_fig2 ({tier} tier)")
+fig = plot_label_correlation(trials, title=f"{experiment} ({tier} tier)")
 fig
 
 # %% [markdown]

@@ -17,20 +17,22 @@
 # but summaries.
 
 # %% tags=["parameters"]
-import os
+# Parameters (README, "Notebooks"): which results to read.
 from pathlib import Path
 
-results = Path(os.environ.get("SEESAW_RESULTS", "../results"))
-tier = os.environ.get("SEESAW_TIER", "paper")
+results = Path("../results")  # the results folder, relative to this notebook
+experiment = "mmoe_fig3"  # built-in, or the `name` of your own config
+tier = "paper"  # "paper" (committed) or "quick" (after `make reproduce`)
 
 # %%
+# %matplotlib inline
 from seesaw.plots.training import plot_loss_curves  # noqa: E402
 from seesaw.sweep.store import load_config, load_table  # noqa: E402
 from seesaw.sweep.summary import correlation_claims, final_summary  # noqa: E402
 
-config = load_config(results, "mmoe_fig3", tier)
-final = load_table(results, "mmoe_fig3", tier, "final")
-curves = load_table(results, "mmoe_fig3", tier, "curves")
+config = load_config(results, experiment, tier)
+final = load_table(results, experiment, tier, "final")
+curves = load_table(results, experiment, tier, "curves")
 print({k: config[k] for k in ("num_runs", "num_steps", "batch_size", "learning_rates")})
 
 # %% [markdown]
@@ -48,4 +50,4 @@ final_summary(final).round(4)
 correlation_claims(final).round(4)
 
 # %%
-plot_loss_curves(curves, final, f"mmoe_fig3 ({tier} tier)")
+plot_loss_curves(curves, final, f"{experiment} ({tier} tier)")

@@ -16,23 +16,25 @@
 # same data draw, so model differences below are paired run by run.
 
 # %% tags=["parameters"]
-import os
+# Parameters (README, "Notebooks"): which results to read.
 from pathlib import Path
 
-results = Path(os.environ.get("SEESAW_RESULTS", "../results"))
-tier = os.environ.get("SEESAW_TIER", "paper")
+results = Path("../results")  # the results folder, relative to this notebook
+experiment = "mmoe_fig4"  # built-in, or the `name` of your own config
+tier = "paper"  # "paper" (committed) or "quick" (after `make reproduce`)
 
 # %%
+# %matplotlib inline
 import pandas as pd  # noqa: E402
 
 from seesaw.plots.training import plot_loss_curves  # noqa: E402
 from seesaw.sweep.store import load_config, load_table  # noqa: E402
 from seesaw.sweep.summary import correlation_claims, final_summary, mmoe_fig4_claims  # noqa: E402
 
-config = load_config(results, "mmoe_fig4", tier)
-final = load_table(results, "mmoe_fig4", tier, "final")
-curves = load_table(results, "mmoe_fig4", tier, "curves")
-selected = load_table(results, "mmoe_fig4", tier, "selected")
+config = load_config(results, experiment, tier)
+final = load_table(results, experiment, tier, "final")
+curves = load_table(results, experiment, tier, "curves")
+selected = load_table(results, experiment, tier, "selected")
 
 # %% [markdown]
 # The learning-rate search: mean final validation objective (both tasks) of the selection runs.
@@ -50,4 +52,4 @@ final_summary(final).round(4)
 pd.concat([correlation_claims(final), mmoe_fig4_claims(final)]).round(4)
 
 # %%
-plot_loss_curves(curves, final, f"mmoe_fig4 ({tier} tier)")
+plot_loss_curves(curves, final, f"{experiment} ({tier} tier)")

@@ -16,18 +16,20 @@
 # results (the `mmoe_fig5` experiment is a view of them).
 
 # %% tags=["parameters"]
-import os
+# Parameters (README, "Notebooks"): which results to read.
 from pathlib import Path
 
-results = Path(os.environ.get("SEESAW_RESULTS", "../results"))
-tier = os.environ.get("SEESAW_TIER", "paper")
+results = Path("../results")  # the results folder, relative to this notebook
+experiment = "mmoe_fig4"  # whose runs are drawn (Fig. 5 is a view of Fig. 4)
+tier = "paper"  # "paper" (committed) or "quick" (after `make reproduce`)
 
 # %%
+# %matplotlib inline
 from seesaw.plots.training import plot_final_loss_histograms  # noqa: E402
 from seesaw.sweep.store import load_table  # noqa: E402
 from seesaw.sweep.summary import final_summary, mmoe_fig5_claims  # noqa: E402
 
-final = load_table(results, "mmoe_fig4", tier, "final")
+final = load_table(results, experiment, tier, "final")
 final_summary(final)[["model", "correlation", "runs", "diverged", "std", "min", "median"]].round(4)
 
 # %% [markdown]
@@ -39,4 +41,4 @@ final_summary(final)[["model", "correlation", "runs", "diverged", "std", "min", 
 mmoe_fig5_claims(final).round(4)
 
 # %%
-plot_final_loss_histograms(final, f"mmoe_fig5 ({tier} tier)")
+plot_final_loss_histograms(final, f"mmoe_fig5: {experiment} ({tier} tier)")

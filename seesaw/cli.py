@@ -1,11 +1,12 @@
 """`seesaw` command line: list, run and draw the paper reproductions.
 
     seesaw list
-    seesaw run EXPERIMENT [--tier quick|paper] [--fresh]
+    seesaw run EXPERIMENT [--tier quick|paper] [--fresh] [--replace-paper]
     seesaw figures EXPERIMENT [--tier quick|paper]
     seesaw reproduce [--tier quick|paper]      # run + figures for every built-in experiment
 
-EXPERIMENT is a built-in name (`seesaw list`) or a path to a TOML config.
+EXPERIMENT is a built-in name (`seesaw list`) or a path to a TOML config. A complete result is
+reused, not recomputed, unless --fresh; a complete paper tier is replaced only with --replace-paper.
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from seesaw.errors import SeesawError
-from seesaw.plots.common import save
+# Only what parsing and `seesaw list` need is imported here: JAX and matplotlib load when compute
+# or drawing starts, so `seesaw --help` answers at once.
+from seesaw.errors import ConfigError, Interrupted, SeesawError
 from seesaw.sweep.config import builtin_experiments, read_experiment_file
-from seesaw.sweep.experiments import draw_figures, load_experiment, run_experiment
+
+EXIT_ERROR, EXIT_FAILED_RUNS, EXIT_INTERRUPTED = 2, 1, 130
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -25,63 +28,142 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("list", help="list the built-in experiments")
 
-    def add(name: str, help: str, experiment: bool = True) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help)
+    def add(
+        name: str, help: str, experiment: bool = True, tier_default: str | None = "quick"
+    ) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help, description=help)
         if experiment:
             p.add_argument("experiment", help="built-in name or path to a .toml config")
         p.add_argument(
             "--tier",
-            default="quick",
-            help="quick (minutes on a laptop CPU) or paper (the paper's protocol)",
+            default=tier_default,
+            help="quick (minutes on a laptop CPU) or paper (the paper's protocol); default: "
+            + (tier_default or "the tier that has results (quick first)"),
         )
-        p.add_argument("--results", type=Path, default=Path("results"), help="results folder")
-        p.add_argument("--figures", type=Path, default=Path("figures"), help="figures folder")
+        for folder in ("results", "figures"):
+            p.add_argument(
+                f"--{folder}",
+                type=Path,
+                default=Path(folder),
+                help=f"{folder} folder (default: %(default)s)",
+            )
         return p
 
+    def add_run_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--fresh",
+            action="store_true",
+            help="recompute from scratch: discard an interrupted run, do not reuse a complete one",
+        )
+        p.add_argument(
+            "--replace-paper",
+            action="store_true",
+            help="allow replacing a complete paper-tier result (the committed reference)",
+        )
+        p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+
     run = add("run", "run an experiment's sweep, resuming an interrupted one")
-    run.add_argument("--fresh", action="store_true", help="discard an interrupted run's cells")
-    run.add_argument("--no-progress", action="store_true", help="hide the progress bar")
-    add("figures", "draw an experiment's figures from its results")
+    add_run_options(run)
+    figures = add("figures", "draw an experiment's figures from its results", tier_default=None)
+    for p in (run, figures):
+        p.add_argument(
+            "--allow-builtin-name",
+            action="store_true",
+            help="let a config file use a built-in experiment's name (and replace its results)",
+        )
     reproduce = add("reproduce", "run and draw every built-in experiment", experiment=False)
-    reproduce.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    add_run_options(reproduce)
     return parser
 
 
-def _figures(config, tier: str, results: Path, figures: Path) -> None:
-    for stem, fig in draw_figures(config, tier, results).items():
-        for path in save(fig, figures / tier, stem):
-            print(f"wrote {path}")
+def _check_folder(flag: str, path: Path) -> None:
+    """Refuses a --results/--figures path that is, or lies under, a file."""
+    for part in (path, *path.parents):
+        if part.exists():
+            if not part.is_dir():
+                raise ConfigError(f"{flag} = '{path}': must be a folder ({part} is a file)")
+            return
+
+
+def _figure_tier(config_arg: str, args: argparse.Namespace) -> str:
+    """The tier `seesaw figures` draws when --tier is not given: quick if it has results, else the
+    tier that does."""
+    from seesaw.errors import ResultsError
+    from seesaw.sweep.experiments import load_experiment, tiers_with_results
+    from seesaw.sweep.store import run_command
+
+    config = load_experiment(config_arg, "paper", allow_builtin_name=args.allow_builtin_name)
+    tiers = tiers_with_results(config, args.results)
+    if not tiers:
+        raise ResultsError(
+            f"no complete results for {config_arg} under {args.results}; make them with: "
+            f"{run_command(config_arg, 'quick', args.results)}"
+        )
+    tier = "quick" if "quick" in tiers else tiers[0]
+    print(f"drawing the {tier} tier (tiers with results: {', '.join(tiers)}; choose with --tier)")
+    return tier
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command == "list":
+        for name in builtin_experiments():
+            raw, _ = read_experiment_file(name)
+            tiers = ", ".join(sorted({"paper", *raw.get("tiers", {})}))
+            print(f"{name:<16} {raw.get('title', '')}  [tiers: {tiers}]")
+        return 0
+    _check_folder("--results", args.results)
+    _check_folder("--figures", args.figures)
+    from seesaw.plots.common import save
+    from seesaw.sweep.experiments import draw_figures, failures, load_experiment, run_experiment
+
+    names = builtin_experiments() if args.command == "reproduce" else [args.experiment]
+    tiers = [args.tier or _figure_tier(name, args) for name in names]
+    allow = getattr(args, "allow_builtin_name", False)
+    # Validate every config before any compute, so a bad name or value fails at once.
+    configs = [load_experiment(n, t, allow_builtin_name=allow) for n, t in zip(names, tiers)]
+    failed = []
+    for name, tier, config in zip(names, tiers, configs):
+        if args.command in ("run", "reproduce"):
+            path = run_experiment(
+                config,
+                tier,
+                args.results,
+                fresh=args.fresh,
+                replace_paper=args.replace_paper,
+                progress=not args.no_progress,
+                source=name,
+                log=print,
+            )
+            print(f"results in {path}")
+            failed += [f"{config.name} [{tier}]: {f}" for f in failures(config, tier, args.results)]
+        if args.command in ("figures", "reproduce"):
+            for stem, fig in draw_figures(config, tier, args.results, source=name).items():
+                for path in save(fig, args.figures / tier, stem):
+                    print(f"wrote {path}")
+    for failure in failed:
+        print(f"seesaw: error: {failure}; its results are stored", file=sys.stderr)
+    return EXIT_FAILED_RUNS if failed else 0
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the `seesaw` console script; returns the exit status."""
+    """Entry point of the `seesaw` console script; returns the exit status.
+
+    Bad input and missing or damaged results print one line naming what is wrong (exit 2); runs
+    that all diverged are reported after their results are stored (exit 1); Ctrl-C prints what was
+    kept and the command that resumes (exit 130). Never a traceback for any of these.
+    """
     args = _parser().parse_args(argv)
     try:
-        if args.command == "list":
-            for name in builtin_experiments():
-                raw, _ = read_experiment_file(name)
-                tiers = ", ".join(sorted({"paper", *raw.get("tiers", {})}))
-                print(f"{name:<16} {raw.get('title', '')}  [tiers: {tiers}]")
-            return 0
-        names = builtin_experiments() if args.command == "reproduce" else [args.experiment]
-        # Validate every config before any compute, so a bad name or value fails at once.
-        configs = [load_experiment(name, args.tier) for name in names]
-        for config in configs:
-            if args.command in ("run", "reproduce"):
-                path = run_experiment(
-                    config,
-                    args.tier,
-                    args.results,
-                    fresh=getattr(args, "fresh", False),
-                    progress=not args.no_progress,
-                )
-                print(f"results in {path}")
-            if args.command in ("figures", "reproduce"):
-                _figures(config, args.tier, args.results, args.figures)
+        return _run(args)
+    except Interrupted as err:
+        print(f"seesaw: {err}", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except KeyboardInterrupt:
+        print("seesaw: interrupted; finished results are kept", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except SeesawError as err:
         print(f"seesaw: error: {err}", file=sys.stderr)
-        return 2
-    return 0
+        return EXIT_ERROR
 
 
 if __name__ == "__main__":

@@ -14,3 +14,7 @@ class ConfigError(SeesawError, ValueError):
 
 class ResultsError(SeesawError):
     """Results needed for a figure or a resume are missing or inconsistent."""
+
+
+class Interrupted(SeesawError):
+    """A run was interrupted (Ctrl-C); the message says what was kept and how to resume."""

@@ -60,10 +60,13 @@ def test_from_dict_builds_nested_dataclasses_and_coerces_ints_to_floats():
             {"size": 3, "grid": [], "inner": {"rate": 1, "bogus": 2}},
             r"cfg.inner: unknown key\(s\) bogus; allowed: name, rate",
         ),
-        ({"size": "3", "grid": [], "inner": {"rate": 1}}, r"cfg.size = '3': expected int"),
-        ({"size": True, "grid": [], "inner": {"rate": 1}}, r"cfg.size = True: expected int"),
-        ({"size": 3, "grid": 0.5, "inner": {"rate": 1}}, r"cfg.grid = 0.5: expected a list"),
-        ({"size": 3, "grid": ["a"], "inner": {"rate": 1}}, r"cfg.grid\[0\] = 'a': expected float"),
+        ({"size": "3", "grid": [], "inner": {"rate": 1}}, r"cfg.size = '3': must be an integer"),
+        ({"size": True, "grid": [], "inner": {"rate": 1}}, r"cfg.size = True: must be an integer"),
+        ({"size": 3, "grid": 0.5, "inner": {"rate": 1}}, r"cfg.grid = 0.5: must be a list"),
+        (
+            {"size": 3, "grid": ["a"], "inner": {"rate": 1}},
+            r"cfg.grid\[0\] = 'a': must be a number",
+        ),
         ({"size": 3, "inner": {"rate": 1}}, r"cfg: missing required key 'grid'"),
     ],
 )

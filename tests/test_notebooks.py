@@ -1,13 +1,15 @@
 """Every notebook executes, top to bottom, on quick-tier results (nbclient).
 
-The training notebooks read tiny stand-ins for the mmoe_fig3/4 quick tiers (same experiment names
-and model labels, a few runs and steps), so the test takes seconds, not the quick tier's minutes.
+The training notebooks read tiny stand-ins for the mmoe_fig3/4 quick tiers (experiments of their own
+names with the same model labels, a few runs and steps), so the test takes seconds, not the quick
+tier's minutes. The stand-ins are passed the way a reader would: as the notebook's parameters.
 """
 
 from pathlib import Path
 
 import jupytext
 import nbclient
+import nbformat
 import pytest
 
 from seesaw.sweep.experiments import load_experiment, run_experiment
@@ -42,8 +44,8 @@ def quick_results(tmp_path_factory):
     root = tmp_path_factory.mktemp("results")
     run_experiment(load_experiment("mmoe_fig2", "quick"), "quick", root, progress=False)
     specs = {
-        "mmoe_fig3": {"shared_bottom": "shared_bottom"},
-        "mmoe_fig4": {"shared_bottom": "shared_bottom", "omoe": "omoe", "mmoe": "mmoe"},
+        "tiny_fig3": {"shared_bottom": "shared_bottom"},
+        "tiny_fig4": {"shared_bottom": "shared_bottom", "omoe": "omoe", "mmoe": "mmoe"},
     }
     for name, models in specs.items():
         text = TINY.format(
@@ -58,18 +60,40 @@ def quick_results(tmp_path_factory):
     return root
 
 
+EXPERIMENT = {
+    "mmoe_fig2": "mmoe_fig2",
+    "mmoe_fig3": "tiny_fig3",
+    "mmoe_fig4": "tiny_fig4",
+    "mmoe_fig5": "tiny_fig4",
+}
+
+
+def _with_parameters(notebook, **values):
+    """Inserts a cell after the one tagged "parameters" (as papermill does): `values` are code."""
+    index = next(
+        i for i, c in enumerate(notebook.cells) if "parameters" in c.metadata.get("tags", [])
+    )
+    source = "\n".join(f"{k} = {v}" for k, v in values.items())
+    notebook.cells.insert(index + 1, nbformat.v4.new_code_cell(source))
+    return notebook
+
+
 @pytest.mark.parametrize("name", ["mmoe_fig2", "mmoe_fig3", "mmoe_fig4", "mmoe_fig5"])
-def test_notebook_executes(name, quick_results, monkeypatch, tmp_path):
-    monkeypatch.setenv("SEESAW_RESULTS", str(quick_results))
-    monkeypatch.setenv("SEESAW_TIER", "quick")
-    notebook = jupytext.read(NOTEBOOKS / f"{name}.py")
+def test_notebook_executes(name, quick_results, tmp_path):
+    notebook = _with_parameters(
+        jupytext.read(NOTEBOOKS / f"{name}.py"),
+        results=f"Path({str(quick_results)!r})",
+        experiment=repr(EXPERIMENT[name]),
+        tier=repr("quick"),
+    )
     client = nbclient.NotebookClient(
         notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": tmp_path}}
     )
     client.execute()
     outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
-    assert any("image/png" in o.get("data", {}) for o in outputs)  # the figure was drawn
+    # The figure is drawn, and shown once (not once by pyplot and again as the cell's value).
+    assert sum("image/png" in o.get("data", {}) for o in outputs) == 1
 
 
 def test_every_notebook_is_tested():

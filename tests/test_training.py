@@ -45,7 +45,7 @@ def _config(**changes):
             {"selection_runs": 0},
             r"selection_runs = 0: with 2 learning rates it must be in \[1, num_runs",
         ),
-        ({"learning_rates": [0.0]}, r"learning_rates\[\] = 0.0: must be > 0"),
+        ({"learning_rates": [0.0]}, r"learning_rates\[0\] = 0.0: must be a finite number > 0"),
         ({"correlations": [2.0]}, r"outside the allowed range \[-1, 1\]"),
         ({"models": {"m": {"preset": "nope"}}}, r"models.m: .*nope"),
         ({"models": {"m": {"arch": "mmoe"}}}, r"models.m: missing key 'preset'"),

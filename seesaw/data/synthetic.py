@@ -24,14 +24,9 @@ import jax.numpy as jnp
 import numpy as np
 from jax.scipy.special import ndtr, ndtri
 
-from seesaw.data.tasks import (
-    TaskConfig,
-    binary_labels,
-    calibrate_threshold,
-    int_field,
-    real_field,
-)
+from seesaw.data.tasks import TaskConfig, binary_labels, calibrate_threshold
 from seesaw.errors import ConfigError
+from seesaw.validate import check_choice, check_int, int_field, invalid, not_allowed, real_field
 
 ALPHA_DISTS: tuple[str, ...] = ("normal", "signed")
 BETA_DISTS: tuple[str, ...] = ("normal", "uniform")
@@ -76,19 +71,13 @@ class GeneratorConfig:
 
     def __post_init__(self) -> None:
         int_field(self, "input_dim", 2)
-        real_field(self, "scale", lambda v: 0.0 < v < math.inf, "a finite number > 0")
+        real_field(self, "scale", 0.0, low_open=True)
         int_field(self, "num_sinusoids", 0)
-        if self.alpha_dist not in ALPHA_DISTS:
-            raise ConfigError(
-                f"GeneratorConfig.alpha_dist = {self.alpha_dist!r}: must be one of {ALPHA_DISTS}"
-            )
-        real_field(self, "alpha_scale", lambda v: 0.0 <= v < math.inf, "a finite number >= 0")
-        if self.beta_dist not in BETA_DISTS:
-            raise ConfigError(
-                f"GeneratorConfig.beta_dist = {self.beta_dist!r}: must be one of {BETA_DISTS}"
-            )
-        real_field(self, "beta_scale", lambda v: 0.0 <= v < math.inf, "a finite number >= 0")
-        real_field(self, "noise_std", lambda v: 0.0 <= v < math.inf, "a finite number >= 0")
+        check_choice("GeneratorConfig.alpha_dist", self.alpha_dist, ALPHA_DISTS)
+        real_field(self, "alpha_scale", 0.0)
+        check_choice("GeneratorConfig.beta_dist", self.beta_dist, BETA_DISTS)
+        real_field(self, "beta_scale", 0.0)
+        real_field(self, "noise_std", 0.0)
 
 
 GENERATOR_PRESETS: dict[str, GeneratorConfig] = {
@@ -127,12 +116,11 @@ def generator_preset(name: str, **overrides: object) -> GeneratorConfig:
     Raises:
         ConfigError: For an unknown preset or field, or an invalid value.
     """
-    if name not in GENERATOR_PRESETS:
-        raise ConfigError(f"generator preset {name!r}: must be one of {sorted(GENERATOR_PRESETS)}")
+    check_choice("generator preset", name, sorted(GENERATOR_PRESETS))
     fields = [f.name for f in dataclasses.fields(GeneratorConfig)]
     unknown = sorted(set(overrides) - set(fields))
     if unknown:
-        raise ConfigError(f"GeneratorConfig has no field(s) {unknown}: allowed fields are {fields}")
+        raise not_allowed("unknown GeneratorConfig field(s)", unknown, fields)
     return dataclasses.replace(GENERATOR_PRESETS[name], **overrides)
 
 
@@ -424,13 +412,12 @@ def _make_splits(
 def _check_type(name: str, value: object, cls: type) -> None:
     """Raises ConfigError unless ``value`` is an instance of ``cls``."""
     if not isinstance(value, cls):
-        raise ConfigError(f"{name} = {value!r}: must be a {cls.__name__}")
+        raise invalid(name, value, f"a {cls.__name__}")
 
 
 def _check_size(name: str, value: object) -> None:
     """Raises ConfigError unless ``value`` is a positive int."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
-        raise ConfigError(f"{name} = {value!r}: must be a positive integer")
+    check_int(name, value, 1)
 
 
 def _check_family(family: Family, cfg: GeneratorConfig) -> None:

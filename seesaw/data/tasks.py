@@ -9,9 +9,6 @@ cosine p and ``ε ~ N(0, σ²)``, and the caller supplies ``g`` on a fixed quant
 
 from __future__ import annotations
 
-import math
-import numbers
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
@@ -20,6 +17,7 @@ import jax.numpy as jnp
 from jax.scipy.special import ndtr, ndtri
 
 from seesaw.errors import ConfigError
+from seesaw.validate import check_bool, check_choice, real_field
 
 TASK_KINDS: tuple[tuple[str, str], ...] = (("regression", "regression"), ("binary", "regression"))
 LINKS: tuple[str, ...] = ("threshold", "logistic")
@@ -63,14 +61,11 @@ class TaskConfig:
         if isinstance(kinds, list):
             kinds = tuple(kinds)
             object.__setattr__(self, "kinds", kinds)
-        if kinds not in TASK_KINDS:
-            raise ConfigError(f"TaskConfig.kinds = {self.kinds!r}: must be one of {TASK_KINDS}")
-        if self.link not in LINKS:
-            raise ConfigError(f"TaskConfig.link = {self.link!r}: must be one of {LINKS}")
-        real_field(self, "positive_rate", lambda v: 0.0 < v < 1.0, "a number in (0, 1)")
-        real_field(self, "temperature", lambda v: 0.0 < v < math.inf, "a finite number > 0")
-        if not isinstance(self.mask_by_first, bool):
-            raise ConfigError(f"TaskConfig.mask_by_first = {self.mask_by_first!r}: must be a bool")
+        check_choice("TaskConfig.kinds", kinds, TASK_KINDS)
+        check_choice("TaskConfig.link", self.link, LINKS)
+        real_field(self, "positive_rate", 0.0, 1.0, low_open=True, high_open=True)
+        real_field(self, "temperature", 0.0, low_open=True)
+        check_bool("TaskConfig.mask_by_first", self.mask_by_first)
         if self.mask_by_first and kinds[0] != "binary":
             raise ConfigError(
                 f"TaskConfig.mask_by_first = True with kinds = {kinds!r}: masking by task 1 "
@@ -81,43 +76,6 @@ class TaskConfig:
     def has_binary(self) -> bool:
         """Whether task 1 is binary."""
         return self.kinds[0] == "binary"
-
-
-def real_field(obj: object, name: str, ok: Callable[[float], bool], allowed: str) -> None:
-    """Checks a real-valued field of a frozen dataclass and stores it as a Python float.
-
-    Args:
-        obj: The dataclass instance (inside ``__post_init__``).
-        name: Field name.
-        ok: Predicate the value must satisfy.
-        allowed: Words for the error message, e.g. ``"a number in (0, 1)"``.
-
-    Raises:
-        ConfigError: If the value is not a real number or fails ``ok``.
-    """
-    value = getattr(obj, name)
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not ok(float(value)):
-        raise ConfigError(f"{type(obj).__name__}.{name} = {value!r}: must be {allowed}")
-    object.__setattr__(obj, name, float(value))
-
-
-def int_field(obj: object, name: str, minimum: int) -> None:
-    """Checks an integer field of a frozen dataclass and stores it as a Python int.
-
-    Args:
-        obj: The dataclass instance (inside ``__post_init__``).
-        name: Field name.
-        minimum: Smallest allowed value.
-
-    Raises:
-        ConfigError: If the value is not an integer >= ``minimum``.
-    """
-    value = getattr(obj, name)
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ConfigError(
-            f"{type(obj).__name__}.{name} = {value!r}: must be an integer >= {minimum}"
-        )
-    object.__setattr__(obj, name, int(value))
 
 
 @partial(jax.jit, static_argnums=(2, 3))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
@@ -23,7 +22,8 @@ def plot_label_correlation(trials: pd.DataFrame, title: str = "") -> Figure:
       title: figure title.
     """
     summary = label_correlation.summarize(trials)
-    fig, ax = plt.subplots(figsize=(5.5, 4.2), layout="constrained")
+    fig = Figure(figsize=(5.5, 4.2), layout="constrained")
+    ax = fig.subplots()
     for generator, rows in summary.groupby("generator", sort=False):
         ax.errorbar(
             rows["correlation"],

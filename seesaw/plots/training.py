@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -48,26 +47,27 @@ def plot_loss_curves(curves: pd.DataFrame, final: pd.DataFrame, title: str = "")
     correlation, a line per model (MMoE Fig. 4).
     """
     summary = curve_summary(curves, final)
-    diverged = _runs(final).groupby(["model", "correlation"])["diverged"].sum()
-    single = summary["model"].nunique() == 1
+    runs = _runs(final)
+    diverged = runs.groupby(["model", "correlation"])["diverged"].sum()
+    single = runs["model"].nunique() == 1
     panel_key, line_key = ("model", "correlation") if single else ("correlation", "model")
-    panels = list(dict.fromkeys(summary[panel_key]))
-    fig, axes = plt.subplots(
-        1,
-        len(panels),
-        figsize=(max(6.0, 4.2 * len(panels)), 3.8),
-        sharey=True,
-        layout="constrained",
-        squeeze=False,
-    )
+    panels = list(dict.fromkeys(runs[panel_key]))
+    fig = Figure(figsize=(max(6.0, 4.2 * len(panels)), 3.8), layout="constrained")
+    axes = fig.subplots(1, len(panels), sharey=True, squeeze=False)
     for ax, panel in zip(axes[0], panels):
-        for line, rows in summary[summary[panel_key] == panel].groupby(line_key, sort=False):
-            model, corr = rows["model"].iloc[0], rows["correlation"].iloc[0]
+        cells = runs[runs[panel_key] == panel].groupby(line_key, sort=False)
+        for line, cell in cells:
+            model, corr = cell["model"].iloc[0], cell["correlation"].iloc[0]
+            rows = summary[(summary["model"] == model) & (summary["correlation"] == corr)]
             name = f"corr. {line}" if single else str(line)
-            label = f"{name} (n={rows['runs'].max()}, {int(diverged[(model, corr)])} diverged)"
+            bad = int(diverged[(model, corr)])
+            label = f"{name} (n={len(cell) - bad}, {bad} diverged)"
             steps = rows["step"] / 1000
+            # A cell whose every run diverged has no curve, only its legend entry.
             ax.plot(steps, rows["mean"], label=label)
             ax.fill_between(steps, rows["q25"], rows["q75"], alpha=0.2)
+        if summary[summary[panel_key] == panel].empty:
+            ax.text(0.5, 0.5, "every run diverged", ha="center", transform=ax.transAxes)
         ax.set(title=str(panel) if single else f"correlation {panel}", xlabel="steps (k)")
         ax.grid(alpha=0.3)
         ax.legend(fontsize=7)
@@ -88,15 +88,8 @@ def plot_final_loss_histograms(
     models = list(dict.fromkeys(rows["model"]))
     correlations = sorted(rows["correlation"].unique())
     bins = np.arange(0, max_loss + 1e-9, bin_width)
-    fig, axes = plt.subplots(
-        len(models),
-        len(correlations),
-        sharex=True,
-        sharey=True,
-        figsize=(3.2 * len(correlations), 2.4 * len(models)),
-        layout="constrained",
-        squeeze=False,
-    )
+    fig = Figure(figsize=(3.2 * len(correlations), 2.4 * len(models)), layout="constrained")
+    axes = fig.subplots(len(models), len(correlations), sharex=True, sharey=True, squeeze=False)
     for i, model in enumerate(models):
         for j, corr in enumerate(correlations):
             cell = rows[(rows["model"] == model) & (rows["correlation"] == corr)]
@@ -105,8 +98,10 @@ def plot_final_loss_histograms(
             ax.hist(
                 np.clip(ok, 0, bins[-1] - 1e-9),
                 bins=bins,
-                weights=np.full(ok.shape, 1.0 / len(cell)),
+                weights=np.full(ok.shape, 1.0 / max(len(cell), 1)),
             )
+            if not len(ok):
+                ax.text(0.5, 0.5, "no converged run", ha="center", transform=ax.transAxes)
             over, bad = int((ok > bins[-1]).sum()), len(cell) - len(ok)
             note = (f", {over} > {max_loss}" if over else "") + (f", {bad} diverged" if bad else "")
             ax.set_title(f"{model}, corr. {corr} (n={len(cell)}{note})", fontsize=8)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from seesaw.errors import ConfigError
+from seesaw.validate import check_real, invalid, is_int, is_real
 
 PACKAGE_CONFIGS = "seesaw.configs"
 
@@ -41,10 +42,13 @@ def read_experiment_file(name_or_path: str) -> tuple[dict[str, Any], str]:
       ConfigError: the name is unknown, the file is missing, or it is not valid TOML.
     """
     path = Path(name_or_path)
-    if name_or_path.endswith(".toml") or path.is_file():
+    if _is_path(name_or_path):
         if not path.is_file():
             raise ConfigError(f"config file {name_or_path!r} does not exist")
-        text, source = path.read_text(), str(path)
+        try:
+            text, source = path.read_text(), str(path)
+        except (OSError, UnicodeDecodeError) as err:
+            raise ConfigError(f"config file {name_or_path!r} cannot be read: {err}") from err
     else:
         known = builtin_experiments()
         if name_or_path not in known:
@@ -55,9 +59,29 @@ def read_experiment_file(name_or_path: str) -> tuple[dict[str, Any], str]:
         resource = resources.files(PACKAGE_CONFIGS) / f"{name_or_path}.toml"
         text, source = resource.read_text(), f"built-in {name_or_path}"
     try:
-        return tomllib.loads(text), source
+        raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise ConfigError(f"{source}: invalid TOML: {err}") from err
+    if not raw:
+        raise ConfigError(
+            f"{source}: the file is empty (no keys, only blanks or comments); start from a copy "
+            "of a built-in config (seesaw/configs/*.toml, listed by `seesaw list`)"
+        )
+    return raw, source
+
+
+def _is_path(name_or_path: str) -> bool:
+    return name_or_path.endswith(".toml") or Path(name_or_path).is_file()
+
+
+def is_builtin_file(name_or_path: str, name: str) -> bool:
+    """Whether `name_or_path` is the built-in experiment `name`: by name, or its own file."""
+    if name not in builtin_experiments():
+        return False
+    if not _is_path(name_or_path):
+        return name_or_path == name
+    builtin = resources.files(PACKAGE_CONFIGS) / f"{name}.toml"
+    return Path(name_or_path).resolve() == Path(str(builtin)).resolve()
 
 
 def merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
@@ -89,8 +113,9 @@ def from_dict(cls: type, data: Mapping[str, Any], where: str) -> Any:
     """Builds dataclass `cls` from a TOML table, checking keys and types recursively.
 
     Supported field types: bool, int, float, str, tuple[X, ...], dict[str, X], nested dataclasses
-    and `X | None`. Ints are accepted where floats are expected. The dataclass's own
-    `__post_init__` then checks values (ranges, allowed names).
+    and `X | None`. Ints are accepted where floats are expected, booleans are not numbers, and
+    floats must be finite. The dataclass's own `__post_init__` then checks values (ranges, allowed
+    names).
 
     Raises:
       ConfigError: unknown or missing keys, or a value of the wrong type, naming `where.key`.
@@ -127,21 +152,26 @@ def _coerce(hint: Any, value: Any, where: str) -> Any:
         return from_dict(hint, value, where)
     if origin is tuple:
         if not isinstance(value, list | tuple):
-            raise ConfigError(f"{where} = {value!r}: expected a list")
+            raise invalid(where, value, "a list")
         return tuple(_coerce(args[0], v, f"{where}[{i}]") for i, v in enumerate(value))
     if origin is dict:
         if not isinstance(value, Mapping):
-            raise ConfigError(f"{where} = {value!r}: expected a table")
+            raise invalid(where, value, "a table")
         return {str(k): _coerce(args[1], v, f"{where}.{k}") for k, v in value.items()}
     if hint is Any:
         return value
-    if hint is float and isinstance(value, int) and not isinstance(value, bool):
-        return float(value)
-    if hint in (int, float) and isinstance(value, bool):
-        raise ConfigError(f"{where} = {value!r}: expected {hint.__name__}, got a boolean")
+    if hint is float:
+        if not is_real(value):
+            raise invalid(where, value, "a number")
+        return check_real(where, value)  # inf and nan are valid TOML, but never a valid setting
+    if hint is int and not is_int(value):
+        raise invalid(where, value, "an integer")
     if not isinstance(value, hint):
-        raise ConfigError(f"{where} = {value!r}: expected {hint.__name__}")
+        raise invalid(where, value, _TYPE_WORDS.get(hint, f"a {hint.__name__}"))
     return value
+
+
+_TYPE_WORDS = {bool: "true or false", str: "a string"}
 
 
 def to_dict(config: Any) -> dict[str, Any]:
@@ -149,18 +179,12 @@ def to_dict(config: Any) -> dict[str, Any]:
     return dataclasses.asdict(config)
 
 
-def check_positive(where: str, value: float) -> None:
-    """Raises ConfigError unless `value` > 0."""
-    if not value > 0:
-        raise ConfigError(f"{where} = {value!r}: must be > 0")
-
-
 def check_correlations(where: str, values: tuple[float, ...]) -> None:
     """Raises ConfigError unless `values` is a non-empty grid of distinct numbers in [-1, 1]."""
     if not values:
-        raise ConfigError(f"{where}: must list at least one correlation")
-    bad = [v for v in values if not -1.0 <= v <= 1.0]
+        raise invalid(where, [], "a list of at least one correlation")
+    bad = [v for v in values if not (is_real(v) and -1.0 <= v <= 1.0)]
     if bad:
         raise ConfigError(f"{where}: correlation(s) {bad} outside the allowed range [-1, 1]")
     if len(set(values)) != len(values):
-        raise ConfigError(f"{where} = {list(values)}: correlations must be distinct")
+        raise invalid(where, list(values), "distinct correlations")

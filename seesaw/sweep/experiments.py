@@ -16,23 +16,50 @@ import pandas as pd
 from matplotlib.figure import Figure
 from tqdm.auto import tqdm
 
-from seesaw.errors import ConfigError, ResultsError
+from seesaw.errors import ConfigError, Interrupted, ResultsError
 from seesaw.plots import label_correlation as label_correlation_plots
 from seesaw.plots import training as training_plots
-from seesaw.sweep import label_correlation, training
+from seesaw.sweep import budget, label_correlation, training
 from seesaw.sweep.cells import CellContext
-from seesaw.sweep.config import from_dict, read_experiment_file, resolve_tier, to_dict
-from seesaw.sweep.store import RunWriter, run_dir
+from seesaw.sweep.config import (
+    builtin_experiments,
+    from_dict,
+    is_builtin_file,
+    read_experiment_file,
+    resolve_tier,
+    to_dict,
+)
+from seesaw.sweep.store import (
+    RunWriter,
+    complete_run,
+    config_diff,
+    load_config,
+    load_table,
+    run_command,
+    run_dir,
+    run_lock,
+)
 from seesaw.sweep.view import ViewConfig
 
 
 @dataclasses.dataclass(frozen=True)
 class Kind:
-    """What the sweep needs to know about one kind of experiment."""
+    """What the sweep needs to know about one kind of experiment.
+
+    Attributes:
+      config_cls: its config dataclass.
+      run_cell: computes one sweep cell's tables.
+      figures: draws its figures from the stored tables.
+      estimate: rough memory and work of one cell, from the config alone (`budget`).
+      failures: what went wrong in a complete run (e.g. cells whose every run diverged), read from
+        its tables; an empty list when nothing did.
+    """
 
     config_cls: type
     run_cell: Callable[[Any, str, CellContext], dict[str, pd.DataFrame]]
     figures: Callable[[Path, Any, str], dict[str, Figure]]
+    estimate: Callable[[Any, str], budget.Estimate]
+    failures: Callable[[Path, Any, str], list[str]] = lambda root, config, tier: []
 
 
 KINDS: dict[str, Kind] = {
@@ -40,82 +67,226 @@ KINDS: dict[str, Kind] = {
         config_cls=label_correlation.LabelCorrelationConfig,
         run_cell=label_correlation.run_cell,
         figures=label_correlation_plots.figures,
+        estimate=budget.label_correlation_cell,
     ),
     "train": Kind(
         config_cls=training.TrainExperimentConfig,
         run_cell=training.run_cell,
         figures=training_plots.figures,
+        estimate=budget.training_cell,
+        failures=lambda root, config, tier: training.all_diverged(
+            load_table(root, config.name, tier, "final")
+        ),
     ),
 }
 
 
-def load_experiment(name_or_path: str, tier: str) -> Any:
+def load_experiment(name_or_path: str, tier: str, *, allow_builtin_name: bool = False) -> Any:
     """Reads, tier-resolves and validates an experiment config.
 
     Args:
       name_or_path: built-in experiment name or path to a TOML file.
       tier: "quick", "paper", or another tier the file declares.
+      allow_builtin_name: let a config file other than the built-in one use a built-in
+        experiment's name, so that its results replace the built-in ones (refused otherwise).
 
     Raises:
-      ConfigError: unknown experiment/tier/kind/key or an invalid value, before any compute.
+      ConfigError: unknown experiment/tier/kind/key or an invalid value, before any compute; a
+        config file that reuses a built-in experiment's name.
     """
     raw, source = read_experiment_file(name_or_path)
+    if "kind" not in raw:
+        raise ConfigError(f"{source}: missing required key 'kind'")
     resolved = resolve_tier(raw, tier, source)
     kind = resolved.get("kind")
     if kind == "view":
-        view = from_dict(ViewConfig, resolved, where=source)
-        load_experiment(view.source, tier)  # the source must be valid too
-        return view
-    if kind not in KINDS:
+        config = from_dict(ViewConfig, resolved, where=source)
+        load_experiment(config.source, tier)  # the source must be valid too
+    elif kind in KINDS:
+        config = from_dict(KINDS[kind].config_cls, resolved, where=source)
+    else:
         allowed = ", ".join(sorted([*KINDS, "view"]))
         raise ConfigError(f"{source}: kind = {kind!r}; allowed: {allowed}")
-    return from_dict(KINDS[kind].config_cls, resolved, where=source)
+    if not allow_builtin_name and not is_builtin_file(name_or_path, config.name):
+        if config.name in builtin_experiments():
+            raise ConfigError(
+                f"{source}: name = {config.name!r} is the name of a built-in experiment, whose "
+                f"results and figures this run would replace; give your copy a name of its own "
+                f'(e.g. name = "my_{config.name}")'
+            )
+    return config
 
 
 def run_experiment(
-    config: Any, tier: str, results_root: Path, *, fresh: bool = False, progress: bool = True
+    config: Any,
+    tier: str,
+    results_root: Path,
+    *,
+    fresh: bool = False,
+    replace_paper: bool = False,
+    progress: bool = True,
+    source: str | None = None,
+    log: Callable[[str], None] = lambda message: None,
 ) -> Path:
     """Runs every unfinished sweep cell of `config`, then publishes the complete run.
 
+    A complete run made with the same config is reused, not recomputed, unless `fresh`. A complete
+    `paper` tier is replaced (by `fresh`, or by a run with another config) only with
+    `replace_paper`. A lock refuses a second run on the same folder, and a config whose memory
+    estimate exceeds the machine's is refused, both before any compute.
+
+    Args:
+      config: a config from `load_experiment`.
+      tier: its tier.
+      results_root: the `results/` folder.
+      fresh: recompute from scratch: discard an interrupted run, do not reuse a complete one. A
+        view never recomputes its source's complete runs.
+      replace_paper: allow replacing a complete `paper` tier.
+      progress: show a progress bar.
+      source: how `seesaw run` names the experiment (a config path), for messages and metadata.
+      log: receives one-line messages (reuse, replacement, the estimate of a large sweep).
+
     Returns:
       The folder of the complete run, `results_root/NAME/TIER` (a view: that of its source).
+
+    Raises:
+      ConfigError: the sweep cannot fit in memory (with the estimate).
+      ResultsError: a complete paper tier would be replaced, or another run holds the lock.
+      Interrupted: Ctrl-C; the finished cells are kept for the resume, which the message names.
     """
     if isinstance(config, ViewConfig):
-        source = load_experiment(config.source, tier)
-        try:
-            return run_dir(results_root, source.name, tier)
-        except ResultsError:
-            return run_experiment(source, tier, results_root, fresh=fresh, progress=progress)
-    writer = RunWriter(results_root, config.name, tier, to_dict(config), fresh=fresh)
+        source_config = load_experiment(config.source, tier)
+        log(f"{config.name} draws the runs of {source_config.name}")
+        return run_experiment(
+            source_config,
+            tier,
+            results_root,
+            replace_paper=replace_paper,
+            progress=progress,
+            source=config.source,
+            log=log,
+        )
+    source = source or config.name
+    final = Path(results_root) / config.name / tier
+    existing = complete_run(results_root, config.name, tier)
+    if existing is not None:
+        changed = config_diff(load_config(results_root, config.name, tier), to_dict(config))
+        if not changed and not fresh:
+            log(
+                f"{final} is complete and was made with this config: reused, nothing recomputed "
+                f"(to recompute it: {run_command(source, tier, results_root, *_fresh_flags(tier))})"
+            )
+            return final
+        why = "--fresh" if not changed else f"another config (keys differ: {', '.join(changed)})"
+        if tier == "paper" and not replace_paper:
+            flags = ("--fresh",) if not changed else ()
+            raise ResultsError(
+                f"{final} holds a complete paper-tier run ({_describe_run(existing)}); running "
+                f"{config.name} with {why} would replace it. To replace it: "
+                f"{run_command(source, tier, results_root, *flags, '--replace-paper')}"
+            )
+        log(f"{final} ({_describe_run(existing)}) is replaced when this run completes ({why})")
     kind = KINDS[config.kind]
     cells = config.cells()
-    todo = [c for c in cells if not writer.done(c)]
-    start = time.perf_counter()
-    # One bar over the work units of every unfinished cell (run-steps for training), with ETA.
-    bar = tqdm(
-        total=sum(config.steps(c) for c in todo),
-        desc=f"{config.name} [{tier}]",
-        unit_scale=True,
-        disable=not progress or None,
-    )
-    context = CellContext(previous=writer.read, progress=bar.update)
-    for number, cell in enumerate(todo, start=len(cells) - len(todo) + 1):
-        bar.set_postfix_str(f"cell {number}/{len(cells)} {cell}")
-        writer.write_cell(cell, kind.run_cell(config, cell, context))
-    bar.close()
-    return writer.finish(
-        {
-            "tier": tier,
-            "seconds_this_session": round(time.perf_counter() - start, 1),
-            "cells": len(cells),
-            "cells_resumed": len(cells) - len(todo),
-        }
+    _check_budget(config, tier, [kind.estimate(config, c) for c in cells], log)
+    with run_lock(results_root, config.name, tier):
+        writer = RunWriter(results_root, config.name, tier, to_dict(config), fresh=fresh)
+        todo = [c for c in cells if not writer.done(c)]
+        start = time.perf_counter()
+        # One bar over the work units of every unfinished cell (run-steps for training), with ETA.
+        bar = tqdm(
+            total=sum(config.steps(c) for c in todo),
+            desc=f"{config.name} [{tier}]",
+            unit_scale=True,
+            disable=not progress or None,
+        )
+        context = CellContext(previous=writer.read, progress=bar.update)
+        try:
+            for number, cell in enumerate(todo, start=len(cells) - len(todo) + 1):
+                bar.set_postfix_str(f"cell {number}/{len(cells)} {cell}")
+                writer.write_cell(cell, kind.run_cell(config, cell, context))
+        except KeyboardInterrupt:
+            bar.close()
+            kept = sum(writer.done(c) for c in cells)
+            raise Interrupted(
+                f"interrupted: {kept} of {len(cells)} cells of {config.name} [{tier}] are finished "
+                f"and kept in {writer.partial}; resume with: "
+                f"{run_command(source, tier, results_root)}"
+            ) from None
+        bar.close()
+        return writer.finish(
+            {
+                "tier": tier,
+                "source": source,
+                "seconds_this_session": round(time.perf_counter() - start, 1),
+                "cells": len(cells),
+                "cells_resumed": len(cells) - len(todo),
+            }
+        )
+
+
+def _fresh_flags(tier: str) -> tuple[str, ...]:
+    return ("--fresh", "--replace-paper") if tier == "paper" else ("--fresh",)
+
+
+def _describe_run(metadata: dict) -> str:
+    finished = metadata.get("finished") or metadata.get("date") or "unknown date"
+    return (
+        f"{metadata.get('cells', '?')} cells, finished {finished}, "
+        f"commit {metadata.get('git_commit') or 'unknown'}"
     )
 
 
-def draw_figures(config: Any, tier: str, results_root: Path) -> dict[str, Figure]:
-    """Draws the figures of `config` from its complete results (no compute)."""
+def _check_budget(config: Any, tier: str, estimates: list[budget.Estimate], log) -> None:
+    """Refuses a sweep whose largest cell cannot fit in memory; announces a large one."""
+    total = budget.Estimate(
+        bytes=max(e.bytes for e in estimates), flops=sum(e.flops for e in estimates)
+    )
+    available = budget.available_memory()
+    if available is not None and total.bytes > available:
+        raise ConfigError(
+            f"{config.name} [{tier}] needs about {budget.describe(total)}, more memory than the "
+            f"{budget.describe_bytes(available)} available: lower num_runs (or selection_runs, "
+            "the number of correlations or learning rates), batch_size, num_points, "
+            "num_val/num_test, or raise log_every"
+        )
+    if total.bytes > budget.LARGE_BYTES or total.seconds > budget.LARGE_SECONDS:
+        log(f"{config.name} [{tier}], whole sweep: {budget.describe(total)}")
+
+
+def failures(config: Any, tier: str, results_root: Path) -> list[str]:
+    """What went wrong in the complete run of `config` (a view: of its source), for a message."""
     if isinstance(config, ViewConfig):
-        source = load_experiment(config.source, tier).name
-        return training_plots.figures(results_root, config, tier, source=source)
+        config = load_experiment(config.source, tier)
+    return KINDS[config.kind].failures(results_root, config, tier)
+
+
+def tiers_with_results(config: Any, results_root: Path) -> list[str]:
+    """The tiers of `config` (a view: of its source) that have complete results, sorted."""
+    name = config.name
+    if isinstance(config, ViewConfig):
+        name = load_experiment(config.source, "paper").name
+    folder = Path(results_root) / name
+    if not folder.is_dir():
+        return []
+    return sorted(p.name for p in folder.iterdir() if complete_run(results_root, name, p.name))
+
+
+def draw_figures(
+    config: Any, tier: str, results_root: Path, source: str | None = None
+) -> dict[str, Figure]:
+    """Draws the figures of `config` from its complete results (no compute).
+
+    Args:
+      source: how `seesaw run` names the experiment (a config path), for the missing-results
+        message; default its name.
+
+    Raises:
+      ResultsError: the results are missing or damaged, with the command that makes them.
+    """
+    if isinstance(config, ViewConfig):
+        source_name = load_experiment(config.source, tier).name
+        run_dir(results_root, source_name, tier, source=source or config.name)
+        return training_plots.figures(results_root, config, tier, source=source_name)
+    run_dir(results_root, config.name, tier, source=source)
     return KINDS[config.kind].figures(results_root, config, tier)

@@ -21,6 +21,7 @@ from seesaw.data import GeneratorConfig, generator_preset, label_stats, make_fam
 from seesaw.errors import ConfigError
 from seesaw.sweep.cells import CellContext
 from seesaw.sweep.config import check_correlations
+from seesaw.validate import check_choice, check_int, check_name, invalid
 
 
 @dataclasses.dataclass(frozen=True)
@@ -51,17 +52,18 @@ class LabelCorrelationConfig:
     run_seed: int = 0
 
     def __post_init__(self):
-        if self.kind != "label_correlation":
-            raise ConfigError(f"kind = {self.kind!r}: expected 'label_correlation'")
+        check_name("name", self.name)
+        check_choice("kind", self.kind, ("label_correlation",))
         if not self.generators:
-            raise ConfigError("generators: must name at least one generator")
+            raise invalid("generators", {}, "a table naming at least one generator")
         for label in self.generators:
+            check_name(f"generators.{label}", label)  # the label names a results folder
             self.generator(label)  # validates preset name and overrides now, before compute
         check_correlations("correlations", self.correlations)
-        if self.num_points < 2:
-            raise ConfigError(f"num_points = {self.num_points}: must be an integer >= 2")
-        if self.num_trials < 2:
-            raise ConfigError(f"num_trials = {self.num_trials}: must be an integer >= 2")
+        check_int("num_points", self.num_points, 2)
+        check_int("num_trials", self.num_trials, 2)
+        for key in ("family_seed", "run_seed"):
+            check_int(key, getattr(self, key), 0, 2**32 - 1)
 
     def generator(self, label: str) -> GeneratorConfig:
         """The GeneratorConfig of one curve."""

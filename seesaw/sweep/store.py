@@ -10,17 +10,25 @@ A run writes into `results/EXPERIMENT/.TIER.partial/`; every finished sweep cell
 one rename, so an interrupted run keeps what it finished and a rerun with the same config resumes
 from it. When the last cell is done the partial folder replaces `TIER/` in one step, so a committed
 reference (the paper tier) is only replaced by a complete run, and a quick run never touches it.
+
+While a run writes, it holds `results/EXPERIMENT/.TIER.lock` (an `flock`, released by the kernel
+when the process ends, however it ends), so a second run on the same folder is refused at once.
+Every table read back is checked against its schema (`seesaw.sweep.tables`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import platform
 import re
+import shlex
 import shutil
 import subprocess
 import tempfile
+import zlib
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from importlib import metadata as importlib_metadata
 from pathlib import Path
@@ -29,6 +37,7 @@ from typing import Any
 import pandas as pd
 
 from seesaw.errors import ResultsError
+from seesaw.sweep import tables
 
 _CELL_ID = re.compile(r"^[A-Za-z0-9_.=+-]+$")
 _PACKAGES = ("seesaw", "jax", "jaxlib", "flax", "optax", "numpy", "pandas", "matplotlib")
@@ -66,13 +75,8 @@ class RunWriter:
             shutil.rmtree(self.partial)
         saved = self.partial / "config.json"
         if saved.exists():
-            previous = json.loads(saved.read_text())
-            if previous != _jsonable(config):
-                changed = sorted(
-                    k
-                    for k in set(previous) | set(config)
-                    if previous.get(k) != _jsonable(config).get(k)
-                )
+            changed = config_diff(json.loads(saved.read_text()), config)
+            if changed:
                 raise ResultsError(
                     f"{self.partial} holds an interrupted run with a different config "
                     f"(keys differ: {', '.join(changed)}); rerun with --fresh to discard it"
@@ -98,7 +102,9 @@ class RunWriter:
 
     def read(self, cell: str, table: str) -> pd.DataFrame:
         """A table of a cell this run already finished."""
-        return _read_table(self.partial / "cells" / cell, table)
+        return _read_table(
+            self.partial / "cells" / cell, table, f"rerun with --fresh to discard {self.partial}"
+        )
 
     def finish(self, extra_metadata: dict | None = None) -> Path:
         """Writes metadata and swaps the complete run in place of the previous one."""
@@ -116,33 +122,114 @@ class RunWriter:
         return self.final
 
 
-def run_dir(results_root: Path, experiment: str, tier: str) -> Path:
+DEFAULT_RESULTS = Path("results")
+
+
+def config_diff(saved: dict, config: dict) -> list[str]:
+    """Top-level keys whose values differ between a saved config and `config`, sorted."""
+    config = _jsonable(config)
+    return sorted(k for k in set(saved) | set(config) if saved.get(k) != config.get(k))
+
+
+def run_command(
+    experiment: str, tier: str, results_root: Path = DEFAULT_RESULTS, *flags: str
+) -> str:
+    """The `seesaw run` command line that makes the results of `experiment`, for messages.
+
+    Args:
+      experiment: what `seesaw run` takes: a built-in name or the path of a config file.
+      tier: the tier.
+      results_root: the results folder (named in the command unless it is the default).
+      *flags: extra flags, e.g. "--fresh".
+    """
+    parts = ["seesaw", "run", experiment, "--tier", tier]
+    if Path(results_root) != DEFAULT_RESULTS:
+        parts += ["--results", str(results_root)]
+    return shlex.join([*parts, *flags])
+
+
+def complete_run(results_root: Path, experiment: str, tier: str) -> dict | None:
+    """The metadata of the complete run of (experiment, tier), or None when there is none."""
+    path = Path(results_root) / experiment / tier / "metadata.json"
+    return json.loads(path.read_text()) if path.is_file() else None
+
+
+def run_dir(results_root: Path, experiment: str, tier: str, source: str | None = None) -> Path:
     """The folder of a complete run.
+
+    Args:
+      source: how `seesaw run` names the experiment (a config path), for the message; default
+        `experiment`.
 
     Raises:
       ResultsError: no complete run exists, with the command that makes one.
     """
     path = Path(results_root) / experiment / tier
-    if not (path / "metadata.json").is_file():
+    if complete_run(results_root, experiment, tier) is None:
         raise ResultsError(
             f"no complete {tier!r} results for {experiment!r} under {path}; "
-            f"make them with: seesaw run {experiment} --tier {tier}"
+            f"make them with: {run_command(source or experiment, tier, results_root)}"
         )
     return path
 
 
 def load_table(results_root: Path, experiment: str, tier: str, table: str) -> pd.DataFrame:
-    """Concatenates table `table` over every cell of a complete run (cells in sorted order)."""
+    """Concatenates table `table` over every cell of a complete run (cells in sorted order).
+
+    Raises:
+      ResultsError: no complete run, or a missing or damaged table, named with the command that
+        makes it again.
+    """
     path = run_dir(results_root, experiment, tier)
+    source = complete_run(results_root, experiment, tier).get("source", experiment)
+    replace = ("--replace-paper",) if tier == "paper" else ()
+    regenerate = "regenerate it with: " + run_command(
+        source, tier, results_root, "--fresh", *replace
+    )
     cells = sorted(p.parent for p in (path / "cells").glob(f"*/{table}.csv*"))
     if not cells:
-        raise ResultsError(f"{path} has no table {table!r}")
-    return pd.concat([_read_table(c, table) for c in cells], ignore_index=True)
+        raise ResultsError(f"{path} has no table {table!r}; {regenerate}")
+    return pd.concat([_read_table(c, table, regenerate) for c in cells], ignore_index=True)
 
 
 def load_config(results_root: Path, experiment: str, tier: str) -> dict:
     """The resolved config a complete run was made with."""
     return json.loads((run_dir(results_root, experiment, tier) / "config.json").read_text())
+
+
+@contextlib.contextmanager
+def run_lock(results_root: Path, experiment: str, tier: str) -> Iterator[Path]:
+    """Holds the lock of (experiment, tier) for one run; refuses at once if another run holds it.
+
+    The lock is an `flock` on `results/EXPERIMENT/.TIER.lock`: the kernel releases it when its
+    process ends, even by kill -9, so a crashed run never leaves a live lock behind.
+
+    Raises:
+      ResultsError: another process holds the lock, with its pid and how to clear a stale lock.
+    """
+    import fcntl
+
+    folder = Path(results_root) / experiment
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f".{tier}.lock"
+    with open(path, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "unknown"
+            raise ResultsError(
+                f"another seesaw run (pid {holder}) is writing {folder / tier}: it holds the lock "
+                f"{path}. Wait for it to finish. If no seesaw run is active (a network file "
+                f"system can keep a stale lock), delete {path} and rerun."
+            ) from None
+        handle.truncate(0)
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
+        try:
+            yield path
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def run_metadata() -> dict[str, Any]:
@@ -201,11 +288,30 @@ def _write_table(table: pd.DataFrame, stem: Path) -> None:
         table.to_csv(stem.with_name(f"{stem.name}.csv"), index=False, float_format="%.9g")
 
 
-def _read_table(cell: Path, table: str) -> pd.DataFrame:
+def _read_table(cell: Path, table: str, hint: str) -> pd.DataFrame:
+    """Reads and checks one table of a cell; `hint` says how to make it again."""
     for name in (f"{table}.csv", f"{table}.csv.gz"):
-        if (cell / name).is_file():
-            return pd.read_csv(cell / name)
-    raise ResultsError(f"{cell} has no table {table!r}")
+        path = cell / name
+        if path.is_file():
+            try:
+                frame = pd.read_csv(path)
+            except (ValueError, OSError, EOFError, zlib.error) as err:
+                reason = (str(err).strip() or type(err).__name__).splitlines()[0]
+                raise ResultsError(f"{path} is damaged: cannot be read ({reason}); {hint}") from err
+            found = tables.problems(table, frame)
+            if name.endswith(".csv") and not _ends_with_newline(path):
+                found.insert(0, "truncated: its last line is incomplete")
+            if found:
+                raise ResultsError(f"{path} is damaged: {'; '.join(found)}; {hint}")
+            return frame
+    raise ResultsError(f"{cell} has no table {table!r}; {hint}")
+
+
+def _ends_with_newline(path: Path) -> bool:
+    """Whether a written CSV is whole: pandas ends every table it writes with a newline."""
+    with open(path, "rb") as handle:
+        handle.seek(-1, os.SEEK_END)
+        return handle.read(1) == b"\n"
 
 
 def _jsonable(value: Any) -> Any:

@@ -29,11 +29,12 @@ from seesaw.data import GeneratorConfig, TaskConfig, generator_preset, make_fami
 from seesaw.errors import ConfigError
 from seesaw.models import ModelConfig, model_config
 from seesaw.sweep.cells import CellContext
-from seesaw.sweep.config import check_correlations, check_positive
+from seesaw.sweep.config import check_correlations
 from seesaw.train.engine import Trainer, TrainSpec
 from seesaw.train.metrics import mtl_gain
 from seesaw.train.optim import OptimizerConfig
 from seesaw.train.runs import run_keys, run_mesh, train_runs
+from seesaw.validate import check_choice, check_int, check_name, check_real, invalid
 
 FIGURES = ("loss_curves", "final_loss_histograms")
 
@@ -118,24 +119,27 @@ class TrainExperimentConfig:
     figures: tuple[str, ...] = ("loss_curves",)
 
     def __post_init__(self):
-        if self.kind != "train":
-            raise ConfigError(f"kind = {self.kind!r}: expected 'train'")
+        check_name("name", self.name)
+        check_choice("kind", self.kind, ("train",))
         if not self.models:
-            raise ConfigError("models: must name at least one model")
+            raise invalid("models", {}, "a table naming at least one model")
+        for label in self.models:
+            check_name(f"models.{label}", label)  # the label names a results folder
         check_correlations("correlations", self.correlations)
         if not self.learning_rates:
-            raise ConfigError("learning_rates: must list at least one learning rate")
-        for lr in self.learning_rates:
-            check_positive("learning_rates[]", lr)
-        if self.num_runs < 1:
-            raise ConfigError(f"num_runs = {self.num_runs}: must be >= 1")
+            raise invalid("learning_rates", [], "a list of at least one learning rate")
+        for i, lr in enumerate(self.learning_rates):
+            check_real(f"learning_rates[{i}]", lr, 0.0, low_open=True)
+        check_int("num_runs", self.num_runs, 1)
+        check_int("selection_runs", self.selection_runs, 0)
         if len(self.learning_rates) > 1 and not 1 <= self.selection_runs <= self.num_runs:
             raise ConfigError(
                 f"selection_runs = {self.selection_runs}: with {len(self.learning_rates)} learning "
                 f"rates it must be in [1, num_runs = {self.num_runs}]"
             )
-        if not 0 <= self.max_diverged < 1:
-            raise ConfigError(f"max_diverged = {self.max_diverged}: must be in [0, 1)")
+        check_real("max_diverged", self.max_diverged, 0.0, 1.0, high_open=True)
+        for key in ("seed", "family_seed"):
+            check_int(key, getattr(self, key), 0, 2**32 - 1)
         unknown = sorted(set(self.figures) - set(FIGURES))
         if unknown:
             raise ConfigError(f"figures: unknown {unknown}; allowed: {', '.join(FIGURES)}")
@@ -307,6 +311,20 @@ def _data_table(index, out) -> pd.DataFrame:
         snr_task0=out["data_snr"][:, 0],
         snr_task1=out["data_snr"][:, 1],
     )
+
+
+def all_diverged(final: pd.DataFrame) -> list[str]:
+    """The (model, correlation) groups of a `final` table whose every run diverged, described."""
+    runs = final[["model", "lr", "correlation", "run", "diverged_at"]].drop_duplicates()
+    out = []
+    for (model, corr), rows in runs.groupby(["model", "correlation"], sort=False):
+        if (rows["diverged_at"] >= 0).all():
+            rates = ", ".join(f"{lr:g}" for lr in sorted(set(rows["lr"])))
+            out.append(
+                f"every run of model {model} at correlation {corr:g} diverged "
+                f"({len(rows)} runs, learning rate {rates}): try smaller learning rates"
+            )
+    return out
 
 
 def mtl_gains(final: pd.DataFrame, baseline: str, split: str = "test") -> pd.DataFrame:

@@ -9,6 +9,7 @@ import dataclasses
 
 from seesaw.errors import ConfigError
 from seesaw.sweep.training import FIGURES
+from seesaw.validate import check_choice, check_name, not_allowed
 
 
 @dataclasses.dataclass(frozen=True)
@@ -28,10 +29,10 @@ class ViewConfig:
     title: str = ""
 
     def __post_init__(self):
-        if self.kind != "view":
-            raise ConfigError(f"kind = {self.kind!r}: expected 'view'")
+        check_name("name", self.name)
+        check_choice("kind", self.kind, ("view",))
         unknown = sorted(set(self.figures) - set(FIGURES))
         if unknown or not self.figures:
-            raise ConfigError(f"figures = {list(self.figures)}; allowed: {', '.join(FIGURES)}")
+            raise not_allowed("figures", list(self.figures), FIGURES)
         if self.source == self.name:
             raise ConfigError(f"source = {self.source!r}: a view cannot draw from itself")

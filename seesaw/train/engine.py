@@ -21,6 +21,7 @@ they are evaluated.
 from __future__ import annotations
 
 import dataclasses
+import math
 from typing import NamedTuple
 
 import jax
@@ -34,6 +35,7 @@ from seesaw.models import ModelConfig, build_model
 from seesaw.train.losses import joint_loss, task_losses
 from seesaw.train.metrics import auc
 from seesaw.train.optim import OptimizerConfig, direction, schedule
+from seesaw.validate import check_int, is_real
 
 
 @dataclasses.dataclass(frozen=True)
@@ -67,18 +69,18 @@ class TrainSpec:
     eval_chunk: int = 1000
 
     def __post_init__(self):
-        for field in ("num_val", "num_test", "batch_size", "num_steps", "log_every", "eval_chunk"):
-            value = getattr(self, field)
-            if not isinstance(value, int) or value < 1:
-                raise ConfigError(f"{field} = {value!r}: must be an integer >= 1")
+        for field in ("num_val", "num_test", "batch_size", "log_every", "eval_chunk"):
+            check_int(field, getattr(self, field), 1)
+        check_int("num_steps", self.num_steps, 1, 2**31 - 1)  # the step counter is int32
         if self.num_steps % self.log_every:
             raise ConfigError(
                 f"num_steps = {self.num_steps} is not a multiple of log_every = {self.log_every}"
             )
-        if len(self.loss_weights) != len(self.tasks.kinds) or min(self.loss_weights) < 0:
+        weights_ok = all(is_real(w) and math.isfinite(w) and w >= 0 for w in self.loss_weights)
+        if len(self.loss_weights) != len(self.tasks.kinds) or not weights_ok:
             raise ConfigError(
                 f"loss_weights = {list(self.loss_weights)}: need {len(self.tasks.kinds)} "
-                "non-negative weights, one per task"
+                "non-negative weights, one per task, all finite"
             )
 
     @property

@@ -6,6 +6,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from seesaw.validate import not_allowed
+
 
 def auc(scores: jax.Array, labels: jax.Array, mask: jax.Array | None = None) -> jax.Array:
     """Exact ROC AUC: the probability that a positive outscores a negative, ties counted half.
@@ -49,8 +51,11 @@ def mtl_gain(model_metric, single_metric, metric: str):
       model_metric: metric(s) of the multi-task model.
       single_metric: metric(s) of the single-task baseline, paired (same data draws) or not.
       metric: "auc", "mse" or "bce".
+
+    Raises:
+      ConfigError: an unknown metric.
     """
     if metric not in HIGHER_IS_BETTER:
-        raise ValueError(f"metric {metric!r}: allowed {', '.join(HIGHER_IS_BETTER)}")
+        raise not_allowed("metric", metric, HIGHER_IS_BETTER)
     diff = np.subtract(model_metric, single_metric)
     return diff if HIGHER_IS_BETTER[metric] else -diff

@@ -11,7 +11,7 @@ import dataclasses
 
 import optax
 
-from seesaw.errors import ConfigError
+from seesaw.validate import check_choice, check_real
 
 OPTIMIZERS = ("adam", "adamw", "sgd")
 SCHEDULES = ("constant", "cosine")
@@ -38,19 +38,12 @@ class OptimizerConfig:
     weight_decay: float = 1e-4
 
     def __post_init__(self):
-        if self.name not in OPTIMIZERS:
-            raise ConfigError(f"optimizer.name = {self.name!r}; allowed: {', '.join(OPTIMIZERS)}")
-        if self.schedule not in SCHEDULES:
-            raise ConfigError(
-                f"optimizer.schedule = {self.schedule!r}; allowed: {', '.join(SCHEDULES)}"
-            )
+        check_choice("optimizer.name", self.name, OPTIMIZERS)
+        check_choice("optimizer.schedule", self.schedule, SCHEDULES)
         for field in ("b1", "b2", "momentum"):
-            if not 0.0 <= getattr(self, field) < 1.0:
-                raise ConfigError(
-                    f"optimizer.{field} = {getattr(self, field)!r}: must be in [0, 1)"
-                )
-        if not self.eps > 0 or self.weight_decay < 0:
-            raise ConfigError("optimizer.eps must be > 0 and optimizer.weight_decay >= 0")
+            check_real(f"optimizer.{field}", getattr(self, field), 0.0, 1.0, high_open=True)
+        check_real("optimizer.eps", self.eps, 0.0, low_open=True)
+        check_real("optimizer.weight_decay", self.weight_decay, 0.0)
 
 
 def direction(config: OptimizerConfig) -> optax.GradientTransformation:

@@ -1,0 +1,139 @@
+"""Rough memory and time estimates of a sweep cell, from its config alone, before anything compiles.
+
+The estimates are deliberately coarse (a small factor either way): they exist to refuse a config
+that cannot fit in memory (`num_runs = 10**9`, `batch_size = 10**9`, a log every step of a
+billion steps) with a message instead of an out-of-memory crash minutes later, and to say how long a
+large sweep will take before it starts.
+
+A training cell holds, per vmapped run: its parameters and a few copies of them (Adam's two
+moments, the gradients, the updated parameters), the activations of one minibatch and of one
+evaluation chunk, its validation and test predictions, and its logged curves (on the device, then
+as a table on the host).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from typing import Any
+
+_FLOAT = 4  # bytes of a float32
+_PARAM_COPIES = 5  # params, Adam m and v, gradients, updated params
+_ACTIVATION_COPIES = 3  # forward values kept for the backward pass, their gradients, data draws
+_ROW_BYTES = 120  # one row of a long results table in pandas, string columns included
+# Throughput used for the time estimate: measured on the 2-core CPU of docs/performance.md
+# (the MMoE Fig. 4 paper tier: about 25 GFLOP/s). A GPU is much faster.
+CPU_FLOPS = 25e9
+# A sweep whose estimate exceeds either bound has its estimate printed before it starts.
+LARGE_BYTES = 2**30
+LARGE_SECONDS = 60.0
+
+
+@dataclasses.dataclass(frozen=True)
+class Estimate:
+    """Peak memory (bytes) and work (floating-point operations) of one sweep cell."""
+
+    bytes: float
+    flops: float
+
+    @property
+    def seconds(self) -> float:
+        """Estimated wall time on a 2-core CPU."""
+        return self.flops / CPU_FLOPS
+
+
+def training_cell(config: Any, cell: str) -> Estimate:
+    """Estimate of one cell of a training experiment (`seesaw.sweep.training`)."""
+    from seesaw.models import count_params, get_architecture
+
+    label = cell.split("model=", 1)[1]
+    model = config.model(label)
+    data = config.data.generator_config()
+    num_tasks = len(config.data.tasks)
+    if cell.startswith("select+"):
+        runs = config.selection_runs * len(config.learning_rates)
+    else:
+        runs = config.num_runs
+    runs *= len(config.correlations)  # K: every run of the cell is vmapped in one program
+    params = count_params(model, input_dim=data.input_dim, num_tasks=num_tasks)
+    routing = get_architecture(model.arch).routing(model, num_tasks)
+    experts = sum(level.num_experts for level in routing.levels)
+    width = (  # values per example: inputs, sinusoid phases, expert and tower units, outputs
+        data.input_dim
+        + num_tasks * (data.num_sinusoids + 1)
+        + experts * sum(model.expert_units)
+        + num_tasks * (sum(model.tower_units) + 1)
+    )
+    num_eval = max(config.data.num_val, config.data.num_test)
+    chunk = min(num_eval, 1000)
+    num_logs = config.num_steps // config.log_every
+    per_run = (
+        _PARAM_COPIES * params * _FLOAT
+        + _ACTIVATION_COPIES * (config.batch_size + chunk) * width * _FLOAT
+        + 5 * num_eval * num_tasks * _FLOAT  # predictions, labels, masks, latents, signals
+        + 2 * num_logs * num_tasks * (_FLOAT + 2 * _ROW_BYTES)  # train/val curves, then tables
+    )
+    train_flops = 6 * params * config.batch_size * config.num_steps  # forward + backward
+    eval_flops = 2 * params * config.data.num_val * num_logs + 4 * params * num_eval
+    return Estimate(bytes=runs * per_run, flops=runs * (train_flops + eval_flops))
+
+
+def label_correlation_cell(config: Any, cell: str) -> Estimate:
+    """Estimate of one cell of a label-correlation experiment (`seesaw.sweep.label_correlation`).
+
+    Trials run one after another (lax.map); the correlations of a trial are vmapped.
+    """
+    data = config.generator(cell)
+    num_corr = len(config.correlations)
+    width = data.input_dim + 4 * (data.num_sinusoids + 4)  # x, noise, phases, labels, ranks
+    peak = 4 * num_corr * config.num_points * width * _FLOAT
+    flops = config.num_trials * num_corr * config.num_points * width * (data.num_sinusoids + 8)
+    return Estimate(bytes=peak, flops=flops)
+
+
+def available_memory() -> float | None:
+    """Memory the sweep may use: the accelerator's when JAX runs on one, else the host's free RAM.
+
+    Returns:
+      Bytes, or None when the platform does not say (no refusal then).
+    """
+    import jax
+
+    device = jax.devices()[0]
+    if device.platform != "cpu":
+        stats = device.memory_stats() or {}
+        if "bytes_limit" in stats:
+            return float(stats["bytes_limit"] - stats.get("bytes_in_use", 0))
+    try:
+        with open("/proc/meminfo") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return float(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        return float(os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def describe(estimate: Estimate) -> str:
+    """`~1.2 GiB peak memory, ~3 min on a 2-core CPU (rough estimate)`."""
+    memory, duration = describe_bytes(estimate.bytes), _duration(estimate.seconds)
+    return f"~{memory} peak memory, ~{duration} on a 2-core CPU (rough estimate; a GPU is faster)"
+
+
+def describe_bytes(value: float) -> str:
+    """A byte count in binary units, e.g. `1.5 GiB`."""
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
+        if value < 1024:
+            return f"{value:.3g} {unit}"
+        value /= 1024
+    return f"{value:.3g} PiB"
+
+
+def _duration(seconds: float) -> str:
+    for unit, size in (("years", 365 * 86400), ("days", 86400), ("h", 3600), ("min", 60)):
+        if seconds >= size:
+            return f"{seconds / size:.3g} {unit}"
+    return f"{seconds:.2g} s"

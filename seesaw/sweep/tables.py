@@ -1,0 +1,83 @@
+"""The schema of every results table, checked whenever a table is read back from disk.
+
+A column is one of: "str" (no missing values), "int", "bool", "finite" (numbers, all finite) or
+"float" (numbers; NaN and inf allowed: a diverged run's losses). A truncated or hand-edited CSV
+(a missing column, a cut-off last row, a word where a number belongs) is refused with the file and
+the column named, instead of being drawn.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from pandas.api import types
+
+_RUN = {"model": "str", "lr": "finite", "correlation": "finite", "run": "int"}
+
+SCHEMAS: dict[str, dict[str, str]] = {
+    # Label-correlation kind (MMoE Fig. 2).
+    "trials": {
+        "generator": "str",
+        "correlation": "finite",
+        "trial": "int",
+        "pearson": "float",
+        "spearman": "float",
+        "snr_task0": "float",
+        "snr_task1": "float",
+    },
+    # Training kind (MMoE Figs. 3-5).
+    "final": _RUN
+    | {"diverged_at": "int", "task": "int", "split": "str", "metric": "str", "value": "float"},
+    "curves": _RUN | {"step": "int", "task": "int", "split": "str", "loss": "float"},
+    "gates": _RUN
+    | {"diverged_at": "int", "gate": "str", "expert": "int", "mean": "float", "std": "float"},
+    "data": _RUN
+    | {
+        "pearson": "float",
+        "spearman": "float",
+        "latent_pearson": "float",
+        "snr_task0": "float",
+        "snr_task1": "float",
+    },
+    "selection": _RUN | {"diverged_at": "int", "val_objective": "float"},
+    "selected": {
+        "model": "str",
+        "lr": "finite",
+        "score": "float",
+        "diverged_fraction": "float",
+        "runs": "int",
+        "chosen": "bool",
+    },
+}
+
+# Tables that may hold no rows: a model without per-example gates (Shared-Bottom) has no gates.
+MAY_BE_EMPTY = frozenset({"gates"})
+
+
+def problems(table: str, frame: pd.DataFrame) -> list[str]:
+    """What is wrong with `frame` as table `table`: an empty list when it matches its schema.
+
+    Tables without a schema are only checked for rows.
+    """
+    schema = SCHEMAS.get(table, {})
+    missing = [c for c in schema if c not in frame.columns]
+    if missing:
+        return [f"missing column(s) {', '.join(missing)}"]
+    if frame.empty:
+        return [] if table in MAY_BE_EMPTY else ["no rows"]
+    found = []
+    for column, kind in schema.items():
+        values = frame[column]
+        if kind == "str" and values.isna().any():
+            found.append(f"column {column!r} has empty values")
+        elif kind == "int" and not types.is_integer_dtype(values):
+            found.append(f"column {column!r} is not all integers")
+        elif kind == "bool" and not types.is_bool_dtype(values):
+            found.append(f"column {column!r} is not all true/false")
+        elif kind in ("float", "finite") and (
+            types.is_bool_dtype(values) or not types.is_numeric_dtype(values)
+        ):
+            found.append(f"column {column!r} is not all numbers")
+        elif kind == "finite" and not np.isfinite(values.to_numpy(dtype=float)).all():
+            found.append(f"column {column!r} has missing or non-finite values")
+    return found

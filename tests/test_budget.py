@@ -1,0 +1,30 @@
+import dataclasses
+
+from seesaw.sweep import budget
+from seesaw.sweep.experiments import load_experiment
+
+
+def test_paper_tiers_fit_a_laptop_and_absurd_sizes_do_not():
+    fig4 = load_experiment("mmoe_fig4", "paper")
+    cells = [budget.training_cell(fig4, c) for c in fig4.cells()]
+    assert max(e.bytes for e in cells) < 4 * 2**30
+    # Within a factor of a few of the measured 42 minutes on 2 CPU cores (README).
+    assert 10 * 60 < sum(e.seconds for e in cells) < 3 * 3600
+    fig2 = load_experiment("mmoe_fig2", "paper")
+    assert budget.label_correlation_cell(fig2, "mmoe").bytes < 2**30
+
+
+def test_estimates_grow_with_runs_batch_and_logs():
+    fig3 = load_experiment("mmoe_fig3", "quick")
+    cell = fig3.cells()[0]
+    base = budget.training_cell(fig3, cell)
+    for change in ({"num_runs": 10 * fig3.num_runs}, {"batch_size": 10**6}, {"num_steps": 10**6}):
+        bigger = budget.training_cell(dataclasses.replace(fig3, **change), cell)
+        assert bigger.bytes > 2 * base.bytes, change
+
+
+def test_descriptions():
+    assert budget.describe_bytes(1536) == "1.5 KiB"
+    text = budget.describe(budget.Estimate(bytes=3 * 2**30, flops=budget.CPU_FLOPS * 120))
+    assert text.startswith("~3 GiB peak memory, ~2 min on a 2-core CPU (rough estimate")
+    assert budget.available_memory() > 0
