@@ -1,51 +1,76 @@
-"""Training throughput, FLOP/s, compile time and peak memory of the seed-vmapped engine.
+"""Training throughput of the engine, side by side with PyTorch, against measured ceilings.
 
-    python benchmarks/throughput.py            # full (about 5 min on 2 CPU cores)
-    python benchmarks/throughput.py --quick    # smaller, for a smoke check
+    pip install -e ".[bench]"                   # torch (CPU) for the PyTorch columns
+    python benchmarks/throughput.py             # full (about 10 min on 2 CPU cores)
+    python benchmarks/throughput.py --quick     # fewer steps and runs, for a smoke check
 
-Prints, for the MMoE Fig. 4 MMoE model (8 experts × 16 units, towers 8, d = 100, batch 32):
+One process, one table per workload. Every variant trains the same model with Adam on a fresh
+synthetic minibatch (MMoE Eqs. 2-4) every step:
 
-1. run-steps per second of the engine (runs vmapped, lax.scan over steps) at 1, 16 and 200 runs,
-   next to the way other libraries train: one run at a time, a jitted step called from a Python
-   loop;
-2. achieved FLOP/s, from XLA's cost analysis of the compiled scan (whose body it counts once, so it
-   is multiplied by the trip count), against two ceilings measured in this process: a large square
-   matmul, and a bare batched matmul with the expert layer's shapes (runs × batch × d × E·H);
-3. compile time (init + training chunk + evaluation) per registered architecture;
-4. peak resident memory of a 200-run × 3-correlation cell, measured in a fresh process.
+- seesaw's engine (runs vmapped, `lax.scan` over steps, the run axis sharded over every JAX
+  device; `import seesaw` makes one CPU device per core, see `seesaw/host.py`) at 1, 16 and 200
+  runs, in float32 and with ``precision="bfloat16"``;
+- vectorised PyTorch (`benchmarks/torch_baselines.py`): parameters stacked over runs, one einsum per
+  layer, one foreach/fused Adam over all runs, ``torch.set_num_threads`` = the cores;
+- the peer-style PyTorch loop: ``nn.ModuleList`` experts, one run at a time.
+
+Workloads: the MMoE Fig. 4 MMoE (`mmoe_synthetic`: 8 experts x 16 units, towers 8, d = 100,
+batch 32) and the PLE synthetic size (`ple_synthetic` and `single_task_ple`: d = 512, experts of 64
+units, towers [256, 128, 64], batch 128).
+
+Achieved FLOP/s use one count per workload for every variant: XLA's cost analysis of the float32
+training step (data, forward, backward, update; the scan body is counted once and multiplied by
+the trip count). Ceilings, measured in this process: a 2048 square matmul; a bare batched matmul
+with the first expert layer's shapes (runs x batch x d x E*H), on one device and sharded over all
+devices (the larger is the ceiling), and the same in bfloat16 with float32 accumulation.
+
+Also printed: start-up of a first and a second `seesaw run` (cold and warm compilation cache),
+compile time per architecture, and peak memory of a 600-run cell.
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from functools import partial
 from pathlib import Path
 
 import jax
 import jax.numpy as jnp
+from jax.sharding import NamedSharding, PartitionSpec
 
+import seesaw  # noqa: F401  (one XLA CPU device per core; before JAX starts its backend)
 from seesaw.data import TaskConfig, generator_preset, make_family
-from seesaw.models import ARCHITECTURES, model_config
+from seesaw.models import ARCHITECTURES, PRESET_INFO, model_config
 from seesaw.train.engine import Trainer, TrainSpec
 from seesaw.train.optim import OptimizerConfig
+from seesaw.train.runs import run_mesh
 
-GEN = generator_preset("mmoe_calibrated")
-SPEC = TrainSpec(
-    model=model_config("mmoe_synthetic"),
-    generator=GEN,
-    tasks=TaskConfig(),
-    optimizer=OptimizerConfig(),
-    num_val=1000,
-    num_test=2000,
-    batch_size=32,
-    num_steps=10_000,
-    log_every=200,
-)
+ROOT = Path(__file__).resolve().parents[1]
+MMOE_GEN = generator_preset("mmoe_calibrated")
+PLE_GEN = generator_preset("ple")
+
+
+def workload_spec(preset: str, precision: str = "float32") -> TrainSpec:
+    """The TrainSpec of a benchmark workload (MMoE Fig. 4 size or PLE synthetic size)."""
+    ple = PRESET_INFO[preset].input_dim == PLE_GEN.input_dim
+    return TrainSpec(
+        model=model_config(preset, precision=precision),
+        generator=PLE_GEN if ple else MMOE_GEN,
+        tasks=TaskConfig(),
+        optimizer=OptimizerConfig(),
+        num_val=1000,
+        num_test=2000,
+        batch_size=128 if ple else 32,
+        num_steps=10_000,
+        log_every=200,
+    )
 
 
 def _time(fn, *args, repeat: int = 3) -> float:
@@ -59,47 +84,42 @@ def _time(fn, *args, repeat: int = 3) -> float:
     return best
 
 
-def _states(trainer: Trainer, runs: int):
-    keys = jax.random.split(jax.random.key(0), runs)
-    return jax.jit(jax.vmap(trainer.init))(keys, jnp.full(runs, 0.9), jnp.full(runs, 1e-3))
+def _shard(tree, runs: int):
+    """Places the leading run axis on the run mesh (as `seesaw.train.runs.train_runs` does)."""
+    mesh = run_mesh()
+    if mesh is None or runs % mesh.size:
+        return tree
+    return jax.device_put(tree, NamedSharding(mesh, PartitionSpec("run")))
 
 
-def engine_throughput(trainer: Trainer, runs: int, steps: int) -> tuple[float, float]:
-    """(run-steps/s, achieved FLOP/s) of `steps` steps of `runs` vmapped runs, training only."""
-    state = _states(trainer, runs)
+def engine(spec: TrainSpec, runs: int, steps: int) -> tuple[float, float]:
+    """(run-steps/s, XLA FLOPs per run-step) of `runs` vmapped runs training `steps` steps."""
+    trainer = Trainer(spec, make_family(jax.random.key(0), spec.generator))
+    args = (jax.random.split(jax.random.key(0), runs), jnp.full(runs, 0.9), jnp.full(runs, 1e-3))
+    state = jax.jit(jax.vmap(trainer.init))(*_shard(args, runs))
     scan = jax.jit(jax.vmap(lambda s: jax.lax.scan(trainer.step, s, length=steps)))
     compiled = scan.lower(state).compile()
-    flops = compiled.cost_analysis()["flops"] * steps  # the scan body is counted once
-    seconds = _time(compiled, state)
-    return runs * steps / seconds, flops / seconds
+    flops = compiled.cost_analysis()["flops"] * steps / runs  # the scan body is counted once
+    return runs * steps / _time(compiled, state), flops / steps
 
 
-def loop_throughput(trainer: Trainer, steps: int) -> float:
-    """Run-steps/s of one run trained by a Python loop over a jitted step."""
-    state = jax.tree.map(lambda a: a[0], _states(trainer, 1))
-    step = jax.jit(lambda s: trainer.step(s, None)[0])
-
-    def loop(s):
-        for _ in range(steps):
-            s = step(s)
-        return s
-
-    return steps / _time(loop, state, repeat=2)
-
-
-def matmul_flops(shape_a, shape_b, spec: str) -> float:
-    """FLOP/s of one einsum of the given shapes (float32)."""
+def matmul_flops(shape_a, shape_b, spec: str, *, sharded: bool = False, bf16: bool = False):
+    """FLOP/s of one einsum (float32, or bfloat16 operands with float32 accumulation)."""
     a = jax.random.normal(jax.random.key(1), shape_a)
     b = jax.random.normal(jax.random.key(2), shape_b)
-    fn = jax.jit(partial(jnp.einsum, spec))
-    flops = fn.lower(a, b).compile().cost_analysis()["flops"]
-    return flops / _time(fn, a, b, repeat=5)
+    if bf16:
+        a, b = a.astype(jnp.bfloat16), b.astype(jnp.bfloat16)
+    if sharded:
+        a, b = _shard((a, b), shape_a[0])
+    fn = jax.jit(partial(jnp.einsum, spec, preferred_element_type=jnp.float32))
+    flops = 2 * shape_a[0] * shape_a[1] * shape_a[2] * shape_b[-1]
+    return flops / _time(fn, a, b, repeat=10)
 
 
 def compile_seconds(arch: str) -> float:
     """Seconds to compile init, one training chunk and the evaluation of 16 runs of `arch`."""
-    spec = dataclasses.replace(SPEC, model=model_config(arch))
-    trainer = Trainer(spec, make_family(jax.random.key(0), GEN))
+    spec = dataclasses.replace(workload_spec("mmoe_synthetic"), model=model_config(arch))
+    trainer = Trainer(spec, make_family(jax.random.key(0), MMOE_GEN))
     runs = 16
     args = (jax.random.split(jax.random.key(0), runs), jnp.full(runs, 0.9), jnp.full(runs, 1e-3))
     start = time.perf_counter()
@@ -110,14 +130,29 @@ def compile_seconds(arch: str) -> float:
     return time.perf_counter() - start
 
 
+def startup_seconds(experiment: str, tier: str) -> tuple[float, float]:
+    """Wall seconds of a first (cold compilation cache) and a second `seesaw run` (warm cache)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        env = os.environ | {"SEESAW_COMPILE_CACHE": f"{tmp}/cache"}
+        cmd = [sys.executable, "-m", "seesaw", "run", experiment, "--tier", tier]
+        cmd += ["--results", f"{tmp}/results", "--no-progress", "--fresh"]
+        seconds = []
+        for _ in range(2):
+            start = time.perf_counter()
+            subprocess.run(cmd, env=env, cwd=ROOT, check=True, capture_output=True)
+            seconds.append(time.perf_counter() - start)
+    return seconds[0], seconds[1]
+
+
 PEAK = """
-import resource, jax, jax.numpy as jnp
+import seesaw, resource, jax, jax.numpy as jnp, dataclasses
+import seesaw  # noqa: F401  (one XLA CPU device per core; before JAX starts its backend)
 from seesaw.data import make_family
 from seesaw.train.engine import Trainer
 from seesaw.train.runs import train_runs
-import benchmarks.throughput as b, dataclasses
-spec = dataclasses.replace(b.SPEC, num_steps={steps}, log_every={log_every})
-trainer = Trainer(spec, make_family(jax.random.key(0), b.GEN))
+import benchmarks.throughput as b
+spec = dataclasses.replace(b.workload_spec("mmoe_synthetic"), num_steps={steps}, log_every=100)
+trainer = Trainer(spec, make_family(jax.random.key(0), b.MMOE_GEN))
 runs = 600  # 200 runs × 3 correlations, one cell
 corr = jnp.repeat(jnp.array([0.5, 0.9, 1.0]), 200)
 train_runs(trainer, jax.random.split(jax.random.key(0), runs), corr, jnp.full(runs, 1e-3))
@@ -125,11 +160,11 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
 
 
-def peak_rss_gib(steps: int, log_every: int) -> float:
+def peak_rss_gib(steps: int) -> float:
     """Peak RSS (GiB) of a fresh process training one 200-run × 3-correlation MMoE cell."""
     out = subprocess.run(
-        [sys.executable, "-c", PEAK.format(steps=steps, log_every=log_every)],
-        cwd=Path(__file__).resolve().parents[1],
+        [sys.executable, "-c", PEAK.format(steps=steps)],
+        cwd=ROOT,
         capture_output=True,
         text=True,
         check=True,
@@ -137,40 +172,78 @@ def peak_rss_gib(steps: int, log_every: int) -> float:
     return int(out.stdout.split()[-1]) / 2**20  # ru_maxrss is in KiB on Linux
 
 
+def workload_table(preset: str, run_counts: tuple[int, ...], steps: int, ceilings: dict) -> None:
+    """Prints one workload's table: engine (float32, bfloat16), vectorised PyTorch, PyTorch loop."""
+    try:
+        import benchmarks.torch_baselines as tb
+    except ImportError:  # torch is only in the `bench` extra
+        tb = None
+    spec = workload_spec(preset)
+    print(f"\n## {preset}: batch {spec.batch_size}, d {spec.generator.input_dim}, {steps} steps")
+    rows, flops = [], None
+    for runs in run_counts:
+        rate, flops_run = engine(spec, runs, steps)
+        flops = flops if flops is not None else flops_run
+        rows.append((f"seesaw float32, {runs} runs", runs, rate))
+    for runs in run_counts[-1:]:
+        rate, _ = engine(workload_spec(preset, "bfloat16"), runs, steps)
+        rows.append((f"seesaw bfloat16, {runs} runs", runs, rate))
+    torch_rates = {}
+    if tb is not None:
+        for runs in run_counts:
+            torch_rates[runs] = tb.vectorised_throughput(preset, runs, steps)
+            rows.append((f"PyTorch vectorised, {runs} runs", runs, torch_rates[runs]))
+        rows.append(("PyTorch loop, one run at a time", 1, tb.loop_throughput(preset, steps)))
+    loop = rows[-1][2] if tb is not None else None
+    print(f"XLA FLOPs per run-step (float32 step): {flops / 1e6:.2f} M")
+    head = f"{'variant':<34} {'run-steps/s':>11} {'GFLOP/s':>8} {'%expert':>8} {'%square':>8}"
+    print(head + f" {'x torch-vec':>11} {'x loop':>7}")
+    for name, runs, rate in rows:
+        achieved = rate * flops
+        vec = torch_rates.get(runs)
+        ratio = f"{rate / vec:11.2f}" if vec else f"{'':>11}"
+        print(
+            f"{name:<34} {rate:11.0f} {achieved / 1e9:8.1f} "
+            f"{100 * achieved / ceilings['expert']:7.0f}% "
+            f"{100 * achieved / ceilings['square']:7.0f}%"
+            f" {ratio} {rate / loop if loop else float('nan'):7.1f}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer steps, for a smoke check")
     args = parser.parse_args()
-    steps = 100 if args.quick else 400
-    trainer = Trainer(SPEC, make_family(jax.random.key(0), GEN))
-    print(f"devices: {jax.devices()}  jax {jax.__version__}")
-    print(f"model mmoe_synthetic, batch {SPEC.batch_size}, d {GEN.input_dim}, {steps} steps\n")
+    print(f"devices: {jax.devices()}  jax {jax.__version__}  cores {os.cpu_count()}")
 
-    square = matmul_flops((2048, 2048), (2048, 2048), "ij,jk->ik")
     runs = 200
-    expert = matmul_flops((runs, SPEC.batch_size, 100), (runs, 100, 8 * 16), "kbd,kdh->kbh")
-    print(f"ceiling, square 2048 matmul:            {square / 1e9:8.1f} GFLOP/s")
-    print(
-        f"ceiling, expert-shape batched matmul:    {expert / 1e9:8.1f} GFLOP/s "
-        f"({runs} × {SPEC.batch_size} × 100 × 128)\n"
-    )
+    expert = ((runs, 32, 100), (runs, 100, 8 * 16), "kbd,kdh->kbh")
+    ceilings = {
+        "square": matmul_flops((1, 2048, 2048), (1, 2048, 2048), "kij,kjl->kil"),
+        "expert, one device": matmul_flops(*expert),
+        "expert, sharded over devices": matmul_flops(*expert, sharded=True),
+        "expert bf16, sharded over devices": matmul_flops(*expert, sharded=True, bf16=True),
+    }
+    ceilings["expert"] = max(v for k, v in ceilings.items() if k.startswith("expert,"))
+    print(f"ceilings (GFLOP/s; expert shape {runs} x 32 x 100 x 128):")
+    for name, value in ceilings.items():
+        print(f"  {name:<36} {value / 1e9:8.1f}")
 
-    loop = loop_throughput(trainer, steps)
-    print(f"{'runs':>5} {'run-steps/s':>12} {'GFLOP/s':>8} {'% expert ceil.':>15} {'× loop':>7}")
-    print(f"{'loop':>5} {loop:12.0f} {'':>8} {'':>15} {1.0:7.1f}")
-    for runs in (1, 16, 200):
-        rate, flops = engine_throughput(trainer, runs, steps)
-        print(
-            f"{runs:5d} {rate:12.0f} {flops / 1e9:8.1f} {100 * flops / expert:14.0f}% "
-            f"{rate / loop:7.1f}"
-        )
+    mmoe_steps, ple_steps = (50, 5) if args.quick else (400, 20)
+    workload_table("mmoe_synthetic", (1, 16, 200), mmoe_steps, ceilings)
+    ple_runs = (1, 16) if args.quick else (1, 16, 200)
+    for preset in ("ple_synthetic", "single_task_ple"):
+        workload_table(preset, ple_runs, ple_steps, ceilings)
 
-    print("\ncompile time per architecture (init + chunk + evaluation, 16 runs):")
-    archs = sorted(ARCHITECTURES) if not args.quick else ["mmoe", "ple"]
-    for arch in archs:
+    cold, warm = startup_seconds("mmoe_fig3", "quick")
+    print(f"\n`seesaw run mmoe_fig3 --tier quick`: first {cold:.1f} s (cold compilation cache), ")
+    print(f"  second {warm:.1f} s (warm cache): {cold - warm:.1f} s of compilation saved")
+
+    print("\ncompile time per architecture (init + chunk + evaluation, 16 runs, no cache):")
+    for arch in ["mmoe", "ple"] if args.quick else sorted(ARCHITECTURES):
         print(f"  {arch:<20} {compile_seconds(arch):5.1f} s")
 
-    peak = peak_rss_gib(steps=200 if args.quick else 1000, log_every=100)
+    peak = peak_rss_gib(steps=200 if args.quick else 1000)
     print(f"\npeak RSS, 200 runs × 3 correlations (600 runs, one cell): {peak:.2f} GiB")
     print(f"(this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20:.2f} GiB)")
 

@@ -4,6 +4,11 @@ Parameters carry a leading bank axis and are built with ``nnx.vmap`` over ``rngs
 every member gets its own key (pitfalls.md item 5: experts must start different). A whole bank is
 applied with one einsum per layer, never a Python loop over its members. Initialisation is Flax's
 default: LeCun-normal kernels, zero biases.
+
+Precision: kernels and activations are stored in float32. With ``precision="bfloat16"`` each
+einsum casts its two operands to bfloat16 and accumulates in float32
+(``preferred_element_type``), the mixed-precision recipe that doubles matmul throughput on CPUs
+with AVX512-BF16 and on GPU tensor cores; everything else (biases, ReLU, softmax) stays float32.
 """
 
 from __future__ import annotations
@@ -15,6 +20,26 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 from flax import nnx
+
+PRECISIONS = ("float32", "bfloat16")
+
+
+def einsum(spec: str, a: jax.Array, b: jax.Array, precision: str = "float32") -> jax.Array:
+    """``jnp.einsum(spec, a, b)`` with float32 output; operands in bfloat16 when asked.
+
+    Args:
+        spec: The einsum contraction.
+        a, b: float32 operands.
+        precision: "float32" (exact float32 einsum) or "bfloat16" (operands rounded to bfloat16,
+            products accumulated in float32).
+
+    Returns:
+        The float32 result.
+    """
+    if precision == "float32":
+        return jnp.einsum(spec, a, b)
+    bf16 = jnp.bfloat16
+    return jnp.einsum(spec, a.astype(bf16), b.astype(bf16), preferred_element_type=jnp.float32)
 
 
 class _MLP(nnx.Module):
@@ -37,6 +62,7 @@ class MLPBank(nnx.Module):
         units: Output width of each layer.
         activate_last: Whether a ReLU follows the last layer.
         rngs: Key source; member n is initialised from its own split key.
+        precision: Matmul precision, one of ``PRECISIONS`` (see ``einsum``).
     """
 
     def __init__(
@@ -47,8 +73,10 @@ class MLPBank(nnx.Module):
         *,
         activate_last: bool,
         rngs: nnx.Rngs,
+        precision: str = "float32",
     ):
         self.activate_last = activate_last
+        self.precision = precision
         self.members = nnx.vmap(lambda r: _MLP(in_features, units, rngs=r))(rngs.split(num))
 
     def kernels(self) -> list[jax.Array]:
@@ -72,7 +100,8 @@ class MLPBank(nnx.Module):
         h = x
         for i, layer in enumerate(layers):
             spec = "bi,nio->nbo" if h.ndim == 2 else "nbi,nio->nbo"
-            h = jnp.einsum(spec, h, layer.kernel[...]) + layer.bias[...][:, None, :]  # (N, B, O)
+            h = einsum(spec, h, layer.kernel[...], self.precision)  # (N, B, O)
+            h = h + layer.bias[...][:, None, :]
             if self.activate_last or i < len(layers) - 1:
                 h = jax.nn.relu(h)
         return h
@@ -91,9 +120,19 @@ class GateBank(nnx.Module):
         in_features: Selector width I.
         num_experts: E, the experts of the level.
         rngs: Key source; each gate is initialised from its own split key.
+        precision: Matmul precision, one of ``PRECISIONS`` (see ``einsum``).
     """
 
-    def __init__(self, num: int, in_features: int, num_experts: int, *, rngs: nnx.Rngs):
+    def __init__(
+        self,
+        num: int,
+        in_features: int,
+        num_experts: int,
+        *,
+        rngs: nnx.Rngs,
+        precision: str = "float32",
+    ):
+        self.precision = precision
         self.members = nnx.vmap(
             lambda r: nnx.Linear(in_features, num_experts, use_bias=False, rngs=r)
         )(rngs.split(num))
@@ -109,5 +148,5 @@ class GateBank(nnx.Module):
             (G, B, E) weights, non-negative, summing to 1 over E, exactly 0 outside the mask.
         """
         spec = "bi,gie->gbe" if s.ndim == 2 else "gbi,gie->gbe"
-        logits = jnp.einsum(spec, s, self.members.kernel[...])  # (G, B, E)
+        logits = einsum(spec, s, self.members.kernel[...], self.precision)  # (G, B, E)
         return jax.nn.softmax(logits, axis=-1, where=jnp.asarray(mask)[:, None, :])

@@ -79,6 +79,7 @@ class _ExpertLevel(nnx.Module):
             cfg.expert_units,
             activate_last=True,
             rngs=rngs,
+            precision=cfg.precision,
         )
 
     def _width(self, source: int) -> int:
@@ -103,7 +104,9 @@ class GateLevel(_ExpertLevel):
     ):
         super().__init__(level, index, cfg, input_dim=input_dim, rngs=rngs)
         sel_width = self._width(level.mixers[0].selector)
-        self.gates = GateBank(len(level.mixers), sel_width, level.num_experts, rngs=rngs)
+        self.gates = GateBank(
+            len(level.mixers), sel_width, level.num_experts, rngs=rngs, precision=cfg.precision
+        )
 
     def __call__(self, x: jax.Array, streams: jax.Array | None):
         """Apply the level.

@@ -65,14 +65,20 @@ class MultiTaskModel(nnx.Module):
             self.beta = nnx.Param(jnp.full((num_tasks, num_levels), 1.0 / num_levels, jnp.float32))
         widths = tower_widths(self.routing, cfg.expert_units[-1])
         units = (*cfg.tower_units, 1)
+        precision = cfg.precision
         # Towers stack on a leading T axis when their input widths agree (all but asymmetric
         # sharing, whose towers read different numbers of bottoms).
         self.stacked_towers = len(set(widths)) == 1
         if self.stacked_towers:
-            self.towers = MLPBank(num_tasks, widths[0], units, activate_last=False, rngs=rngs)
+            self.towers = MLPBank(
+                num_tasks, widths[0], units, activate_last=False, rngs=rngs, precision=precision
+            )
         else:
             self.towers = nnx.List(
-                [MLPBank(1, w, units, activate_last=False, rngs=rngs) for w in widths]
+                [
+                    MLPBank(1, w, units, activate_last=False, rngs=rngs, precision=precision)
+                    for w in widths
+                ]
             )
 
     def __call__(self, x: jax.Array) -> tuple[jax.Array, dict[str, jax.Array]]:

@@ -8,6 +8,7 @@ from typing import Any
 
 from seesaw.errors import ConfigError
 from seesaw.models.architectures import ARCHITECTURES, get_architecture
+from seesaw.models.bank import PRECISIONS
 
 
 @dataclasses.dataclass(frozen=True)
@@ -33,6 +34,8 @@ class ModelConfig:
             (Misra et al. 2016 initialise alpha in [0, 1]; 0.9 is the sluice code's default).
         orthogonality_weight: Sluice: weight of the subspace orthogonality penalty
             sum ||G_1^T G_2||_F^2 returned by `MultiTaskModel.penalty` (Ruder et al. 2019).
+        precision: "float32", or "bfloat16" for the matmuls of experts, gates and towers
+            (bfloat16 operands, float32 accumulation; parameters stay float32).
     """
 
     arch: str = "mmoe"
@@ -44,6 +47,7 @@ class ModelConfig:
     num_subspaces: int = 2
     stitch_init_self: float = 0.9
     orthogonality_weight: float = 1e-3
+    precision: str = "float32"
 
     def __post_init__(self) -> None:
         # TOML and JSON give lists; store tuples so the config stays hashable (jit-static).
@@ -99,6 +103,8 @@ def validate(cfg: ModelConfig) -> None:
     _check_units("tower_units", cfg.tower_units, allow_empty=True)
     _check_real("stitch_init_self", cfg.stitch_init_self, 0.0, 1.0)
     _check_real("orthogonality_weight", cfg.orthogonality_weight, 0.0, math.inf)
+    if cfg.precision not in PRECISIONS:
+        raise _fail("precision", cfg.precision, ", ".join(PRECISIONS))
     if not arch.multi_level and cfg.num_levels != 1:
         multi = ", ".join(sorted(n for n, a in ARCHITECTURES.items() if a.multi_level))
         raise _fail(

@@ -97,6 +97,8 @@ class TrainExperimentConfig:
       loss_weights: ω_k of PLE Eq. 8.
       seed: seed of the runs; family_seed: seed of the data family (u1, u2, α, β).
       figures: which figure functions draw this experiment (FIGURES).
+      precision: matmul precision of every model, "float32" or "bfloat16" (bfloat16 operands,
+        float32 accumulation, parameters and optimiser state; see docs/performance.md).
     """
 
     name: str
@@ -117,6 +119,7 @@ class TrainExperimentConfig:
     family_seed: int = 0
     title: str = ""
     figures: tuple[str, ...] = ("loss_curves",)
+    precision: str = "float32"
 
     def __post_init__(self):
         check_name("name", self.name)
@@ -150,6 +153,10 @@ class TrainExperimentConfig:
         spec = dict(self.models[label])
         if "preset" not in spec:
             raise ConfigError(f"models.{label}: missing key 'preset'")
+        if "precision" in spec:
+            # One precision for every model, so that no comparison mixes them.
+            raise ConfigError(f"models.{label}.precision: set precision at the top level instead")
+        spec["precision"] = self.precision
         try:
             return model_config(spec.pop("preset"), **spec)
         except ConfigError as err:

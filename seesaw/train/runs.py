@@ -3,6 +3,10 @@
 `train_runs` flattens every (learning rate, correlation, seed) of a sweep cell onto one run axis K,
 places that axis on a device mesh when several devices exist, and drives the compiled per-chunk
 program from Python only to report progress: all steps of a chunk run inside one `lax.scan`.
+
+The mesh may span several processes (hosts) started with `jax.distributed` (`seesaw.host`): every
+process computes the same global inputs from the seeds, places only its addressable shards, runs
+its share of the runs, and the results are gathered once, at the end, onto every process.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from functools import partial
 import jax
 import jax.numpy as jnp
 import numpy as np
+from jax.experimental import multihost_utils
 from jax.sharding import AxisType, NamedSharding, PartitionSpec
 
 from seesaw.train.engine import Trainer
@@ -68,18 +73,19 @@ def train_runs(
       `Trainer.evaluate`, and "diverged_at" (K,).
     """
     num_runs = keys.shape[0]
+    # Raw key data, so that every process can cut its shards out of the same host arrays.
     inputs = (
-        keys,
-        jnp.asarray(correlations, jnp.float32),
-        jnp.asarray(learning_rates, jnp.float32),
+        np.asarray(jax.random.key_data(keys)),
+        np.asarray(correlations, np.float32),
+        np.asarray(learning_rates, np.float32),
     )
     if mesh is not None:
         pad = -num_runs % mesh.size
-        inputs = jax.tree.map(lambda a: jnp.concatenate([a, a[:pad]]) if pad else a, inputs)
-        inputs = jax.device_put(inputs, NamedSharding(mesh, PartitionSpec("run")))
+        inputs = tuple(np.concatenate([a, a[:pad]]) if pad else a for a in inputs)
+        inputs = tuple(_place(a, mesh) for a in inputs)
     spec = trainer.spec
     chunk = log_chunk(spec.num_logs)
-    init = jax.jit(jax.vmap(trainer.init))
+    init = jax.jit(jax.vmap(lambda k, c, lr: trainer.init(jax.random.wrap_key_data(k), c, lr)))
     advance = jax.jit(jax.vmap(partial(trainer.advance, intervals=chunk)))
     evaluate = jax.jit(jax.vmap(trainer.evaluate))
 
@@ -91,7 +97,20 @@ def train_runs(
         if on_steps is not None:
             jax.block_until_ready(log)
             on_steps(chunk * spec.log_every)
-    out = {k: np.concatenate([np.asarray(log[k]) for log in logs], axis=1) for k in logs[0]}
-    out |= {k: np.asarray(v) for k, v in evaluate(state).items()}
-    out["diverged_at"] = np.asarray(state.diverged_at)
+    logs, final, diverged_at = _fetch((logs, evaluate(state), state.diverged_at))
+    out = {k: np.concatenate([log[k] for log in logs], axis=1) for k in logs[0]}
+    out |= final | {"diverged_at": diverged_at}
     return {k: v[:num_runs] for k, v in out.items()}
+
+
+def _place(array: np.ndarray, mesh: jax.sharding.Mesh) -> jax.Array:
+    """`array` as a global array split over the "run" mesh; a process fills only its own shards."""
+    sharding = NamedSharding(mesh, PartitionSpec("run"))
+    return jax.make_array_from_callback(array.shape, sharding, lambda index: array[index])
+
+
+def _fetch(tree):
+    """NumPy copies of a tree of (possibly multi-process) global arrays, on every process."""
+    if jax.process_count() > 1:
+        return multihost_utils.process_allgather(tree, tiled=True)
+    return jax.tree.map(np.asarray, tree)
