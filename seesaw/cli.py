@@ -61,6 +61,26 @@ def _parser() -> argparse.ArgumentParser:
             help="allow replacing a complete paper-tier result (the committed reference)",
         )
         p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+        p.add_argument(
+            "--no-compile-cache",
+            action="store_true",
+            help="do not keep compiled programs between runs (default: kept in "
+            "$SEESAW_COMPILE_CACHE or ~/.cache/seesaw/jax)",
+        )
+        multi = p.add_argument_group(
+            "several processes or hosts (jax.distributed; every process runs the same command)"
+        )
+        multi.add_argument(
+            "--coordinator",
+            metavar="HOST:PORT",
+            help="address of process 0 (default: $JAX_COORDINATOR_ADDRESS; none: one process)",
+        )
+        multi.add_argument(
+            "--num-processes", type=int, help="processes in all (default: $JAX_NUM_PROCESSES)"
+        )
+        multi.add_argument(
+            "--process-id", type=int, help="this process, 0-based (default: $JAX_PROCESS_ID)"
+        )
 
     run = add("run", "run an experiment's sweep, resuming an interrupted one")
     add_run_options(run)
@@ -71,6 +91,12 @@ def _parser() -> argparse.ArgumentParser:
             action="store_true",
             help="let a config file use a built-in experiment's name (and replace its results)",
         )
+    run.add_argument(
+        "--precision",
+        choices=("float32", "bfloat16"),
+        help="matmul precision of a training experiment (default: the config's, float32); a "
+        "bfloat16 run is stored as NAME_bfloat16, beside the float32 results",
+    )
     reproduce = add("reproduce", "run and draw every built-in experiment", experiment=False)
     add_run_options(reproduce)
     return parser
@@ -113,14 +139,32 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     _check_folder("--results", args.results)
     _check_folder("--figures", args.figures)
+    primary = True
+    if args.command in ("run", "reproduce"):
+        from seesaw import host
+
+        try:  # before anything starts a JAX backend
+            host.init_distributed(args.coordinator, args.num_processes, args.process_id)
+        except ValueError as err:
+            raise ConfigError(str(err)) from None
+        host.enable_compile_cache(None if args.no_compile_cache else host.compile_cache_dir())
+        primary = host.is_primary()
     from seesaw.plots.common import save
-    from seesaw.sweep.experiments import draw_figures, failures, load_experiment, run_experiment
+    from seesaw.sweep.experiments import (
+        draw_figures,
+        failures,
+        load_experiment,
+        run_experiment,
+        with_precision,
+    )
 
     names = builtin_experiments() if args.command == "reproduce" else [args.experiment]
     tiers = [args.tier or _figure_tier(name, args) for name in names]
     allow = getattr(args, "allow_builtin_name", False)
     # Validate every config before any compute, so a bad name or value fails at once.
     configs = [load_experiment(n, t, allow_builtin_name=allow) for n, t in zip(names, tiers)]
+    if getattr(args, "precision", None):
+        configs = [with_precision(c, args.precision) for c in configs]
     failed = []
     for name, tier, config in zip(names, tiers, configs):
         if args.command in ("run", "reproduce"):
@@ -132,8 +176,10 @@ def _run(args: argparse.Namespace) -> int:
                 replace_paper=args.replace_paper,
                 progress=not args.no_progress,
                 source=name,
-                log=print,
+                log=print if primary else lambda message: None,
             )
+            if not primary:
+                continue
             print(f"results in {path}")
             failed += [f"{config.name} [{tier}]: {f}" for f in failures(config, tier, args.results)]
         if args.command in ("figures", "reproduce"):

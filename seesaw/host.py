@@ -122,3 +122,26 @@ def _env_int(name: str) -> int | None:
     if not value.isdigit():
         raise ValueError(f"{name} = {value!r}: must be a non-negative integer")
     return int(value)
+
+
+def is_primary() -> bool:
+    """Whether this is process 0, the one that writes results (always, without jax.distributed)."""
+    import jax
+
+    return jax.process_index() == 0
+
+
+def barrier(name: str) -> None:
+    """Waits until every process reaches the barrier `name` (a no-op in a single process)."""
+    import jax
+    from jax.experimental import multihost_utils
+
+    if jax.process_count() > 1:
+        multihost_utils.sync_global_devices(name)
+
+
+def process_count() -> int:
+    """Processes in this run (1 without jax.distributed)."""
+    import jax
+
+    return jax.process_count()

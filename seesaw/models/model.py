@@ -6,12 +6,12 @@ import jax
 import jax.numpy as jnp
 from flax import nnx
 
-from seesaw.errors import ConfigError
 from seesaw.models.architectures import get_architecture
 from seesaw.models.bank import MLPBank
 from seesaw.models.levels import LEVEL_CLASSES
 from seesaw.models.model_config import ModelConfig
 from seesaw.models.routing import Routing, check_routing
+from seesaw.validate import check_int
 
 
 def tower_widths(routing: Routing, expert_width: int) -> tuple[int, ...]:
@@ -47,9 +47,8 @@ class MultiTaskModel(nnx.Module):
     """
 
     def __init__(self, cfg: ModelConfig, *, input_dim: int, num_tasks: int, rngs: nnx.Rngs):
-        for name, value in (("input_dim", input_dim), ("num_tasks", num_tasks)):
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise ConfigError(f"{name} = {value!r} is invalid; allowed: an integer >= 1")
+        check_int("input_dim", input_dim, minimum=1)
+        check_int("num_tasks", num_tasks, minimum=1)
         self.config = cfg
         self.num_tasks = num_tasks
         self.routing = get_architecture(cfg.arch).routing(cfg, num_tasks)

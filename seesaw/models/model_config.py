@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-import math
 from typing import Any
 
 from seesaw.errors import ConfigError
 from seesaw.models.architectures import ARCHITECTURES, get_architecture
 from seesaw.models.bank import PRECISIONS
+from seesaw.validate import check_choice, check_int, check_real, invalid, is_int
 
 
 @dataclasses.dataclass(frozen=True)
@@ -58,31 +58,16 @@ class ModelConfig:
         validate(self)
 
 
-def _fail(name: str, value: Any, allowed: str) -> ConfigError:
-    return ConfigError(f"ModelConfig.{name} = {value!r} is invalid; allowed: {allowed}")
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _check_positive_int(name: str, value: Any) -> None:
-    if not _is_int(value) or value < 1:
-        raise _fail(name, value, "an integer >= 1")
+def _key(name: str) -> str:
+    return f"ModelConfig.{name}"
 
 
 def _check_units(name: str, value: Any, allow_empty: bool) -> None:
-    allowed = "a tuple of integers >= 1" + (" (may be empty)" if allow_empty else ", non-empty")
-    if not isinstance(value, tuple) or not all(_is_int(u) and u >= 1 for u in value):
-        raise _fail(name, value, allowed)
+    must = "a tuple of integers >= 1" + (" (may be empty)" if allow_empty else ", non-empty")
+    if not isinstance(value, tuple) or not all(is_int(u) and u >= 1 for u in value):
+        raise invalid(_key(name), value, must)
     if not value and not allow_empty:
-        raise _fail(name, value, allowed)
-
-
-def _check_real(name: str, value: Any, low: float, high: float) -> None:
-    is_real = isinstance(value, (int, float)) and not isinstance(value, bool)
-    if not is_real or not math.isfinite(value) or not low <= value <= high:
-        raise _fail(name, value, f"a number in [{low}, {high}]")
+        raise invalid(_key(name), value, must)
 
 
 def validate(cfg: ModelConfig) -> None:
@@ -94,27 +79,25 @@ def validate(cfg: ModelConfig) -> None:
     Raises:
         ConfigError: naming the field, its value and the allowed values or range.
     """
-    if cfg.arch not in ARCHITECTURES:
-        raise _fail("arch", cfg.arch, ", ".join(sorted(ARCHITECTURES)))
+    check_choice(_key("arch"), cfg.arch, sorted(ARCHITECTURES))
     arch = get_architecture(cfg.arch)
     for name in ("num_experts", "num_task_experts", "num_levels", "num_subspaces"):
-        _check_positive_int(name, getattr(cfg, name))
+        check_int(_key(name), getattr(cfg, name), minimum=1)
     _check_units("expert_units", cfg.expert_units, allow_empty=False)
     _check_units("tower_units", cfg.tower_units, allow_empty=True)
-    _check_real("stitch_init_self", cfg.stitch_init_self, 0.0, 1.0)
-    _check_real("orthogonality_weight", cfg.orthogonality_weight, 0.0, math.inf)
-    if cfg.precision not in PRECISIONS:
-        raise _fail("precision", cfg.precision, ", ".join(PRECISIONS))
+    check_real(_key("stitch_init_self"), cfg.stitch_init_self, 0.0, 1.0)
+    check_real(_key("orthogonality_weight"), cfg.orthogonality_weight, 0.0)
+    check_choice(_key("precision"), cfg.precision, PRECISIONS)
     if not arch.multi_level and cfg.num_levels != 1:
         multi = ", ".join(sorted(n for n, a in ARCHITECTURES.items() if a.multi_level))
-        raise _fail(
-            "num_levels",
+        raise invalid(
+            _key("num_levels"),
             cfg.num_levels,
             f"1 for the one-level architecture {cfg.arch!r} (multi-level ones: {multi})",
         )
     if cfg.arch == "sluice" and cfg.expert_units[-1] % cfg.num_subspaces:
-        raise _fail(
-            "num_subspaces",
+        raise invalid(
+            _key("num_subspaces"),
             cfg.num_subspaces,
             f"a divisor of the column width expert_units[-1] = {cfg.expert_units[-1]}",
         )

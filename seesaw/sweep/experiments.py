@@ -6,6 +6,7 @@ and the function drawing its figures from the stored tables.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import time
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from matplotlib.figure import Figure
 from tqdm.auto import tqdm
 
 from seesaw.errors import ConfigError, Interrupted, ResultsError
+from seesaw.host import barrier, is_primary, process_count
 from seesaw.plots import label_correlation as label_correlation_plots
 from seesaw.plots import training as training_plots
 from seesaw.sweep import budget, label_correlation, training
@@ -117,6 +119,24 @@ def load_experiment(name_or_path: str, tier: str, *, allow_builtin_name: bool = 
     return config
 
 
+def with_precision(config: Any, precision: str) -> Any:
+    """A training config switched to another matmul precision, under the name NAME_PRECISION so
+    that its results sit beside, never over, those of the config's own precision.
+
+    Raises:
+      ConfigError: `config` does not train (a view or a data-only experiment).
+    """
+    if getattr(config, "kind", None) != "train":
+        kind = getattr(config, "kind", type(config).__name__)
+        raise ConfigError(
+            f"--precision = {precision!r}: {config.name} is a {kind!r} experiment, "
+            "which trains nothing; it applies to 'train' experiments"
+        )
+    if precision == config.precision:
+        return config
+    return dataclasses.replace(config, precision=precision, name=f"{config.name}_{precision}")
+
+
 def run_experiment(
     config: Any,
     tier: str,
@@ -189,8 +209,15 @@ def run_experiment(
     kind = KINDS[config.kind]
     cells = config.cells()
     _check_budget(config, tier, [kind.estimate(config, c) for c in cells], log)
-    with run_lock(results_root, config.name, tier):
-        writer = RunWriter(results_root, config.name, tier, to_dict(config), fresh=fresh)
+    # In a multi-process run (seesaw.host.init_distributed) every process computes every cell, and
+    # process 0 alone locks, writes and publishes; the others read its partial folder (a results
+    # folder they all see) after a barrier, so that all take the same cells and learning rates.
+    primary = is_primary()
+    with run_lock(results_root, config.name, tier) if primary else contextlib.nullcontext():
+        writer = RunWriter(
+            results_root, config.name, tier, to_dict(config), fresh=fresh, readonly=not primary
+        )
+        barrier(f"{config.name}/{tier}/start")
         todo = [c for c in cells if not writer.done(c)]
         start = time.perf_counter()
         # One bar over the work units of every unfinished cell (run-steps for training), with ETA.
@@ -198,13 +225,16 @@ def run_experiment(
             total=sum(config.steps(c) for c in todo),
             desc=f"{config.name} [{tier}]",
             unit_scale=True,
-            disable=not progress or None,
+            disable=not (progress and primary) or None,
         )
         context = CellContext(previous=writer.read, progress=bar.update)
         try:
             for number, cell in enumerate(todo, start=len(cells) - len(todo) + 1):
                 bar.set_postfix_str(f"cell {number}/{len(cells)} {cell}")
-                writer.write_cell(cell, kind.run_cell(config, cell, context))
+                tables = kind.run_cell(config, cell, context)
+                if primary:
+                    writer.write_cell(cell, tables)
+                barrier(f"{config.name}/{tier}/{cell}")
         except KeyboardInterrupt:
             bar.close()
             kept = sum(writer.done(c) for c in cells)
@@ -214,6 +244,8 @@ def run_experiment(
                 f"{run_command(source, tier, results_root)}"
             ) from None
         bar.close()
+        if not primary:
+            return final
         return writer.finish(
             {
                 "tier": tier,
@@ -221,6 +253,7 @@ def run_experiment(
                 "seconds_this_session": round(time.perf_counter() - start, 1),
                 "cells": len(cells),
                 "cells_resumed": len(cells) - len(todo),
+                "processes": process_count(),
             }
         )
 

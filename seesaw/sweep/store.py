@@ -57,17 +57,27 @@ class RunWriter:
       tier: tier name.
       config: the resolved config (JSON-able); a partial run with a different config is refused.
       fresh: discard an existing partial run instead of resuming it.
+      readonly: only read the partial folder that another process writes (the processes of a
+        multi-process run other than process 0, on a results folder they all see).
 
     Raises:
       ResultsError: a partial run with another config exists and `fresh` is False.
     """
 
     def __init__(
-        self, results_root: Path, experiment: str, tier: str, config: dict, fresh: bool = False
+        self,
+        results_root: Path,
+        experiment: str,
+        tier: str,
+        config: dict,
+        fresh: bool = False,
+        readonly: bool = False,
     ):
         self.final = Path(results_root) / experiment / tier
         self.partial = Path(results_root) / experiment / f".{tier}.partial"
         self.config = config
+        if readonly:
+            return
         # Read now, not at the end: the commit and versions are those of the code that computes
         # the cells, even if the working tree changes while a long sweep runs.
         self.metadata = run_metadata()
