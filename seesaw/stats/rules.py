@@ -1,0 +1,203 @@
+"""Pre-registered decision rules: one claim, its interval at the level it is tested at, its verdict.
+
+A claim is a statement about a statistic θ expressed so that "no effect" is θ = 0 (a paired
+difference, an MTL gain, a log std ratio). It is one of two kinds, fixed before the runs:
+
+* **difference** ("MMoE beats Shared-Bottom"): tested by the two-sided interval at level 1 − a.
+  It excludes 0 → ``difference`` with the interval's sign (``contradicted`` if the claim stated
+  the other sign). It contains 0 → not resolved, and why:
+
+  - ``absent``: the interval lies strictly inside (−margin, margin): any effect is shown to be
+    smaller than the margin;
+  - ``underpowered``: the interval contains 0 and reaches ±margin (it contains both "no effect"
+    and a margin-sized effect): the runs cannot tell;
+  - ``not resolved``: no margin was fixed, so these two cannot be told apart.
+
+* **sameness** ("as robust as", "comparable"): an equivalence test, TOST (Schuirmann, 1987,
+  J. Pharmacokinet. Biopharm. 15), with a margin fixed in advance. At level a it passes when the
+  1 − 2a interval lies strictly inside (−margin, margin) → ``equivalent``. Otherwise:
+
+  - ``contradicted``: the interval lies entirely beyond +margin or −margin (the difference is
+    shown to be at least margin-sized);
+  - ``underpowered``: the interval straddles a margin bound.
+
+A failure to reject "no difference" is never scored as sameness: a wide interval around 0 is
+``underpowered`` (or ``not resolved``), not agreement. The level a of each claim is set by the
+multiplicity correction over its family (`seesaw.stats.family.decide`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Literal, Protocol
+
+
+class Evidence(Protocol):
+    """What a claim rests on: an estimate with intervals and p-values at any level.
+
+    Implemented by `seesaw.stats.intervals.TEvidence` and
+    `seesaw.stats.bootstrap.BootstrapEvidence`.
+    """
+
+    statistic: str
+    estimate: float
+    n: int
+    n_families: int | None
+
+    def interval(self, level: float) -> tuple[float, float]: ...
+
+    def p_difference(self) -> float: ...
+
+    def p_equivalence(self, margin: float) -> float: ...
+
+
+class Verdict(StrEnum):
+    """The verdicts of the decision rules (the module docstring defines each)."""
+
+    DIFFERENCE = "difference"
+    EQUIVALENT = "equivalent"
+    CONTRADICTED = "contradicted"
+    ABSENT = "absent"
+    UNDERPOWERED = "underpowered"
+    NOT_RESOLVED = "not resolved"
+
+
+Kind = Literal["difference", "sameness"]
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One pre-registered claim.
+
+    Attributes:
+        name: The claim in words, e.g. "mmoe beats shared_bottom at correlation 0.5".
+        evidence: Its statistic's evidence (`TEvidence` or `BootstrapEvidence`), 0 = no effect.
+        kind: "difference" or "sameness".
+        margin: The smallest effect that matters, > 0, fixed before the runs, on the statistic's
+            scale. Required for sameness; optional for difference (it lets a non-resolved
+            difference be called absent or underpowered).
+        direction: For a difference: +1 if the claim says θ > 0, −1 if θ < 0, 0 if either sign.
+        n_diverged: Runs left out because they diverged, reported beside n.
+        keys: Extra columns for the claims table (e.g. architecture, correlation, task).
+
+    Raises:
+        ValueError: for an unknown kind, a non-positive margin, a sameness claim without a margin,
+            or a direction other than −1, 0, +1 (or a direction on a sameness claim).
+    """
+
+    name: str
+    evidence: Evidence
+    kind: Kind = "difference"
+    margin: float | None = None
+    direction: int = 0
+    n_diverged: int | None = None
+    keys: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("difference", "sameness"):
+            raise ValueError(f"claim {self.name!r}: kind must be 'difference' or 'sameness'")
+        if self.margin is not None and not self.margin > 0:
+            raise ValueError(f"claim {self.name!r}: margin must be > 0, got {self.margin}")
+        if self.kind == "sameness" and self.margin is None:
+            raise ValueError(f"claim {self.name!r}: sameness needs a margin fixed in advance")
+        if self.direction not in (-1, 0, 1) or (self.kind == "sameness" and self.direction):
+            raise ValueError(
+                f"claim {self.name!r}: direction must be -1, 0 or +1 (0 for sameness claims)"
+            )
+
+    def p_value(self) -> float:
+        """Two-sided p of θ = 0 for a difference; TOST p of |θ| >= margin for sameness."""
+        if self.kind == "sameness":
+            return self.evidence.p_equivalence(self.margin)
+        return self.evidence.p_difference()
+
+    def confidence(self, a: float) -> float:
+        """Confidence level of the interval that tests the claim at level a: 1 − a, or 1 − 2a."""
+        return 1.0 - 2.0 * a if self.kind == "sameness" else 1.0 - a
+
+    def passes(self, a: float) -> bool:
+        """Whether the claim's test at level a succeeds (0 excluded, or inside ±margin)."""
+        low, high = self.evidence.interval(self.confidence(a))
+        if self.kind == "sameness":
+            return -self.margin < low and high < self.margin
+        return low > 0 or high < 0
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.4g}"
+
+
+def judge(claim: Claim, a: float, passed: bool, note: str = "") -> dict[str, Any]:
+    """The verdict of a claim tested at level a, with its interval, sign and reason.
+
+    Args:
+        claim: The claim.
+        a: The level it was tested at (after the multiplicity correction).
+        passed: Whether the correction accepted it (its test at a passed and the step-down
+            reached it).
+        note: Extra text for the reason (e.g. where the step-down stopped).
+
+    Returns:
+        A row: estimate, low, high, level, verdict, sign (+1/−1 when a difference is resolved,
+        else 0) and reason.
+    """
+    level = claim.confidence(a)
+    low, high = claim.evidence.interval(level)
+    span = f"the {level:.4g} interval [{_fmt(low)}, {_fmt(high)}]"
+    margin = claim.margin
+    sign = 0
+    if claim.kind == "difference":
+        if passed:
+            sign = 1 if low > 0 else -1
+            if claim.direction and sign != claim.direction:
+                verdict = Verdict.CONTRADICTED
+                reason = f"{span} excludes 0 on the other side from the claim"
+            else:
+                verdict = Verdict.DIFFERENCE
+                reason = f"{span} excludes 0 ({'positive' if sign > 0 else 'negative'})"
+            if margin is not None and -margin < low and high < margin:
+                reason += f", but lies inside ±{_fmt(margin)}: smaller than the margin"
+        elif low > 0 or high < 0:
+            # Only at tied p-values: the step-down stopped at an earlier claim before this one.
+            verdict = Verdict.NOT_RESOLVED
+            reason = f"{span} excludes 0, but the step-down stopped before this claim"
+        elif margin is None:
+            verdict = Verdict.NOT_RESOLVED
+            reason = (
+                f"{span} contains 0 and no margin was fixed, so an absent effect cannot be told "
+                "from too few runs"
+            )
+        elif -margin < low and high < margin:
+            verdict = Verdict.ABSENT
+            reason = f"{span} contains 0 and lies inside ±{_fmt(margin)}: any effect is smaller"
+        else:
+            verdict = Verdict.UNDERPOWERED
+            reason = (
+                f"{span} contains 0 and reaches ±{_fmt(margin)}: it holds both no effect and a "
+                "margin-sized one"
+            )
+    elif passed:
+        verdict = Verdict.EQUIVALENT
+        reason = f"{span} lies inside ±{_fmt(margin)} (TOST)"
+    elif low >= margin or high <= -margin:
+        sign = 1 if low >= margin else -1
+        verdict = Verdict.CONTRADICTED
+        reason = f"{span} lies beyond ±{_fmt(margin)}: the difference is at least margin-sized"
+    else:
+        verdict = Verdict.UNDERPOWERED
+        reason = f"{span} reaches beyond ±{_fmt(margin)}"
+        if low > 0 or high < 0:
+            reason += " (it excludes 0: some difference, but not whether it matters)"
+    if note:
+        reason += f"; {note}"
+    return {
+        "estimate": claim.evidence.estimate,
+        "low": low,
+        "high": high,
+        "level": level,
+        "verdict": verdict.value,
+        "sign": sign,
+        "reason": reason,
+    }
