@@ -18,7 +18,8 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 reproduce: $(VENV)/.installed
 	$(BIN)/seesaw reproduce --tier quick
 
-# The models and the engine run a second time in Flax NNX's coming tree mode (style.md §2.2).
+# The models and the engine run a second time in Flax NNX's coming tree mode (NNX_GRAPH_MODE=false),
+# so that nothing relies on graph-mode behaviour that tree mode drops (CONTRIBUTING.md, Style).
 TREE_MODE_TESTS := tests/test_model.py tests/test_bank.py tests/test_levels.py \
 	tests/test_architectures.py tests/test_engine.py
 

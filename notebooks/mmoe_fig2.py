@@ -45,7 +45,7 @@ summary = summarize(trials)
 summary.pivot(index="correlation", columns="generator", values="pearson_mean").round(3)
 
 # %%
-fig = plot_label_correlation(trials, title=f"{experiment} ({tier} tier)")
+fig = plot_label_correlation(summary, title=f"{experiment} ({tier} tier)")
 fig
 
 # %% [markdown]

@@ -26,9 +26,9 @@ tier = "paper"  # "paper" (committed) or "quick" (after `make reproduce`)
 
 # %%
 # %matplotlib inline
+from seesaw.experiments.summary import correlation_claims, final_summary  # noqa: E402
 from seesaw.plots.training import plot_loss_curves  # noqa: E402
 from seesaw.sweep.store import load_config, load_table  # noqa: E402
-from seesaw.sweep.summary import correlation_claims, final_summary  # noqa: E402
 
 config = load_config(results, experiment, tier)
 final = load_table(results, experiment, tier, "final")

@@ -27,11 +27,17 @@ tier = "paper"  # "paper" (committed) or "quick" (after `make reproduce`)
 # %matplotlib inline
 import pandas as pd  # noqa: E402
 
+from seesaw.experiments.summary import (  # noqa: E402
+    architecture_roles,
+    correlation_claims,
+    final_summary,
+    mmoe_fig4_claims,
+)
 from seesaw.plots.training import plot_loss_curves  # noqa: E402
 from seesaw.sweep.store import load_config, load_table  # noqa: E402
-from seesaw.sweep.summary import correlation_claims, final_summary, mmoe_fig4_claims  # noqa: E402
 
 config = load_config(results, experiment, tier)
+roles = architecture_roles(config["models"])  # which label is the Shared-Bottom, OMoE, MMoE model
 final = load_table(results, experiment, tier, "final")
 curves = load_table(results, experiment, tier, "curves")
 selected = load_table(results, experiment, tier, "selected")
@@ -49,7 +55,7 @@ final_summary(final).round(4)
 # The paper's stated observations, each with a 95% interval over runs:
 
 # %%
-pd.concat([correlation_claims(final), mmoe_fig4_claims(final)]).round(4)
+pd.concat([correlation_claims(final), mmoe_fig4_claims(final, **roles)]).round(4)
 
 # %%
 plot_loss_curves(curves, final, f"{experiment} ({tier} tier)")

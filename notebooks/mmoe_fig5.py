@@ -25,10 +25,15 @@ tier = "paper"  # "paper" (committed) or "quick" (after `make reproduce`)
 
 # %%
 # %matplotlib inline
+from seesaw.experiments.summary import (  # noqa: E402
+    architecture_roles,
+    final_summary,
+    mmoe_fig5_claims,
+)
 from seesaw.plots.training import plot_final_loss_histograms  # noqa: E402
-from seesaw.sweep.store import load_table  # noqa: E402
-from seesaw.sweep.summary import final_summary, mmoe_fig5_claims  # noqa: E402
+from seesaw.sweep.store import load_config, load_table  # noqa: E402
 
+roles = architecture_roles(load_config(results, experiment, tier)["models"])
 final = load_table(results, experiment, tier, "final")
 final_summary(final)[["model", "correlation", "runs", "diverged", "std", "min", "median"]].round(4)
 
@@ -38,7 +43,7 @@ final_summary(final)[["model", "correlation", "runs", "diverged", "std", "min", 
 # deviations carry a 95% bootstrap interval.
 
 # %%
-mmoe_fig5_claims(final).round(4)
+mmoe_fig5_claims(final, **roles).round(4)
 
 # %%
 plot_final_loss_histograms(final, f"mmoe_fig5: {experiment} ({tier} tier)")

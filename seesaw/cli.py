@@ -115,7 +115,8 @@ def _figure_tier(config_arg: str, args: argparse.Namespace) -> str:
     """The tier `seesaw figures` draws when --tier is not given: quick if it has results, else the
     tier that does."""
     from seesaw.errors import ResultsError
-    from seesaw.sweep.experiments import load_experiment, tiers_with_results
+    from seesaw.experiments.kinds import load_experiment
+    from seesaw.experiments.runner import tiers_with_results
     from seesaw.sweep.store import run_command
 
     config = load_experiment(config_arg, "paper", allow_builtin_name=args.allow_builtin_name)
@@ -149,14 +150,9 @@ def _run(args: argparse.Namespace) -> int:
             raise ConfigError(str(err)) from None
         host.enable_compile_cache(None if args.no_compile_cache else host.compile_cache_dir())
         primary = host.is_primary()
+    from seesaw.experiments.kinds import load_experiment, with_precision
+    from seesaw.experiments.runner import draw_figures, failures, run_experiment
     from seesaw.plots.common import save
-    from seesaw.sweep.experiments import (
-        draw_figures,
-        failures,
-        load_experiment,
-        run_experiment,
-        with_precision,
-    )
 
     names = builtin_experiments() if args.command == "reproduce" else [args.experiment]
     tiers = [args.tier or _figure_tier(name, args) for name in names]

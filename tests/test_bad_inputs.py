@@ -334,14 +334,14 @@ def test_ctrl_c_prints_one_line_with_what_was_kept_and_how_to_resume(tmp_path):
     # Cell "b" waits, so the interrupt lands mid-sweep, after cell "a" was stored.
     script = f"""
 import dataclasses, sys, time
-from seesaw.sweep import experiments
+from seesaw.experiments import kinds
 from seesaw.cli import main
-kind = experiments.KINDS["label_correlation"]
+kind = kinds.KINDS["label_correlation"]
 def slow_b(config, cell, context):
     if cell == "b":
         time.sleep(120)
     return kind.run_cell(config, cell, context)
-experiments.KINDS["label_correlation"] = dataclasses.replace(kind, run_cell=slow_b)
+kinds.KINDS["label_correlation"] = dataclasses.replace(kind, run_cell=slow_b)
 sys.exit(main(["run", {config!r}, "--results", {str(tmp_path / "r")!r}, "--no-progress"]))
 """
     proc = subprocess.Popen(

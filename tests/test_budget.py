@@ -1,7 +1,7 @@
 import dataclasses
 
+from seesaw.experiments.kinds import load_experiment
 from seesaw.sweep import budget
-from seesaw.sweep.experiments import load_experiment
 
 
 def test_paper_tiers_fit_a_laptop_and_absurd_sizes_do_not():

@@ -3,6 +3,7 @@ import dataclasses
 import pytest
 
 from seesaw.errors import ConfigError
+from seesaw.experiments.kinds import load_experiment
 from seesaw.sweep.config import (
     builtin_experiments,
     from_dict,
@@ -10,7 +11,6 @@ from seesaw.sweep.config import (
     read_experiment_file,
     resolve_tier,
 )
-from seesaw.sweep.experiments import load_experiment
 
 
 @dataclasses.dataclass(frozen=True)

@@ -32,7 +32,7 @@ def _config(**overrides):
 
 
 def test_linear_case_matches_closed_form():
-    # Linear labels (m = 0): corr(y1, y2) = c²p / (c² + σ²) (pitfalls.md 3).
+    # Linear labels (m = 0): corr(y1, y2) = c²p / (c² + σ²) (MMoE §3.2, with the noise variance σ²).
     config = _config()
     table = run_cell(config, "lin", NO_CONTEXT)["trials"]
     means = table.groupby("correlation")["pearson"].mean()

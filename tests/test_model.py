@@ -108,7 +108,7 @@ def test_interface_gate_distributions_and_distinct_experts(arch):
         assert (w[:, ~mask] == 0).all() and (w[:, mask] > 0).all()
     assert len(model.expert_owners()) == len(model.routing.levels)
 
-    # No two experts (nor gates, nor stacked towers) start equal (pitfalls.md item 5).
+    # No two experts (nor gates, nor stacked towers) start equal: equal ones would stay equal.
     banks = [level.experts for level in model.levels]
     banks += [level.gates for level in model.levels if hasattr(level, "gates")]
     banks += [model.towers] if model.stacked_towers else []

@@ -1,35 +1,10 @@
-"""ModelConfig validation and lookups: bad input names the field, the value and what is allowed."""
+"""ModelConfig validation: bad input names the field, the value and what is allowed (lookups by
+preset or architecture name are tested in test_presets.py)."""
 
 import pytest
 
 from seesaw.errors import ConfigError
-from seesaw.models import ARCHITECTURES, MODEL_PRESETS, ModelConfig, model_config
-
-
-def test_architecture_names_give_their_defaults():
-    assert model_config("ple").num_levels == 2
-    assert model_config("cgc").num_experts == 1 and model_config("cgc").num_task_experts == 1
-    assert model_config("mmoe") == ModelConfig("mmoe")
-    assert all(model_config(name).arch == name for name in ARCHITECTURES)
-
-
-def test_presets_and_overrides():
-    cfg = model_config("mmoe_synthetic", num_experts=1)
-    assert cfg.num_experts == 1 and cfg.expert_units == MODEL_PRESETS["mmoe_synthetic"].expert_units
-    assert model_config("mmoe", expert_units=[8, 4]).expert_units == (8, 4)  # TOML lists -> tuples
-    hash(model_config("ple_synthetic"))  # static under jit
-
-
-def test_unknown_name_lists_presets_and_architectures():
-    with pytest.raises(
-        ConfigError, match="unknown model 'mmo'.*mmoe_synthetic.*architectures: .*ple"
-    ):
-        model_config("mmo")
-
-
-def test_unknown_field_lists_the_fields():
-    with pytest.raises(ConfigError, match=r"\['experts'\].*allowed: arch, num_experts"):
-        model_config("mmoe", experts=3)
+from seesaw.models import model_config
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,8 @@ import nbclient
 import nbformat
 import pytest
 
-from seesaw.sweep.experiments import load_experiment, run_experiment
+from seesaw.experiments.kinds import load_experiment
+from seesaw.experiments.runner import run_experiment
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 

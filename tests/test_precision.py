@@ -51,7 +51,7 @@ def test_precision_is_validated():
 
 
 def test_with_precision_renames_and_refuses_what_does_not_train():
-    from seesaw.sweep.experiments import load_experiment, with_precision
+    from seesaw.experiments.kinds import load_experiment, with_precision
 
     fig4 = load_experiment("mmoe_fig4", "quick")
     bf16 = with_precision(fig4, "bfloat16")

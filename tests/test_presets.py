@@ -1,9 +1,20 @@
-"""Presets: the papers' sizes, and `python -m seesaw.models` prints every preset with its counts."""
+"""Presets: the papers' sizes, lookups by preset or architecture name (`model_config`), and
+`python -m seesaw.models` prints every preset with its counts."""
 
 import subprocess
 import sys
 
-from seesaw.models import MODEL_PRESETS, PRESET_INFO, model_config, paper_count
+import pytest
+
+from seesaw.errors import ConfigError
+from seesaw.models import (
+    ARCHITECTURES,
+    MODEL_PRESETS,
+    PRESET_INFO,
+    ModelConfig,
+    model_config,
+    paper_count,
+)
 
 
 def test_mmoe_synthetic_presets_match_the_paper():
@@ -44,3 +55,29 @@ def test_main_prints_every_preset_with_counts():
     for name in MODEL_PRESETS:
         assert name in out
     assert "13,056" in out and "13,108" in out
+
+
+def test_architecture_names_give_their_defaults():
+    assert model_config("ple").num_levels == 2
+    assert model_config("cgc").num_experts == 1 and model_config("cgc").num_task_experts == 1
+    assert model_config("mmoe") == ModelConfig("mmoe")
+    assert all(model_config(name).arch == name for name in ARCHITECTURES)
+
+
+def test_presets_and_overrides():
+    cfg = model_config("mmoe_synthetic", num_experts=1)
+    assert cfg.num_experts == 1 and cfg.expert_units == MODEL_PRESETS["mmoe_synthetic"].expert_units
+    assert model_config("mmoe", expert_units=[8, 4]).expert_units == (8, 4)  # TOML lists -> tuples
+    hash(model_config("ple_synthetic"))  # static under jit
+
+
+def test_unknown_name_lists_presets_and_architectures():
+    with pytest.raises(
+        ConfigError, match="unknown model 'mmo'.*mmoe_synthetic.*architectures: .*ple"
+    ):
+        model_config("mmo")
+
+
+def test_unknown_field_lists_the_fields():
+    with pytest.raises(ConfigError, match=r"\['experts'\].*allowed: arch, num_experts"):
+        model_config("mmoe", experts=3)

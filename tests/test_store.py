@@ -4,15 +4,11 @@ import pandas as pd
 import pytest
 
 from seesaw.errors import ResultsError
-from seesaw.sweep.store import RunWriter, cell_id, load_config, load_table, run_dir
+from seesaw.sweep.store import RunWriter, load_config, load_table, run_dir
 
 
 def _table(value):
     return pd.DataFrame({"x": [value, value + 1], "y": [0.5, 0.25]})
-
-
-def test_cell_id():
-    assert cell_id(arch="mmoe", lr=0.001) == "arch=mmoe+lr=0.001"
 
 
 def test_complete_run_round_trip(tmp_path):

@@ -2,11 +2,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from seesaw.sweep.summary import (
+from seesaw.errors import ConfigError
+from seesaw.experiments.summary import (
+    architecture_roles,
     correlation_claims,
     final_summary,
     mmoe_fig4_claims,
     mmoe_fig5_claims,
+    mtl_gains,
 )
 
 
@@ -73,3 +76,50 @@ def test_claims_can_fail():
     # Paired by run: identical models give a zero difference with a zero-width interval.
     row = fig4.loc["mmoe beats shared_bottom at correlation 1.0"]
     assert abs(row["value"]) < 0.01
+
+
+def test_roles_come_from_the_config_and_no_label_is_hard_coded():
+    models = {
+        "hard": {"preset": "shared_bottom_synthetic"},
+        "one_gate": {"preset": "omoe_synthetic"},
+        "gated": {"preset": "mmoe", "num_experts": 4},
+    }
+    roles = architecture_roles(models)
+    assert roles == {"shared_bottom": "hard", "omoe": "one_gate", "mmoe": "gated"}
+    renamed = {roles[m]: by_corr for m, by_corr in PAPER_LIKE.items()}
+    final = _final(PAPER_LIKE, SPREAD)
+    final_renamed = _final(renamed, {roles[m]: s for m, s in SPREAD.items()})
+    for claims in (mmoe_fig4_claims, mmoe_fig5_claims):
+        ours, theirs = claims(final), claims(final_renamed, **roles)
+        assert len(ours) == len(theirs) > 0
+        np.testing.assert_array_equal(ours["value"], theirs["value"])
+        assert theirs["claim"].str.contains("gated").any()
+    with pytest.raises(ConfigError, match="pass the one that plays mmoe"):
+        architecture_roles(models | {"other": {"preset": "mmoe_synthetic"}})
+
+
+def test_another_task_and_metric():
+    final = _final(PAPER_LIKE, SPREAD)
+    other = final.assign(task=1, metric="bce")
+    pd.testing.assert_frame_equal(final_summary(final), final_summary(other, task=1, metric="bce"))
+    assert final_summary(other).empty
+
+
+def test_mtl_gains_are_paired_by_run_and_signed_per_metric():
+    final = pd.DataFrame(
+        {
+            "model": ["single", "single", "mmoe", "mmoe", "mmoe"],
+            "lr": 1e-3,
+            "correlation": 0.5,
+            "run": [0, 1, 0, 1, 1],
+            "task": [0, 0, 0, 0, 1],
+            "split": "test",
+            "metric": ["mse", "mse", "mse", "mse", "auc"],
+            "value": [0.3, 0.2, 0.25, 0.4, 0.7],
+            "diverged_at": [-1, -1, -1, -1, -1],
+        }
+    )
+    gains = mtl_gains(final, "single").sort_values("run")
+    assert gains["gain"].round(6).tolist() == [0.05, -0.2]  # auc row has no baseline partner
+    with pytest.raises(ConfigError, match="baseline 'stl' is not among"):
+        mtl_gains(final, "stl")

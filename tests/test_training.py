@@ -8,7 +8,6 @@ from seesaw.sweep.config import from_dict
 from seesaw.sweep.training import (
     TrainExperimentConfig,
     _selection_tables,
-    mtl_gains,
     run_cell,
 )
 
@@ -138,23 +137,3 @@ def test_run_cells_end_to_end():
     sel = sel[sel["lr"] == chosen].set_index(["correlation", "run"])["val_objective"]
     val = final[final["split"] == "val"].groupby(["correlation", "run"])["value"].sum()
     np.testing.assert_allclose(val.loc[sel.index], sel, rtol=1e-4)
-
-
-def test_mtl_gains_are_paired_by_run_and_signed_per_metric():
-    final = pd.DataFrame(
-        {
-            "model": ["single", "single", "mmoe", "mmoe", "mmoe"],
-            "lr": 1e-3,
-            "correlation": 0.5,
-            "run": [0, 1, 0, 1, 1],
-            "task": [0, 0, 0, 0, 1],
-            "split": "test",
-            "metric": ["mse", "mse", "mse", "mse", "auc"],
-            "value": [0.3, 0.2, 0.25, 0.4, 0.7],
-            "diverged_at": [-1, -1, -1, -1, -1],
-        }
-    )
-    gains = mtl_gains(final, "single").sort_values("run")
-    assert gains["gain"].round(6).tolist() == [0.05, -0.2]  # auc row has no baseline partner
-    with pytest.raises(ConfigError, match="baseline 'stl' is not among"):
-        mtl_gains(final, "stl")

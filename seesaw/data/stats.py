@@ -1,4 +1,4 @@
-"""Realised label statistics of a synthetic dataset (pitfall 2: record them for every dataset).
+"""Realised label statistics of a synthetic dataset, recorded for every dataset.
 
 The knob p of MMoE Eq. 2 is a weight cosine, not the label correlation; these statistics are what
 the data actually has (the quantities of MMoE Fig. 2).

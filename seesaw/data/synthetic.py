@@ -1,14 +1,22 @@
 """Synthetic two-task data with a controlled weight cosine p (MMoE §3.2, Eqs. 2-4; PLE §5.2.1).
 
-Two seeds play different roles (pitfall 2 in ``pitfalls.md``):
+The knob is the **weight cosine** p = cos(w1, w2) of MMoE Eq. 2, not the label correlation: the
+sinusoids of Eqs. 3-4 make the realised label Pearson correlation differ from p (MMoE Fig. 2, and
+docs/mmoe_fig2.md), so every dataset's label statistics are measured (``seesaw.data.label_stats``).
+Arguments, config keys and results-table columns named ``correlation`` / ``correlations``
+throughout seesaw hold this weight cosine p; they keep that name because the committed results
+tables use it.
 
-* the *data-family* seed (``make_family``) fixes u1, u2, α and β for a whole correlation grid, so
-  the signal-to-noise ratio is not a hidden confounder of the grid;
+Two seeds play different roles:
+
+* the *data-family* seed (``make_family``) fixes u1, u2, α and β for a whole grid of cosines, so
+  the signal-to-noise ratio is not a hidden confounder of the grid (redrawing α, β per run changes
+  it from run to run);
 * the *run* seed (``sample``) draws the inputs x, the label noise and the Bernoulli draws of a
   logistic link.
 
-``sample`` and ``make_splits`` are pure JAX: ``correlation`` and the keys may be traced (vmapped
-or jitted); ``num_points``, ``sizes``, ``cfg`` and ``tasks`` are static.
+``sample`` is pure JAX: ``correlation`` and the keys may be traced (vmapped or jitted);
+``num_points``, ``cfg`` and ``tasks`` are static.
 """
 
 from __future__ import annotations
@@ -84,9 +92,9 @@ GENERATOR_PRESETS: dict[str, GeneratorConfig] = {
     # MMoE §3.2 gives only d = 100 (§5.1) and N(0, 0.01) noise; c, m, α, β are PLE's published
     # choice (PLE §5.2.1), a choice rather than MMoE's unpublished constants.
     "mmoe": GeneratorConfig(input_dim=100, scale=1.0, num_sinusoids=10, noise_std=0.1),
-    # A guess calibrated to MMoE Fig. 2 (papers.md §1.2), not the authors' values. One sinusoid of
-    # frequency |α| = 13 has variance ½ whatever its phase, so the label correlation does not depend
-    # on the family draw: corr(p) ≈ (c²p + ½·exp(−α²c²(1−p))) / (c² + ½ + σ²)
+    # A guess calibrated to MMoE Fig. 2 (docs/mmoe_fig2.md), not the authors' values. One sinusoid
+    # of frequency |α| = 13 has variance ½ whatever its phase, so the label correlation does not
+    # depend on the family draw: corr(p) ≈ (c²p + ½·exp(−α²c²(1−p))) / (c² + ½ + σ²)
     # = 0.075 / 0.32 / 0.53 / 0.98 at p = 0.5 / 0.9 / 0.95 / 1 (paper: ≈0.07 / 0.30 / 0.44 / 1.0).
     # With m > 1 equal-|α| sinusoids the amplitude of their sum, hence the curve, varies by draw.
     "mmoe_calibrated": GeneratorConfig(
@@ -156,14 +164,6 @@ class Dataset(NamedTuple):
     signal: jax.Array
 
 
-class Splits(NamedTuple):
-    """Independent train / validation / test draws of one family and correlation."""
-
-    train: Dataset
-    val: Dataset
-    test: Dataset
-
-
 def make_family(key: jax.Array, cfg: GeneratorConfig) -> Family:
     """Draws u1, u2, α and β: everything that stays fixed across a correlation grid.
 
@@ -221,8 +221,9 @@ def _make_family(
 def task_weights(family: Family, correlation: jax.Array | float, cfg: GeneratorConfig) -> jax.Array:
     """Task weight vectors with cosine p and norm c (MMoE Eq. 2).
 
-    ``w1 = c·u1`` and ``w2 = c·(p·u1 + sqrt(1 - p²)·u2)``: the scale c multiplies both terms
-    (pitfall 1). A traced p outside [-1, 1] gives NaN weights rather than being clipped.
+    ``w1 = c·u1`` and ``w2 = c·(p·u1 + sqrt(1 - p²)·u2)``: the scale c multiplies both terms (a
+    common bug drops it from the second, so that ‖w2‖ ≠ ‖w1‖). A traced p outside [-1, 1] gives
+    NaN weights rather than being clipped.
 
     Args:
         family: Family with the orthonormal u1, u2.
@@ -358,55 +359,6 @@ def _sample(
         mask = mask.at[:, 1].set(y[:, 0])
         y = y * mask
     return Dataset(x=x, y=y, mask=mask, latent=latent, signal=signal)
-
-
-def make_splits(
-    key: jax.Array,
-    family: Family,
-    correlation: jax.Array | float,
-    sizes: tuple[int, int, int],
-    cfg: GeneratorConfig,
-    tasks: TaskConfig = DEFAULT_TASKS,
-) -> Splits:
-    """Independent train / validation / test draws for one family and correlation.
-
-    Args:
-        key: Run key, split into one key per split.
-        family: Family from ``make_family``.
-        correlation: Scalar weight cosine p in [-1, 1]; may be traced.
-        sizes: (N_train, N_val, N_test), positive ints. Static.
-        cfg: Generator config. Static.
-        tasks: Task config. Static.
-
-    Returns:
-        The three datasets.
-
-    Raises:
-        ConfigError: For bad sizes or any error of ``sample``.
-    """
-    if not isinstance(sizes, (tuple, list)) or len(sizes) != 3:
-        raise ConfigError(f"sizes = {sizes!r}: must be a tuple (train, val, test) of 3 ints")
-    for name, size in zip(("train", "val", "test"), sizes):
-        _check_size(f"sizes[{name}]", size)
-    _check_type("cfg", cfg, GeneratorConfig)
-    _check_type("tasks", tasks, TaskConfig)
-    _check_family(family, cfg)
-    _check_correlation(correlation)
-    return _make_splits(key, family, correlation, tuple(int(n) for n in sizes), cfg, tasks)
-
-
-@partial(jax.jit, static_argnums=(3, 4, 5))
-def _make_splits(
-    key: jax.Array,
-    family: Family,
-    correlation: jax.Array,
-    sizes: tuple[int, int, int],
-    cfg: GeneratorConfig,
-    tasks: TaskConfig,
-) -> Splits:
-    """Jitted body of ``make_splits`` (arguments already validated)."""
-    keys = jax.random.split(key, 3)
-    return Splits(*(_sample(k, family, correlation, n, cfg, tasks) for k, n in zip(keys, sizes)))
 
 
 def _check_type(name: str, value: object, cls: type) -> None:

@@ -8,11 +8,11 @@ Typical use::
     preds, gates = model(x)  # (B, T), {"level0/task0": (B, E), ...}
 """
 
-from seesaw.models.architectures import ARCHITECTURES, Architecture, get_architecture, register
+from seesaw.models.architectures import get_architecture, register
 from seesaw.models.model import MultiTaskModel, build_model
-from seesaw.models.model_config import ModelConfig, model_config
+from seesaw.models.model_config import ARCHITECTURES, Architecture, ModelConfig
 from seesaw.models.param_count import count_params, paper_count
-from seesaw.models.presets import MODEL_PRESETS, PRESET_INFO
+from seesaw.models.presets import MODEL_PRESETS, PRESET_INFO, model_config
 from seesaw.models.routing import RAW, Level, Mixer, Routing
 
 __all__ = [

@@ -1,9 +1,9 @@
 """Stacked banks: N independent MLPs (experts, towers) or N softmax gates on a leading axis.
 
 Parameters carry a leading bank axis and are built with ``nnx.vmap`` over ``rngs.split(N)``, so
-every member gets its own key (pitfalls.md item 5: experts must start different). A whole bank is
-applied with one einsum per layer, never a Python loop over its members. Initialisation is Flax's
-default: LeCun-normal kernels, zero biases.
+every member gets its own key: experts must start different, or they receive identical gradients
+and stay copies of each other. A whole bank is applied with one einsum per layer, never a Python
+loop over its members. Initialisation is Flax's default: LeCun-normal kernels, zero biases.
 
 Precision: kernels and activations are stored in float32. With ``precision="bfloat16"`` each
 einsum casts its two operands to bfloat16 and accumulates in float32
@@ -111,9 +111,8 @@ class GateBank(nnx.Module):
     """G softmax gates without bias over E experts, stacked on a leading axis G.
 
     Gate g computes ``softmax(W_g s_g)`` over the experts its mask allows, where ``s_g`` is its
-    selector input (MMoE Eq. 7, PLE Eqs. 3 and 6: a single linear layer, no bias, no BatchNorm,
-    pitfalls.md item 7). Experts outside the mask get weight exactly 0 and their logits get no
-    gradient.
+    selector input (MMoE Eq. 7, PLE Eqs. 3 and 6: a single linear layer, no bias, no BatchNorm).
+    Experts outside the mask get weight exactly 0 and their logits get no gradient.
 
     Args:
         num: G, the number of gates.

@@ -34,7 +34,7 @@ class MultiTaskModel(nnx.Module):
     """Any registered architecture: levels of expert banks and mixers, then T towers.
 
     Forward: level 0 reads x; level j > 0 reads level j - 1's output streams, as the routing
-    says; tower k (``tower_units`` ReLU layers, then a linear Dense(1); pitfalls.md item 8) reads
+    says; tower k (``tower_units`` ReLU layers, then a linear Dense(1): one output per task) reads
     stream ``routing.towers[k]`` of the last level (sluice: the beta-weighted sum of its column
     over levels).
 

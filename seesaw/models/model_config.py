@@ -1,14 +1,46 @@
-"""`ModelConfig`: the frozen, validated description of one model, and `model_config` to get one."""
+"""`ModelConfig`: the frozen, validated description of one model, and the architecture registry
+it is validated against.
+
+The registry's entries (`ARCHITECTURES`) are filled by `seesaw.models.architectures`, which holds
+the routing function of every architecture; `seesaw.models.presets.model_config` gets a config by
+preset or architecture name. Dependencies point one way: routing (data) <- model_config <-
+architectures <- presets.
+"""
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from seesaw.errors import ConfigError
-from seesaw.models.architectures import ARCHITECTURES, get_architecture
 from seesaw.models.bank import PRECISIONS
+from seesaw.models.routing import Routing
 from seesaw.validate import check_choice, check_int, check_real, invalid, is_int
+
+
+@dataclasses.dataclass(frozen=True)
+class Architecture:
+    """One registered architecture.
+
+    Attributes:
+        name: Registry name, e.g. ``"ple"``.
+        routing: ``(config, num_tasks) -> Routing``: the architecture as data.
+        reference: Paper equation or figure it implements.
+        multi_level: Whether ``num_levels`` may exceed 1 (single-level ones require 1).
+        defaults: `ModelConfig` field values that ``model_config(name)`` uses instead of the
+            class defaults.
+    """
+
+    name: str
+    routing: Callable[[ModelConfig, int], Routing]
+    reference: str
+    multi_level: bool = False
+    defaults: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+
+
+ARCHITECTURES: dict[str, Architecture] = {}
+"""Every registered architecture by name (`seesaw.models.architectures.register` adds them; the
+papers' architectures are registered when `seesaw.models` is imported)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -80,7 +112,7 @@ def validate(cfg: ModelConfig) -> None:
         ConfigError: naming the field, its value and the allowed values or range.
     """
     check_choice(_key("arch"), cfg.arch, sorted(ARCHITECTURES))
-    arch = get_architecture(cfg.arch)
+    arch = ARCHITECTURES[cfg.arch]
     for name in ("num_experts", "num_task_experts", "num_levels", "num_subspaces"):
         check_int(_key(name), getattr(cfg, name), minimum=1)
     _check_units("expert_units", cfg.expert_units, allow_empty=False)
@@ -101,36 +133,3 @@ def validate(cfg: ModelConfig) -> None:
             cfg.num_subspaces,
             f"a divisor of the column width expert_units[-1] = {cfg.expert_units[-1]}",
         )
-
-
-def model_config(name: str, **overrides: Any) -> ModelConfig:
-    """A config from a preset or an architecture name, with field overrides.
-
-    Args:
-        name: A preset name (`seesaw.models.MODEL_PRESETS`) or an architecture name, which gives
-            that architecture's defaults.
-        **overrides: `ModelConfig` fields to replace.
-
-    Returns:
-        The validated config.
-
-    Raises:
-        ConfigError: for an unknown name (listing presets and architectures), an unknown field
-            (listing the fields) or an invalid value.
-    """
-    from seesaw.models.presets import MODEL_PRESETS
-
-    if name in MODEL_PRESETS:
-        base = MODEL_PRESETS[name]
-    elif name in ARCHITECTURES:
-        base = ModelConfig(arch=name, **ARCHITECTURES[name].defaults)
-    else:
-        raise ConfigError(
-            f"unknown model {name!r}; allowed presets: {', '.join(sorted(MODEL_PRESETS))}; "
-            f"allowed architectures: {', '.join(sorted(ARCHITECTURES))}"
-        )
-    fields = [f.name for f in dataclasses.fields(ModelConfig)]
-    unknown = sorted(set(overrides) - set(fields))
-    if unknown:
-        raise ConfigError(f"unknown ModelConfig field(s) {unknown}; allowed: {', '.join(fields)}")
-    return dataclasses.replace(base, **overrides)

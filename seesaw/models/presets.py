@@ -1,10 +1,14 @@
-"""Model presets from the MMoE and PLE papers (sizes the papers leave open are marked choices)."""
+"""Model presets from the MMoE and PLE papers (sizes the papers leave open are marked choices),
+and `model_config` to get a config by preset or architecture name."""
 
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
-from seesaw.models.model_config import ModelConfig
+from seesaw.errors import ConfigError
+from seesaw.models.architectures import get_architecture
+from seesaw.models.model_config import ARCHITECTURES, ModelConfig
 
 
 @dataclasses.dataclass(frozen=True)
@@ -88,3 +92,34 @@ PRESET_INFO: dict[str, PresetInfo] = {
     "ml_mmoe_fig8": PresetInfo(_PLE_D, "PLE §5.3 / Fig. 8: 3 experts per level, 2 levels"),
 }
 """Input width and source of every preset."""
+
+
+def model_config(name: str, **overrides: Any) -> ModelConfig:
+    """A config from a preset or an architecture name, with field overrides.
+
+    Args:
+        name: A preset name (`seesaw.models.MODEL_PRESETS`) or an architecture name, which gives
+            that architecture's defaults.
+        **overrides: `ModelConfig` fields to replace.
+
+    Returns:
+        The validated config.
+
+    Raises:
+        ConfigError: for an unknown name (listing presets and architectures), an unknown field
+            (listing the fields) or an invalid value.
+    """
+    if name in MODEL_PRESETS:
+        base = MODEL_PRESETS[name]
+    elif name in ARCHITECTURES:
+        base = ModelConfig(arch=name, **get_architecture(name).defaults)
+    else:
+        raise ConfigError(
+            f"unknown model {name!r}; allowed presets: {', '.join(sorted(MODEL_PRESETS))}; "
+            f"allowed architectures: {', '.join(sorted(ARCHITECTURES))}"
+        )
+    fields = [f.name for f in dataclasses.fields(ModelConfig)]
+    unknown = sorted(set(overrides) - set(fields))
+    if unknown:
+        raise ConfigError(f"unknown ModelConfig field(s) {unknown}; allowed: {', '.join(fields)}")
+    return dataclasses.replace(base, **overrides)

@@ -2,26 +2,24 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 from matplotlib.figure import Figure
 
 from seesaw.plots import paper_readings
-from seesaw.sweep import label_correlation
-from seesaw.sweep.store import load_table
 
 
-def plot_label_correlation(trials: pd.DataFrame, title: str = "") -> Figure:
-    """One curve per generator: mean label Pearson correlation with 2σ error bars over trials.
+def plot_label_correlation(summary: pd.DataFrame, title: str = "") -> Figure:
+    """One curve per generator: mean label Pearson correlation, with 2σ error bars over trials,
+    against the weight cosine p (MMoE Eq. 2).
 
     The paper's readings (MMoE Fig. 2, approximate) are drawn as grey squares for comparison.
 
     Args:
-      trials: the `trials` table (generator, correlation, trial, pearson, ...).
+      summary: one row per generator and weight cosine p (column `correlation`), with columns
+        `pearson_mean` and `pearson_2sd`: the summary of a `trials` table
+        (`seesaw.sweep.label_correlation.summarize`).
       title: figure title.
     """
-    summary = label_correlation.summarize(trials)
     fig = Figure(figsize=(5.5, 4.2), layout="constrained")
     ax = fig.subplots()
     for generator, rows in summary.groupby("generator", sort=False):
@@ -54,9 +52,3 @@ def plot_label_correlation(trials: pd.DataFrame, title: str = "") -> Figure:
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="upper left")
     return fig
-
-
-def figures(results_root: Path, config, tier: str) -> dict[str, Figure]:
-    """The experiment's figures, named by file stem."""
-    trials = load_table(results_root, config.name, tier, "trials")
-    return {config.name: plot_label_correlation(trials, title=f"{config.name} ({tier} tier)")}

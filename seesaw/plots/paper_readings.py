@@ -1,7 +1,6 @@
 """Values read off the papers' figures, drawn beside our results for comparison (never as results).
 
-Source: `reference/papers.md` §1.2 (MMoE Fig. 2 readings, "≈": approximate readings, not printed
-numbers).
+Source: MMoE §3.2, Fig. 2, read off the plot: approximate readings, not printed numbers.
 """
 
 # MMoE Fig. 2: weight cosine -> label Pearson correlation.

@@ -1,21 +1,17 @@
 """Training figures: loss against steps (MMoE Figs. 3-4) and final-loss histograms (MMoE Fig. 5).
 
-Both show task 0 only, as the paper does (its two tasks are symmetric), on held-out data: the
-logged curve is the validation loss, the histogram the final test loss. Diverged runs are left out
-of every mean and band and counted in the legend or panel title.
+Each draws one task, given by the caller (MMoE Figs. 3-5 show task 1 only: the paper's two tasks
+are symmetric), on held-out data: the logged curve is the validation loss, the histogram the final
+test loss. Diverged runs are left out of every mean and band and counted in the legend or panel
+title. "correlation" in titles and legends is the weight cosine p of the data (MMoE Eq. 2), the
+`correlation` column of the tables.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-
-from seesaw.sweep.store import load_table
-
-TASK = 0
 
 
 def _runs(final: pd.DataFrame) -> pd.DataFrame:
@@ -24,11 +20,14 @@ def _runs(final: pd.DataFrame) -> pd.DataFrame:
     return runs.assign(diverged=runs["diverged_at"] >= 0)
 
 
-def curve_summary(curves: pd.DataFrame, final: pd.DataFrame, split: str = "val") -> pd.DataFrame:
-    """Mean and quartiles over non-diverged runs of task 0's loss, per model, correlation, step."""
+def curve_summary(
+    curves: pd.DataFrame, final: pd.DataFrame, split: str = "val", task: int = 0
+) -> pd.DataFrame:
+    """Mean and quartiles over non-diverged runs of task `task`'s loss, per model, weight cosine p
+    (`correlation`) and step."""
     runs = _runs(final)
     ok = runs.loc[~runs["diverged"], ["model", "correlation", "run"]]
-    rows = curves[(curves["task"] == TASK) & (curves["split"] == split)].merge(ok)
+    rows = curves[(curves["task"] == task) & (curves["split"] == split)].merge(ok)
     grouped = rows.groupby(["model", "correlation", "step"], sort=False)["loss"]
     return pd.DataFrame(
         {
@@ -40,13 +39,27 @@ def curve_summary(curves: pd.DataFrame, final: pd.DataFrame, split: str = "val")
     ).reset_index()
 
 
-def plot_loss_curves(curves: pd.DataFrame, final: pd.DataFrame, title: str = "") -> Figure:
-    """Mean validation loss of task 0 against steps, with the interquartile band over runs.
+def plot_loss_curves(
+    curves: pd.DataFrame,
+    final: pd.DataFrame,
+    title: str = "",
+    *,
+    task: int = 0,
+    metric: str = "mse",
+) -> Figure:
+    """Mean validation loss of one task against steps, with the interquartile band over runs.
 
-    One model: one panel, a line per correlation (MMoE Fig. 3). Several models: a panel per
-    correlation, a line per model (MMoE Fig. 4).
+    One model: one panel, a line per weight cosine p (MMoE Fig. 3). Several models: a panel per
+    weight cosine p, a line per model (MMoE Fig. 4).
+
+    Args:
+      curves: the `curves` table of a training experiment.
+      final: its `final` table (which runs diverged).
+      title: figure title.
+      task: the task drawn (0-based; labelled task-1 for task 0).
+      metric: the name of that task's loss, for the axis label ("mse", "bce").
     """
-    summary = curve_summary(curves, final)
+    summary = curve_summary(curves, final, task=task)
     runs = _runs(final)
     diverged = runs.groupby(["model", "correlation"])["diverged"].sum()
     single = runs["model"].nunique() == 1
@@ -71,20 +84,34 @@ def plot_loss_curves(curves: pd.DataFrame, final: pd.DataFrame, title: str = "")
         ax.set(title=str(panel) if single else f"correlation {panel}", xlabel="steps (k)")
         ax.grid(alpha=0.3)
         ax.legend(fontsize=7)
-    axes[0, 0].set_ylabel("task-1 validation loss (MSE)")
+    axes[0, 0].set_ylabel(f"task-{task + 1} validation loss ({metric.upper()})")
     fig.suptitle(title or "Loss vs steps: mean and interquartile band over runs", fontsize=11)
     return fig
 
 
 def plot_final_loss_histograms(
-    final: pd.DataFrame, title: str = "", bin_width: float = 0.03, max_loss: float = 0.66
+    final: pd.DataFrame,
+    title: str = "",
+    bin_width: float = 0.03,
+    max_loss: float = 0.66,
+    *,
+    task: int = 0,
+    metric: str = "mse",
 ) -> Figure:
-    """Histograms of the final test loss of task 0 (MMoE Fig. 5): rows model, columns correlation.
+    """Histograms of the final test loss of one task (MMoE Fig. 5): rows model, columns weight
+    cosine p.
 
     The y-axis is the fraction of all runs of the cell; losses above `max_loss` are drawn in the
     last bin and counted in the panel title, as are diverged runs (not drawn).
+
+    Args:
+      final: the `final` table of a training experiment.
+      title: figure title.
+      bin_width, max_loss: the bins, [0, max_loss] in steps of bin_width.
+      task: the task drawn (0-based; labelled task-1 for task 0).
+      metric: the `metric` of the `final` table that is that task's loss ("mse", "bce").
     """
-    rows = final[(final["task"] == TASK) & (final["split"] == "test") & (final["metric"] == "mse")]
+    rows = final[(final["task"] == task) & (final["split"] == "test") & (final["metric"] == metric)]
     models = list(dict.fromkeys(rows["model"]))
     correlations = sorted(rows["correlation"].unique())
     bins = np.arange(0, max_loss + 1e-9, bin_width)
@@ -109,21 +136,6 @@ def plot_final_loss_histograms(
             if j == 0:
                 ax.set_ylabel("fraction of runs")
             if i == len(models) - 1:
-                ax.set_xlabel("final task-1 test loss")
+                ax.set_xlabel(f"final task-{task + 1} test loss")
     fig.suptitle(title or "Final loss over runs", fontsize=11)
     return fig
-
-
-def figures(results_root: Path, config, tier: str, source: str | None = None) -> dict[str, Figure]:
-    """The figures `config.figures` names, drawn from the results of `source` (default: itself)."""
-    experiment = source or config.name
-    final = load_table(results_root, experiment, tier, "final")
-    title = f"{config.title or config.name} ({tier} tier)"
-    out = {}
-    if "loss_curves" in config.figures:
-        curves = load_table(results_root, experiment, tier, "curves")
-        out[config.name] = plot_loss_curves(curves, final, title)
-    if "final_loss_histograms" in config.figures:
-        stem = config.name if len(config.figures) == 1 else f"{config.name}_histograms"
-        out[stem] = plot_final_loss_histograms(final, title)
-    return out

@@ -17,6 +17,8 @@ import dataclasses
 import os
 from typing import Any
 
+from seesaw.models import count_params, get_architecture
+
 _FLOAT = 4  # bytes of a float32
 _PARAM_COPIES = 5  # params, Adam m and v, gradients, updated params
 _ACTIVATION_COPIES = 3  # forward values kept for the backward pass, their gradients, data draws
@@ -44,8 +46,6 @@ class Estimate:
 
 def training_cell(config: Any, cell: str) -> Estimate:
     """Estimate of one cell of a training experiment (`seesaw.sweep.training`)."""
-    from seesaw.models import count_params, get_architecture
-
     label = cell.split("model=", 1)[1]
     model = config.model(label)
     data = config.data.generator_config()

@@ -43,11 +43,6 @@ _CELL_ID = re.compile(r"^[A-Za-z0-9_.=+-]+$")
 _PACKAGES = ("seesaw", "jax", "jaxlib", "flax", "optax", "numpy", "pandas", "matplotlib")
 
 
-def cell_id(**keys: Any) -> str:
-    """A folder-safe sweep-cell name from its keys, e.g. `arch=mmoe+lr=0.001`."""
-    return "+".join(f"{k}={v}" for k, v in keys.items())
-
-
 class RunWriter:
     """Writes the cells of one (experiment, tier) run into its partial folder.
 
@@ -199,7 +194,9 @@ def load_table(results_root: Path, experiment: str, tier: str, table: str) -> pd
     cells = sorted(p.parent for p in (path / "cells").glob(f"*/{table}.csv*"))
     if not cells:
         raise ResultsError(f"{path} has no table {table!r}; {regenerate}")
-    return pd.concat([_read_table(c, table, regenerate) for c in cells], ignore_index=True)
+    frames = [_read_table(c, table, regenerate) for c in cells]
+    # A cell without rows (a model without gates) would turn every column into strings.
+    return pd.concat([f for f in frames if not f.empty] or frames[:1], ignore_index=True)
 
 
 def load_config(results_root: Path, experiment: str, tier: str) -> dict:

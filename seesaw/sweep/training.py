@@ -1,4 +1,4 @@
-"""The training experiment kind: architectures × correlations × seeds.
+"""The training experiment kind: architectures × weight cosines p (MMoE Eq. 2) × seeds.
 
 The learning rate is chosen per model on validation data.
 
@@ -6,7 +6,7 @@ Cells, in order, per model label X:
 
 - `select+model=X` (only when several learning rates are given): `selection_runs` runs per
   correlation at every learning rate, in one program. The learning rate whose mean final
-  *validation* objective Σ_k ω_k L_k (every task counts, pitfalls.md 9) over non-diverged runs and
+  *validation* objective Σ_k ω_k L_k (every task counts, not task 0 only) over non-diverged runs and
   all correlations is lowest is chosen; rates where more than `max_diverged` of the runs
   diverged are not eligible. Test data is never looked at.
 - `model=X`: `num_runs` runs per correlation at the chosen rate. Runs 0..selection_runs-1 reuse the
@@ -31,7 +31,6 @@ from seesaw.models import ModelConfig, model_config
 from seesaw.sweep.cells import CellContext
 from seesaw.sweep.config import check_correlations
 from seesaw.train.engine import Trainer, TrainSpec
-from seesaw.train.metrics import mtl_gain
 from seesaw.train.optim import OptimizerConfig
 from seesaw.train.runs import run_keys, run_mesh, train_runs
 from seesaw.validate import check_choice, check_int, check_name, check_real, invalid
@@ -270,6 +269,12 @@ def _selection_tables(config, index: pd.DataFrame, out) -> dict[str, pd.DataFram
 
 
 METRICS = {"regression": ("mse",), "binary": ("bce", "auc")}
+"""The final metrics of each task kind; the first is the task's training loss."""
+
+
+def loss_metric(config: TrainExperimentConfig, task: int) -> str:
+    """The `metric` of the `final` table that is task `task`'s loss: "mse" or "bce"."""
+    return METRICS[config.data.tasks[task]][0]
 
 
 def _final_table(config, index, out) -> pd.DataFrame:
@@ -332,38 +337,3 @@ def all_diverged(final: pd.DataFrame) -> list[str]:
                 f"({len(rows)} runs, learning rate {rates}): try smaller learning rates"
             )
     return out
-
-
-def mtl_gains(final: pd.DataFrame, baseline: str, split: str = "test") -> pd.DataFrame:
-    """PLE Eq. 11 for every model against the single-task `baseline`, paired run by run.
-
-    Run r at correlation p saw the same data draws in every model (same run key), so the gain is
-    computed per run against the baseline's run r and summarised over runs downstream. Pairs where
-    either run diverged are dropped (counted by the caller from `diverged_at`).
-
-    Args:
-      final: the `final` table of a training experiment.
-      baseline: model label of the single-task baseline, trained under the same protocol.
-      split: "test" (default) or "val".
-
-    Returns:
-      Columns model, correlation, run, task, metric, value, baseline_value, gain.
-
-    Raises:
-      ConfigError: `baseline` is not a model of the table.
-    """
-    if baseline not in set(final["model"]):
-        raise ConfigError(
-            f"baseline {baseline!r} is not among the models {sorted(set(final['model']))}"
-        )
-    rows = final[(final["split"] == split) & (final["diverged_at"] < 0)]
-    keys = ["correlation", "run", "task", "metric"]
-    base = rows[rows["model"] == baseline][keys + ["value"]].rename(
-        columns={"value": "baseline_value"}
-    )
-    paired = rows[rows["model"] != baseline].merge(base, on=keys)
-    gains = [
-        mtl_gain(v, b, m)
-        for v, b, m in zip(paired["value"], paired["baseline_value"], paired["metric"])
-    ]
-    return paired[["model", *keys, "value", "baseline_value"]].assign(gain=gains)

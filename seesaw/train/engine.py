@@ -251,8 +251,9 @@ class Trainer:
           that does not apply to a task's kind is NaN. "gate_mean/NAME", "gate_std/NAME": (E,)
           mean and standard deviation over test examples of each per-example gate.
           "data_pearson", "data_spearman", "data_latent_pearson" (), "data_snr" (T,): realised
-          label statistics of the validation set (pitfalls.md 2; with a sample-space mask the
-          label correlations are NaN and the latent one is the meaningful one).
+          label statistics of the validation set (the weight cosine p is not the label
+          correlation, MMoE Fig. 2; with a sample-space mask the label correlations are NaN and
+          the latent one is the meaningful one).
         """
         out = {}
         regression = jnp.array([kind == "regression" for kind in self.kinds])  # (T,)

@@ -13,7 +13,7 @@ def auc(scores: jax.Array, labels: jax.Array, mask: jax.Array | None = None) -> 
     """Exact ROC AUC: the probability that a positive outscores a negative, ties counted half.
 
     AUC = Σ_{i ∈ pos} Σ_{j ∈ neg} [s_i > s_j] + ½ [s_i = s_j], divided by n_pos · n_neg
-    (pitfalls.md 10). Computed in O(N log N) by sorting the negatives and binary-searching each
+    (the Mann-Whitney statistic; binned or thresholded AUCs are biased by ties). Computed in O(N log N) by sorting the negatives and binary-searching each
     positive, so it is exact (no thresholds or bins) and jit-able.
 
     Args:
@@ -44,8 +44,8 @@ def mtl_gain(model_metric, single_metric, metric: str):
     """PLE Eq. 11: the improvement of a multi-task model over the single-task model.
 
     gain = M_MTL − M_single for a positive metric (AUC), M_single − M_MTL for a negative one
-    (MSE, BCE), so a positive gain is always better (pitfalls.md 11: the baseline is a
-    single-task model trained under the same protocol, not the same run at step 0).
+    (MSE, BCE), so a positive gain is always better. The baseline is a single-task model trained
+    under the same protocol (budget, learning-rate selection), not the same run at step 0.
 
     Args:
       model_metric: metric(s) of the multi-task model.

@@ -1,10 +1,13 @@
+"""Running an experiment (resumable, cell by cell) and drawing its figures from its results."""
+
 import dataclasses
 
 import pytest
 
-from seesaw.errors import ConfigError, ResultsError
-from seesaw.sweep import experiments
-from seesaw.sweep.experiments import draw_figures, load_experiment, run_experiment
+from seesaw.errors import ResultsError
+from seesaw.experiments import kinds
+from seesaw.experiments.kinds import load_experiment
+from seesaw.experiments.runner import draw_figures, run_experiment
 from seesaw.sweep.store import load_table
 
 TWO_CELLS = """
@@ -28,7 +31,7 @@ def test_an_interrupted_sweep_resumes_without_redoing_finished_cells(tmp_path, m
     path = tmp_path / "two.toml"
     path.write_text(TWO_CELLS)
     config = load_experiment(str(path), "paper")
-    kind = experiments.KINDS["label_correlation"]
+    kind = kinds.KINDS["label_correlation"]
     calls = []
 
     def dies_on_b(config, cell, context):
@@ -38,7 +41,7 @@ def test_an_interrupted_sweep_resumes_without_redoing_finished_cells(tmp_path, m
         return kind.run_cell(config, cell, context)
 
     monkeypatch.setitem(
-        experiments.KINDS, "label_correlation", dataclasses.replace(kind, run_cell=dies_on_b)
+        kinds.KINDS, "label_correlation", dataclasses.replace(kind, run_cell=dies_on_b)
     )
     with pytest.raises(Interrupt):
         run_experiment(config, "paper", tmp_path, progress=False)
@@ -46,7 +49,7 @@ def test_an_interrupted_sweep_resumes_without_redoing_finished_cells(tmp_path, m
         load_table(tmp_path, "two", "paper", "trials")
 
     monkeypatch.setitem(
-        experiments.KINDS,
+        kinds.KINDS,
         "label_correlation",
         dataclasses.replace(
             kind, run_cell=lambda c, cell, ctx: (calls.append(cell), kind.run_cell(c, cell, ctx))[1]
@@ -88,10 +91,3 @@ tower_units = [2]
         draw_figures(config, "paper", tmp_path)
     assert run_experiment(config, "paper", tmp_path, progress=False) == tmp_path / "src" / "paper"
     assert list(draw_figures(config, "paper", tmp_path)) == ["hist"]
-
-
-def test_a_view_of_a_broken_source_fails_at_load(tmp_path):
-    view = tmp_path / "view.toml"
-    view.write_text('name = "v"\nkind = "view"\nsource = "nope"\nfigures = ["loss_curves"]\n')
-    with pytest.raises(ConfigError, match="unknown experiment 'nope'"):
-        load_experiment(str(view), "paper")

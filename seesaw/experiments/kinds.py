@@ -1,0 +1,123 @@
+"""Experiment kinds: how a validated config becomes sweep cells, result tables and figures.
+
+Adding a kind is one entry in `KINDS`: its config dataclass, the function computing one sweep cell
+(in `seesaw.sweep`), and the function drawing its figures from the stored tables
+(`seesaw.experiments.figures`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from seesaw.errors import ConfigError
+from seesaw.experiments import figures
+from seesaw.sweep import budget, label_correlation, training
+from seesaw.sweep.cells import CellContext
+from seesaw.sweep.config import (
+    builtin_experiments,
+    from_dict,
+    is_builtin_file,
+    read_experiment_file,
+    resolve_tier,
+)
+from seesaw.sweep.store import load_table
+from seesaw.sweep.view import ViewConfig
+
+
+@dataclasses.dataclass(frozen=True)
+class Kind:
+    """What the sweep needs to know about one kind of experiment.
+
+    Attributes:
+      config_cls: its config dataclass.
+      run_cell: computes one sweep cell's tables.
+      figures: draws its figures from the stored tables.
+      estimate: rough memory and work of one cell, from the config alone (`budget`).
+      failures: what went wrong in a complete run (e.g. cells whose every run diverged), read from
+        its tables; an empty list when nothing did.
+    """
+
+    config_cls: type
+    run_cell: Callable[[Any, str, CellContext], dict[str, pd.DataFrame]]
+    figures: Callable[[Path, Any, str], dict[str, Figure]]
+    estimate: Callable[[Any, str], budget.Estimate]
+    failures: Callable[[Path, Any, str], list[str]] = lambda root, config, tier: []
+
+
+KINDS: dict[str, Kind] = {
+    "label_correlation": Kind(
+        config_cls=label_correlation.LabelCorrelationConfig,
+        run_cell=label_correlation.run_cell,
+        figures=figures.label_correlation_figures,
+        estimate=budget.label_correlation_cell,
+    ),
+    "train": Kind(
+        config_cls=training.TrainExperimentConfig,
+        run_cell=training.run_cell,
+        figures=figures.training_figures,
+        estimate=budget.training_cell,
+        failures=lambda root, config, tier: training.all_diverged(
+            load_table(root, config.name, tier, "final")
+        ),
+    ),
+}
+
+
+def load_experiment(name_or_path: str, tier: str, *, allow_builtin_name: bool = False) -> Any:
+    """Reads, tier-resolves and validates an experiment config.
+
+    Args:
+      name_or_path: built-in experiment name or path to a TOML file.
+      tier: "quick", "paper", or another tier the file declares.
+      allow_builtin_name: let a config file other than the built-in one use a built-in
+        experiment's name, so that its results replace the built-in ones (refused otherwise).
+
+    Raises:
+      ConfigError: unknown experiment/tier/kind/key or an invalid value, before any compute; a
+        config file that reuses a built-in experiment's name.
+    """
+    raw, source = read_experiment_file(name_or_path)
+    if "kind" not in raw:
+        raise ConfigError(f"{source}: missing required key 'kind'")
+    resolved = resolve_tier(raw, tier, source)
+    kind = resolved.get("kind")
+    if kind == "view":
+        config = from_dict(ViewConfig, resolved, where=source)
+        load_experiment(config.source, tier)  # the source must be valid too
+    elif kind in KINDS:
+        config = from_dict(KINDS[kind].config_cls, resolved, where=source)
+    else:
+        allowed = ", ".join(sorted([*KINDS, "view"]))
+        raise ConfigError(f"{source}: kind = {kind!r}; allowed: {allowed}")
+    if not allow_builtin_name and not is_builtin_file(name_or_path, config.name):
+        if config.name in builtin_experiments():
+            raise ConfigError(
+                f"{source}: name = {config.name!r} is the name of a built-in experiment, whose "
+                f"results and figures this run would replace; give your copy a name of its own "
+                f'(e.g. name = "my_{config.name}")'
+            )
+    return config
+
+
+def with_precision(config: Any, precision: str) -> Any:
+    """A training config switched to another matmul precision, under the name NAME_PRECISION so
+    that its results sit beside, never over, those of the config's own precision.
+
+    Raises:
+      ConfigError: `config` does not train (a view or a data-only experiment).
+    """
+    if getattr(config, "kind", None) != "train":
+        kind = getattr(config, "kind", type(config).__name__)
+        raise ConfigError(
+            f"--precision = {precision!r}: {config.name} is a {kind!r} experiment, "
+            "which trains nothing; it applies to 'train' experiments"
+        )
+    if precision == config.precision:
+        return config
+    return dataclasses.replace(config, precision=precision, name=f"{config.name}_{precision}")
