@@ -13,8 +13,9 @@ def auc(scores: jax.Array, labels: jax.Array, mask: jax.Array | None = None) -> 
     """Exact ROC AUC: the probability that a positive outscores a negative, ties counted half.
 
     AUC = Σ_{i ∈ pos} Σ_{j ∈ neg} [s_i > s_j] + ½ [s_i = s_j], divided by n_pos · n_neg
-    (the Mann-Whitney statistic; binned or thresholded AUCs are biased by ties). Computed in O(N log N) by sorting the negatives and binary-searching each
-    positive, so it is exact (no thresholds or bins) and jit-able.
+    (the Mann-Whitney statistic; binned or thresholded AUCs are biased by ties). Computed in
+    O(N log N) by sorting the negatives and binary-searching each positive, so it is exact (no
+    thresholds or bins) and jit-able.
 
     Args:
       scores: (N,) model scores (logits or probabilities: AUC is rank-based).
