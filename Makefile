@@ -21,7 +21,7 @@ reproduce: $(VENV)/.installed
 # The models and the engine run a second time in Flax NNX's coming tree mode (NNX_GRAPH_MODE=false),
 # so that nothing relies on graph-mode behaviour that tree mode drops (CONTRIBUTING.md, Style).
 TREE_MODE_TESTS := tests/test_model.py tests/test_bank.py tests/test_levels.py \
-	tests/test_architectures.py tests/test_engine.py
+	tests/test_architectures.py tests/test_engine.py tests/test_precision.py
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest -q

@@ -1,13 +1,13 @@
 """Does ``precision = "bfloat16"`` change a conclusion? Paired bf16 - fp32 final test MSE.
 
-    python benchmarks/bf16_agreement.py            # 64 runs x 3 correlations x 3 models
-    python benchmarks/bf16_agreement.py --quick    # 8 runs, 200 steps (smoke check)
+    python -m benchmarks.bf16_agreement            # 64 runs x 3 correlations x 3 models (~15 min)
+    python -m benchmarks.bf16_agreement --quick    # 8 runs, 200 steps (smoke check)
 
 The MMoE Fig. 4 setting (`seesaw/configs/mmoe_fig4.toml`: Shared-Bottom, OMoE, MMoE; correlations
 0.5, 0.9, 1; Adam at learning rate 1e-3, the rate the paper tier selects for all three; batch 32)
-at a 64-run subset and 2,000 steps. Each run is trained twice from the same key, once in float32
-and once with bfloat16 matmuls (float32 accumulation, parameters and Adam state), so run k of
-both precisions sees the same data and starts from the same parameters. For every model,
+at a 64-run subset and the paper tier's 10,000 steps. Each run is trained twice from the same
+key, once in float32 and once with bfloat16 matmuls (float32 accumulation, parameters and Adam
+state), so run k of both precisions sees the same data and starts from the same parameters. For every model,
 correlation and task the script prints the mean paired difference of final test MSE with its 95%
 interval (normal quantile; n = 64) and that interval relative to the mean float32 MSE. The
 criterion, fixed before running: every interval lies inside +/- 2% of the mean float32 MSE.
@@ -59,7 +59,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="8 runs, 200 steps")
     args = parser.parse_args()
-    runs, steps = (8, 200) if args.quick else (64, 2000)
+    runs, steps = (8, 200) if args.quick else (64, 10_000)
     print(f"{runs} paired runs per cell, {steps} steps; criterion: 95% CI inside ±{MARGIN:.0%}")
     print(f"{'model':<24} {'p':>4} {'task':>4} {'fp32 MSE':>9} {'bf16-fp32':>10} {'95% CI, %':>17}")
     worst = 0.0

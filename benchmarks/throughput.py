@@ -1,8 +1,8 @@
 """Training throughput of the engine, side by side with PyTorch, against measured ceilings.
 
     pip install -e ".[bench]"                   # torch (CPU) for the PyTorch columns
-    python benchmarks/throughput.py             # full (about 10 min on 2 CPU cores)
-    python benchmarks/throughput.py --quick     # fewer steps and runs, for a smoke check
+    python -m benchmarks.throughput             # full (about 10 min on 2 CPU cores)
+    python -m benchmarks.throughput --quick     # fewer steps and runs, for a smoke check
 
 One process, one table per workload. Every variant trains the same model with Adam on a fresh
 synthetic minibatch (MMoE Eqs. 2-4) every step:
@@ -156,7 +156,8 @@ trainer = Trainer(spec, make_family(jax.random.key(0), b.MMOE_GEN))
 runs = 600  # 200 runs × 3 correlations, one cell
 corr = jnp.repeat(jnp.array([0.5, 0.9, 1.0]), 200)
 train_runs(trainer, jax.random.split(jax.random.key(0), runs), corr, jnp.full(runs, 1e-3))
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+# VmHWM, not ru_maxrss: the latter keeps the parent's peak across fork and exec.
+print([l.split()[1] for l in open("/proc/self/status") if l.startswith("VmHWM")][0])
 """
 
 
@@ -169,14 +170,17 @@ def peak_rss_gib(steps: int) -> float:
         text=True,
         check=True,
     )
-    return int(out.stdout.split()[-1]) / 2**20  # ru_maxrss is in KiB on Linux
+    return int(out.stdout.split()[-1]) / 2**20  # VmHWM is in KiB
 
 
 def workload_table(preset: str, run_counts: tuple[int, ...], steps: int, ceilings: dict) -> None:
     """Prints one workload's table: engine (float32, bfloat16), vectorised PyTorch, PyTorch loop."""
     try:
         import benchmarks.torch_baselines as tb
-    except ImportError:  # torch is only in the `bench` extra
+    except ModuleNotFoundError as err:  # torch is only in the `bench` extra
+        if err.name != "torch":
+            raise
+        print("(PyTorch columns left out: pip install -e '.[bench]')")
         tb = None
     spec = workload_spec(preset)
     print(f"\n## {preset}: batch {spec.batch_size}, d {spec.generator.input_dim}, {steps} steps")

@@ -1,6 +1,6 @@
 """PyTorch side of the training-throughput benchmark: the same models, data and optimiser as seesaw.
 
-    python benchmarks/torch_baselines.py --steps 100    # about 2-3 min on 2 CPU cores
+    python -m benchmarks.torch_baselines --steps 100    # about 2-3 min on 2 CPU cores
 
 Two ways to train R independent runs of a seesaw preset in PyTorch (CPU, float32, eager):
 
