@@ -7,10 +7,11 @@ The MMoE Fig. 4 setting (`seesaw/configs/mmoe_fig4.toml`: Shared-Bottom, OMoE, M
 0.5, 0.9, 1; Adam at learning rate 1e-3, the rate the paper tier selects for all three; batch 32)
 at a 64-run subset and the paper tier's 10,000 steps. Each run is trained twice from the same
 key, once in float32 and once with bfloat16 matmuls (float32 accumulation, parameters and Adam
-state), so run k of both precisions sees the same data and starts from the same parameters. For every model,
-correlation and task the script prints the mean paired difference of final test MSE with its 95%
-interval (normal quantile; n = 64) and that interval relative to the mean float32 MSE. The
-criterion, fixed before running: every interval lies inside +/- 2% of the mean float32 MSE.
+state), so run k of both precisions sees the same data and starts from the same parameters. For
+every model, correlation and task the script prints the mean paired difference of final test MSE
+with its 95% interval (normal quantile; n = 64) and that interval relative to the mean float32
+MSE. The criterion, fixed before running: every interval lies inside +/- 2% of the mean float32
+MSE.
 """
 
 from __future__ import annotations
