@@ -1,4 +1,5 @@
-"""Process set-up for JAX: one XLA CPU device per core, and the persistent compilation cache.
+"""Process set-up for JAX: one XLA CPU device per core, the persistent compilation cache, and
+joining a multi-process (multi-host) run.
 
 XLA runs one device's small batched matmuls on about one core, so a single CPU device leaves the
 other cores idle (the run-sharded expert-shape matmul reaches ~2x the single-device FLOP/s on a
@@ -7,7 +8,7 @@ core lets the run axis, which `seesaw.train.runs` already shards over every devi
 Runs are independent, so no device ever waits for another.
 
 The device split edits ``XLA_FLAGS``, which JAX reads once, when its CPU backend starts, so this
-module imports JAX only inside functions. Neither setting has an effect on GPU devices' count.
+module imports JAX only inside functions. None of this changes how many GPU devices JAX sees.
 """
 
 from __future__ import annotations
