@@ -338,8 +338,10 @@ from seesaw.experiments import kinds
 from seesaw.cli import main
 kind = kinds.KINDS["label_correlation"]
 def slow_b(config, cell, context):
-    if cell == "b":
-        time.sleep(120)
+    # Short sleeps: a SIGINT that lands on one of JAX's threads is only handled when the main
+    # thread next runs Python, which one long sleep would put off for its whole length.
+    for _ in range(1200 if cell == "b" else 0):
+        time.sleep(0.1)
     return kind.run_cell(config, cell, context)
 kinds.KINDS["label_correlation"] = dataclasses.replace(kind, run_cell=slow_b)
 sys.exit(main(["run", {config!r}, "--results", {str(tmp_path / "r")!r}, "--no-progress"]))
@@ -352,7 +354,11 @@ sys.exit(main(["run", {config!r}, "--results", {str(tmp_path / "r")!r}, "--no-pr
         assert proc.poll() is None and time.monotonic() < deadline
         time.sleep(0.2)
     proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=60)
+    try:
+        out, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+        proc.communicate()
     assert proc.returncode == 130
     assert "Traceback" not in err and err.count("\n") == 1, err
     assert "1 of 2 cells of t [quick] are finished and kept" in err
