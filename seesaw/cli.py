@@ -1,8 +1,8 @@
 """`seesaw` command line: list, run and draw the paper reproductions.
 
     seesaw list
-    seesaw run EXPERIMENT [--tier quick|paper] [--fresh] [--replace-paper]
-    seesaw figures EXPERIMENT [--tier quick|paper]
+    seesaw run EXPERIMENT [--tier quick|paper] [--fresh] [--replace-paper] [--precision P]
+    seesaw figures EXPERIMENT [--tier quick|paper] [--precision P]
     seesaw reproduce [--tier quick|paper]      # run + figures for every built-in experiment
 
 EXPERIMENT is a built-in name (`seesaw list`) or a path to a TOML config. A complete result is
@@ -91,12 +91,13 @@ def _parser() -> argparse.ArgumentParser:
             action="store_true",
             help="let a config file use a built-in experiment's name (and replace its results)",
         )
-    run.add_argument(
-        "--precision",
-        choices=("float32", "bfloat16"),
-        help="matmul precision of a training experiment (default: the config's, float32); a "
-        "bfloat16 run is stored as NAME_bfloat16, beside the float32 results",
-    )
+    for p in (run, figures):
+        p.add_argument(
+            "--precision",
+            choices=("float32", "bfloat16"),
+            help="matmul precision of a training experiment (default: the config's, float32); a "
+            "bfloat16 run is stored and drawn as NAME_bfloat16, beside the float32 results",
+        )
     reproduce = add("reproduce", "run and draw every built-in experiment", experiment=False)
     add_run_options(reproduce)
     return parser
@@ -115,11 +116,13 @@ def _figure_tier(config_arg: str, args: argparse.Namespace) -> str:
     """The tier `seesaw figures` draws when --tier is not given: quick if it has results, else the
     tier that does."""
     from seesaw.errors import ResultsError
-    from seesaw.experiments.kinds import load_experiment
+    from seesaw.experiments.kinds import load_experiment, with_precision
     from seesaw.experiments.runner import tiers_with_results
     from seesaw.sweep.store import run_command
 
     config = load_experiment(config_arg, "paper", allow_builtin_name=args.allow_builtin_name)
+    if args.precision:
+        config = with_precision(config, args.precision)
     tiers = tiers_with_results(config, args.results)
     if not tiers:
         raise ResultsError(

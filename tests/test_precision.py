@@ -60,3 +60,13 @@ def test_with_precision_renames_and_refuses_what_does_not_train():
     assert with_precision(fig4, "float32") is fig4
     with pytest.raises(ConfigError, match="trains nothing"):
         with_precision(load_experiment("mmoe_fig2", "quick"), "bfloat16")
+
+
+def test_cli_refuses_precision_for_an_experiment_that_does_not_train(tmp_path, capsys):
+    from seesaw.cli import main
+
+    for command in ("run", "figures"):
+        args = [command, "mmoe_fig2", "--precision", "bfloat16", "--tier", "quick"]
+        assert main([*args, "--results", str(tmp_path / "r"), "--figures", str(tmp_path)]) == 2
+        assert "trains nothing" in capsys.readouterr().err
+    assert not (tmp_path / "r").exists()
