@@ -1,5 +1,5 @@
-"""A sweep cell over two local processes (jax.distributed, coordinator on 127.0.0.1) equals one
-process's results."""
+"""Sweeps over two local processes (jax.distributed, coordinator on 127.0.0.1) equal one process's
+results: a sweep cell through the engine, and a whole `seesaw run` through the CLI."""
 
 import os
 import socket
@@ -8,6 +8,7 @@ import sys
 import textwrap
 
 import numpy as np
+import pandas as pd
 
 CELL = textwrap.dedent("""
     import sys
@@ -79,3 +80,64 @@ def test_two_processes_equal_one_process(tmp_path):
     for k in one.files:
         assert one[k].shape == two[k].shape, k
         np.testing.assert_allclose(one[k], two[k], rtol=2e-4, atol=1e-6, err_msg=k)
+
+
+SWEEP = """
+name = "two"
+kind = "train"
+correlations = [0.5, 1.0]
+learning_rates = [0.001, 0.01]
+selection_runs = 2
+num_runs = 3
+num_steps = 10
+batch_size = 4
+log_every = 5
+[data]
+generator = "mmoe"
+constants = { input_dim = 4, num_sinusoids = 1 }
+num_val = 8
+num_test = 8
+[models.mmoe]
+preset = "mmoe"
+num_experts = 2
+expert_units = [2]
+tower_units = [2]
+"""
+
+
+def test_cli_sweep_over_two_processes_is_written_once_and_equals_one_process(tmp_path):
+    config = tmp_path / "two.toml"
+    config.write_text(SWEEP)
+    seesaw = [sys.executable, "-m", "seesaw", "run", str(config), "--no-progress"]
+    seesaw += ["--no-compile-cache", "--tier", "paper"]
+    one = subprocess.run(
+        [*seesaw, "--results", str(tmp_path / "one")], env=_env(), capture_output=True, text=True
+    )
+    assert one.returncode == 0, one.stderr[-3000:]
+    address = f"127.0.0.1:{_free_port()}"
+    procs = [
+        subprocess.Popen(
+            [*seesaw, "--results", str(tmp_path / "two"), "--coordinator", address]
+            + ["--num-processes", "2", "--process-id", str(i)],
+            env=_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for i in range(2)
+    ]
+    outs = [p.communicate(timeout=300) for p in procs]
+    for p, (_, err) in zip(procs, outs):
+        assert p.returncode == 0, err[-3000:]
+    assert "results in" in outs[0][0] and "results in" not in outs[1][0]  # process 0 reports
+    cells = sorted(p.name for p in (tmp_path / "two/two/paper/cells").iterdir())
+    assert cells == ["model=mmoe", "select+model=mmoe"]
+    compared = 0
+    for cell in cells:
+        for table in ("final", "selected"):
+            path = f"two/paper/cells/{cell}/{table}.csv"
+            if (tmp_path / "one" / path).exists():
+                a, b = (pd.read_csv(tmp_path / root / path) for root in ("one", "two"))
+                pd.testing.assert_frame_equal(a, b, rtol=2e-4, atol=1e-6)
+                compared += 1
+    assert compared == 2  # the selection and the final metrics
