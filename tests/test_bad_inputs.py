@@ -333,7 +333,9 @@ def test_ctrl_c_prints_one_line_with_what_was_kept_and_how_to_resume(tmp_path):
     config = _config(tmp_path, TINY.format(name="t", quick=""))
     # Cell "b" waits, so the interrupt lands mid-sweep, after cell "a" was stored.
     script = f"""
-import dataclasses, sys, time
+import dataclasses, signal, sys, time
+# As in a terminal: a shell starts background jobs with SIGINT ignored, and children inherit that.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 from seesaw.experiments import kinds
 from seesaw.cli import main
 kind = kinds.KINDS["label_correlation"]
