@@ -6,9 +6,10 @@ and stay copies of each other. A whole bank is applied with one einsum per layer
 loop over its members. Initialisation is Flax's default: LeCun-normal kernels, zero biases.
 
 Precision: kernels and activations are stored in float32. With ``precision="bfloat16"`` each
-einsum casts its two operands to bfloat16 and accumulates in float32
-(``preferred_element_type``), the mixed-precision recipe that doubles matmul throughput on CPUs
-with AVX512-BF16 and on GPU tensor cores; everything else (biases, ReLU, softmax) stays float32.
+einsum casts its two operands to bfloat16 and accumulates in float32 (``preferred_element_type``),
+the mixed-precision recipe that nearly doubles matmul throughput on CPUs with AVX512-BF16 (1.7x in
+docs/performance.md) and on GPU tensor cores; everything else (biases, ReLU, softmax) stays
+float32.
 """
 
 from __future__ import annotations
