@@ -49,31 +49,51 @@ def _env(**extra: str) -> dict[str, str]:
     return env | {"SEESAW_CPU_DEVICES": "2"} | extra
 
 
-def test_two_processes_equal_one_process(tmp_path):
-    script = tmp_path / "cell.py"
-    script.write_text(CELL)
+def _one_then_two(command, one_args, two):
+    """Runs `command + one_args` as one process, then processes 0 and 1 of a jax.distributed run:
+    `two(i, address)` gives process i's extra arguments and environment variables.
+
+    Returns:
+        The (stdout, stderr) of each of the two processes, after asserting every run succeeded.
+    """
     single = subprocess.run(
-        [sys.executable, str(script), str(tmp_path / "one.npz")],
-        env=_env(),
-        capture_output=True,
-        text=True,
-        timeout=300,
+        [*command, *one_args], env=_env(), capture_output=True, text=True, timeout=300
     )
     assert single.returncode == 0, single.stderr[-3000:]
     address = f"127.0.0.1:{_free_port()}"
-    procs = [
-        subprocess.Popen(
-            [sys.executable, str(script), str(tmp_path / "two.npz")],
-            env=_env(JAX_COORDINATOR_ADDRESS=address, JAX_NUM_PROCESSES="2", JAX_PROCESS_ID=str(i)),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
+    procs = []
+    for i in range(2):
+        args, env = two(i, address)
+        procs.append(
+            subprocess.Popen(
+                [*command, *args],
+                env=_env(**env),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
         )
-        for i in range(2)
-    ]
-    results = [p.communicate(timeout=300) for p in procs]
-    for p, (_, err) in zip(procs, results):
+    outs = [p.communicate(timeout=300) for p in procs]
+    for p, (_, err) in zip(procs, outs):
         assert p.returncode == 0, err[-3000:]
+    return outs
+
+
+def test_two_processes_equal_one_process(tmp_path):
+    script = tmp_path / "cell.py"
+    script.write_text(CELL)
+    results = _one_then_two(
+        [sys.executable, str(script)],
+        [str(tmp_path / "one.npz")],
+        lambda i, address: (
+            [str(tmp_path / "two.npz")],
+            {
+                "JAX_COORDINATOR_ADDRESS": address,
+                "JAX_NUM_PROCESSES": "2",
+                "JAX_PROCESS_ID": str(i),
+            },
+        ),
+    )
     assert "2 4 2" in results[0][1]  # two processes, four global devices, two local ones
     one, two = np.load(tmp_path / "one.npz"), np.load(tmp_path / "two.npz")
     assert sorted(one.files) == sorted(two.files)
@@ -110,25 +130,15 @@ def test_cli_sweep_over_two_processes_is_written_once_and_equals_one_process(tmp
     config.write_text(SWEEP)
     seesaw = [sys.executable, "-m", "seesaw", "run", str(config), "--no-progress"]
     seesaw += ["--no-compile-cache", "--tier", "paper"]
-    one = subprocess.run(
-        [*seesaw, "--results", str(tmp_path / "one")], env=_env(), capture_output=True, text=True
-    )
-    assert one.returncode == 0, one.stderr[-3000:]
-    address = f"127.0.0.1:{_free_port()}"
-    procs = [
-        subprocess.Popen(
-            [*seesaw, "--results", str(tmp_path / "two"), "--coordinator", address]
+    outs = _one_then_two(
+        seesaw,
+        ["--results", str(tmp_path / "one")],
+        lambda i, address: (
+            ["--results", str(tmp_path / "two"), "--coordinator", address]
             + ["--num-processes", "2", "--process-id", str(i)],
-            env=_env(),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for i in range(2)
-    ]
-    outs = [p.communicate(timeout=300) for p in procs]
-    for p, (_, err) in zip(procs, outs):
-        assert p.returncode == 0, err[-3000:]
+            {},
+        ),
+    )
     assert "results in" in outs[0][0] and "results in" not in outs[1][0]  # process 0 reports
     cells = sorted(p.name for p in (tmp_path / "two/two/paper/cells").iterdir())
     assert cells == ["model=mmoe", "select+model=mmoe"]
