@@ -17,16 +17,16 @@ MSE.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
 import seesaw  # noqa: F401  (one XLA CPU device per core; before JAX starts its backend)
-from seesaw.data import TaskConfig, generator_preset, make_family
-from seesaw.models import model_config
-from seesaw.train.engine import Trainer, TrainSpec
-from seesaw.train.optim import OptimizerConfig
+from benchmarks.throughput import workload_spec
+from seesaw.data import make_family
+from seesaw.train.engine import Trainer
 from seesaw.train.runs import run_keys, run_mesh, train_runs
 
 Z95 = 1.959964
@@ -37,19 +37,9 @@ CORRELATIONS = (0.5, 0.9, 1.0)
 
 def final_mse(preset: str, precision: str, runs: int, steps: int) -> np.ndarray:
     """(R, K, T) final test MSE of `runs` runs per correlation."""
-    gen = generator_preset("mmoe_calibrated")
-    spec = TrainSpec(
-        model=model_config(preset, precision=precision),
-        generator=gen,
-        tasks=TaskConfig(),
-        optimizer=OptimizerConfig(),
-        num_val=1000,
-        num_test=2000,
-        batch_size=32,
-        num_steps=steps,
-        log_every=steps // 10,
-    )
-    trainer = Trainer(spec, make_family(jax.random.key(0), gen))
+    spec = workload_spec(preset, precision)
+    spec = dataclasses.replace(spec, num_steps=steps, log_every=steps // 10)
+    trainer = Trainer(spec, make_family(jax.random.key(0), spec.generator))
     keys = run_keys(0, len(CORRELATIONS), range(runs)).reshape(-1)
     corr = jnp.repeat(jnp.asarray(CORRELATIONS, jnp.float32), runs)
     out = train_runs(trainer, keys, corr, jnp.full(keys.shape, 1e-3), mesh=run_mesh())
