@@ -145,17 +145,17 @@ def startup_seconds(experiment: str, tier: str) -> tuple[float, float]:
 
 
 PEAK = """
-import seesaw, resource, jax, jax.numpy as jnp, dataclasses
-import seesaw  # noqa: F401  (one XLA CPU device per core; before JAX starts its backend)
+import seesaw, jax, jax.numpy as jnp, dataclasses
 from seesaw.data import make_family
 from seesaw.train.engine import Trainer
-from seesaw.train.runs import train_runs
+from seesaw.train.runs import run_mesh, train_runs
 import benchmarks.throughput as b
 spec = dataclasses.replace(b.workload_spec("mmoe_synthetic"), num_steps={steps}, log_every=100)
 trainer = Trainer(spec, make_family(jax.random.key(0), b.MMOE_GEN))
 runs = 600  # 200 runs × 3 correlations, one cell
 corr = jnp.repeat(jnp.array([0.5, 0.9, 1.0]), 200)
-train_runs(trainer, jax.random.split(jax.random.key(0), runs), corr, jnp.full(runs, 1e-3))
+keys = jax.random.split(jax.random.key(0), runs)
+train_runs(trainer, keys, corr, jnp.full(runs, 1e-3), mesh=run_mesh())  # as a sweep runs it
 # VmHWM, not ru_maxrss: the latter keeps the parent's peak across fork and exec.
 print([l.split()[1] for l in open("/proc/self/status") if l.startswith("VmHWM")][0])
 """
