@@ -17,7 +17,7 @@ from seesaw.experiments.kinds import KINDS, load_experiment
 from seesaw.host import barrier, is_primary, process_count
 from seesaw.sweep import budget
 from seesaw.sweep.cells import CellContext
-from seesaw.sweep.config import to_dict
+from seesaw.sweep.config import field_defaults, to_dict
 from seesaw.sweep.store import (
     RunWriter,
     complete_run,
@@ -83,7 +83,9 @@ def run_experiment(
     final = Path(results_root) / config.name / tier
     existing = complete_run(results_root, config.name, tier)
     if existing is not None:
-        changed = config_diff(load_config(results_root, config.name, tier), to_dict(config))
+        changed = config_diff(
+            load_config(results_root, config.name, tier), to_dict(config), field_defaults(config)
+        )
         if not changed and not fresh:
             log(
                 f"{final} is complete and was made with this config: reused, nothing recomputed "

@@ -46,15 +46,14 @@ class Estimate:
 
 def training_cell(config: Any, cell: str) -> Estimate:
     """Estimate of one cell of a training experiment (`seesaw.sweep.training`)."""
+    if cell == "calibrate":  # a few dozen generator draws of CALIBRATION_POINTS examples
+        return Estimate(bytes=0, flops=0)
     label = cell.split("model=", 1)[1]
     model = config.model(label)
     data = config.data.generator_config()
     num_tasks = len(config.data.tasks)
-    if cell.startswith("select+"):
-        runs = config.selection_runs * len(config.learning_rates)
-    else:
-        runs = config.num_runs
-    runs *= len(config.correlations)  # K: every run of the cell is vmapped in one program
+    # K: every run of the cell is vmapped in one program
+    runs = config.steps(cell) // config.num_steps
     params = count_params(model, input_dim=data.input_dim, num_tasks=num_tasks)
     routing = get_architecture(model.arch).routing(model, num_tasks)
     experts = sum(level.num_experts for level in routing.levels)

@@ -179,6 +179,17 @@ def to_dict(config: Any) -> dict[str, Any]:
     return dataclasses.asdict(config)
 
 
+def field_defaults(config: Any) -> dict[str, Any]:
+    """The top-level fields of a config dataclass that have defaults, with those defaults."""
+    out = {}
+    for f in dataclasses.fields(config):
+        if f.default is not dataclasses.MISSING:
+            out[f.name] = f.default
+        elif f.default_factory is not dataclasses.MISSING:
+            out[f.name] = f.default_factory()
+    return {k: dataclasses.asdict(v) if dataclasses.is_dataclass(v) else v for k, v in out.items()}
+
+
 def check_correlations(where: str, values: tuple[float, ...]) -> None:
     """Raises ConfigError unless `values` is a non-empty grid of distinct numbers in [-1, 1]."""
     if not values:

@@ -5,6 +5,7 @@ Layout::
     results/EXPERIMENT/TIER/config.json      resolved config
     results/EXPERIMENT/TIER/metadata.json    package versions, git commit, devices, date
     results/EXPERIMENT/TIER/cells/CELL/TABLE.csv
+    results/EXPERIMENT/TIER/cells/CELL/ARRAYS.npz   (arrays a cell keeps, e.g. final parameters)
 
 A run writes into `results/EXPERIMENT/.TIER.partial/`; every finished sweep cell lands there with
 one rename, so an interrupted run keeps what it finished and a rerun with the same config resumes
@@ -34,6 +35,7 @@ from importlib import metadata as importlib_metadata
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from seesaw.errors import ResultsError
@@ -94,15 +96,21 @@ class RunWriter:
         """Whether `cell` was already finished by this (possibly interrupted) run."""
         return (self.partial / "cells" / cell).is_dir()
 
-    def write_cell(self, cell: str, tables: dict[str, pd.DataFrame]) -> None:
-        """Writes every table of one finished cell with a single atomic rename."""
+    def write_cell(
+        self, cell: str, tables: dict[str, pd.DataFrame | dict[str, np.ndarray]]
+    ) -> None:
+        """Writes every table (a DataFrame, as CSV) or set of named arrays (as a compressed
+        .npz) of one finished cell with a single atomic rename."""
         if not _CELL_ID.match(cell):
             raise ValueError(f"cell id {cell!r} has characters outside [A-Za-z0-9_.=+-]")
         cells = self.partial / "cells"
         cells.mkdir(exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{cell}.", dir=cells))
         for name, table in tables.items():
-            _write_table(table, tmp / name)
+            if isinstance(table, pd.DataFrame):
+                _write_table(table, tmp / name)
+            else:
+                np.savez_compressed(tmp / f"{name}.npz", **table)
         os.replace(tmp, cells / cell)
 
     def read(self, cell: str, table: str) -> pd.DataFrame:
@@ -130,10 +138,20 @@ class RunWriter:
 DEFAULT_RESULTS = Path("results")
 
 
-def config_diff(saved: dict, config: dict) -> list[str]:
-    """Top-level keys whose values differ between a saved config and `config`, sorted."""
-    config = _jsonable(config)
-    return sorted(k for k in set(saved) | set(config) if saved.get(k) != config.get(k))
+def config_diff(saved: dict, config: dict, defaults: dict | None = None) -> list[str]:
+    """Top-level keys whose values differ between a saved config and `config`, sorted.
+
+    A key of `config` that `saved` lacks and whose value is its entry in `defaults` does not
+    count: it is a setting added after the saved run was made, at the default that keeps the
+    behaviour of the code that made it (e.g. no scalarization front).
+    """
+    config, defaults = _jsonable(config), _jsonable(defaults or {})
+    return sorted(
+        k
+        for k in set(saved) | set(config)
+        if saved.get(k) != config.get(k)
+        and not (k not in saved and k in defaults and config.get(k) == defaults[k])
+    )
 
 
 def run_command(
@@ -197,6 +215,22 @@ def load_table(results_root: Path, experiment: str, tier: str, table: str) -> pd
     frames = [_read_table(c, table, regenerate) for c in cells]
     # A cell without rows (a model without gates) would turn every column into strings.
     return pd.concat([f for f in frames if not f.empty] or frames[:1], ignore_index=True)
+
+
+def load_arrays(results_root: Path, experiment: str, tier: str, cell: str, name: str):
+    """The named arrays `name`.npz of one cell of a complete run, as a dict.
+
+    Raises:
+      ResultsError: no complete run, or the cell kept no such arrays.
+    """
+    path = run_dir(results_root, experiment, tier) / "cells" / cell / f"{name}.npz"
+    if not path.is_file():
+        raise ResultsError(f"{path} does not exist: cell {cell!r} kept no {name!r} arrays")
+    try:
+        with np.load(path) as stored:
+            return dict(stored)
+    except (ValueError, OSError, EOFError, zlib.error) as err:
+        raise ResultsError(f"{path} is damaged: cannot be read ({err})") from err
 
 
 def load_config(results_root: Path, experiment: str, tier: str) -> dict:

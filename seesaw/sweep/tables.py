@@ -39,6 +39,21 @@ SCHEMAS: dict[str, dict[str, str]] = {
         "snr_task0": "float",
         "snr_task1": "float",
     },
+    "front": _RUN
+    | {
+        "omega": "finite",
+        "diverged_at": "int",
+        "task": "int",
+        "split": "str",
+        "metric": "str",
+        "value": "float",
+    },
+    "calibration": {
+        "correlation": "finite",
+        "controlled": "str",
+        "weight_cosine": "finite",
+        "realised": "float",
+    },
     "selection": _RUN | {"diverged_at": "int", "val_objective": "float"},
     "selected": {
         "model": "str",

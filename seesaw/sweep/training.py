@@ -1,4 +1,15 @@
-"""The training experiment kind: architectures × weight cosines p (MMoE Eq. 2) × seeds.
+"""The training experiment kind: architectures × task correlations × seeds.
+
+The grid `correlations` is given in the quantity `correlation_is` names, and every results table's
+`correlation` column holds that grid value:
+
+- "weight_cosine": the weight cosine p of MMoE Eq. 2, the papers' knob (MMoE §3.2, PLE §5.2.1);
+  the label correlation it yields depends on the generator constants (MMoE Fig. 2).
+- "pearson": the target Pearson correlation of the two tasks' labels, or of their latent scores
+  when task 1 is binary (`seesaw.data.calibrate`). A first cell, `calibrate`, solves the weight
+  cosine of every target on a calibration draw of the data family and stores target, solved
+  cosine and realised correlation side by side (`calibration` table); every run's own realised
+  correlation is in its `data` table.
 
 The learning rate is chosen per model on validation data.
 
@@ -10,7 +21,12 @@ Cells, in order, per model label X:
   all correlations is lowest is chosen; rates where more than `max_diverged` of the runs
   diverged are not eligible. Test data is never looked at.
 - `model=X`: `num_runs` runs per correlation at the chosen rate. Runs 0..selection_runs-1 reuse the
-  selection runs' seeds, so they are the same data draws and initialisations.
+  selection runs' seeds, so they are the same data draws and initialisations (their validation
+  losses chose the rate; their test metrics are reported like every other run's).
+- `front+model=X` (only with `front_weights`): the scalarization front, `front_runs` runs per
+  correlation and per task-1 weight ω in `front_weights`, trained on ω·L_1 + (1 − ω)·L_2 (PLE
+  Eq. 8) at the rate chosen for `loss_weights`; its `front` table is `final`'s with a column
+  `omega`.
 
 Run r at correlation index c has the same key for every model and learning rate: paired comparisons.
 """
@@ -26,6 +42,7 @@ import numpy as np
 import pandas as pd
 
 from seesaw.data import GeneratorConfig, TaskConfig, generator_preset, make_family
+from seesaw.data.calibrate import controlled_statistic, solve_weight_cosine
 from seesaw.errors import ConfigError
 from seesaw.models import ModelConfig, model_config
 from seesaw.sweep.cells import CellContext
@@ -33,9 +50,17 @@ from seesaw.sweep.config import check_correlations
 from seesaw.train.engine import Trainer, TrainSpec
 from seesaw.train.optim import OptimizerConfig
 from seesaw.train.runs import run_keys, run_mesh, train_runs
-from seesaw.validate import check_choice, check_int, check_name, check_real, invalid
+from seesaw.validate import check_choice, check_int, check_name, check_real, invalid, not_allowed
 
-FIGURES = ("loss_curves", "final_loss_histograms")
+FIGURES = ("loss_curves", "final_loss_histograms", "seesaw_scatter", "mtl_gain", "gates")
+CORRELATION_QUANTITIES = ("weight_cosine", "pearson")
+
+# Examples of the calibration draw: its sampling error on a correlation ρ is about
+# (1 - ρ²) / sqrt(n) = 0.003 at ρ = 0.
+CALIBRATION_POINTS = 100_000
+# The calibration draw's key is fold_in(key(seed), CALIBRATION_STREAM): run keys fold in small
+# correlation indices only (`run_keys`), so no run shares it.
+CALIBRATION_STREAM = 2**31 - 1
 
 
 @dataclasses.dataclass(frozen=True)
@@ -84,8 +109,14 @@ class TrainExperimentConfig:
 
     Attributes:
       name, kind, title: experiment name, "train", one-line description.
-      models: label -> {"preset": a model preset or architecture name, ModelConfig overrides...}.
-      correlations: weight cosines p of the data (MMoE Eq. 2).
+      models: label -> {"preset": a model preset or architecture name, ModelConfig overrides...,
+        and optionally "num_runs": this model's runs, overriding the top-level `num_runs` (spend
+        runs where the claims are; intervals report each model's own n)}.
+      correlations: the task-correlation grid, in the quantity `correlation_is` names.
+      only_models: when non-empty, the labels of `models` that this config runs (a quick tier's
+        smoke test may drop models that its paper tier trains); the others are removed.
+      correlation_is: "weight_cosine" (p of MMoE Eq. 2) or "pearson" (target label Pearson
+        correlation; latent Pearson with a binary task 1), see the module docstring.
       learning_rates: the grid searched on validation data (one value: no search).
       num_runs: independent runs (data draw + initialisation) per model and correlation.
       selection_runs: runs per correlation used to choose the learning rate.
@@ -93,7 +124,14 @@ class TrainExperimentConfig:
       num_steps, batch_size, log_every: training budget and logging interval, the same for all.
       data: the synthetic data.
       optimizer: optimiser and schedule.
-      loss_weights: ω_k of PLE Eq. 8.
+      loss_weights: ω_k of PLE Eq. 8 of the main runs (and of the learning-rate selection).
+      front_weights: task-1 weights ω of the scalarization front, each in (0, 1); task 2 gets
+        1 − ω. Empty: no front.
+      front_runs: runs per correlation and ω of the front (runs 0..front_runs-1: the same data
+        draws and initialisations as the main runs').
+      keep_params: main runs per correlation (runs 0..keep_params-1) whose final parameters are
+        stored (`params.npz` of each `model=` cell), so that their gates can be recomputed on
+        new inputs.
       seed: seed of the runs; family_seed: seed of the data family (u1, u2, α, β).
       figures: which figure functions draw this experiment (FIGURES).
       precision: matmul precision of every model, "float32" or "bfloat16" (bfloat16 operands,
@@ -114,6 +152,11 @@ class TrainExperimentConfig:
     selection_runs: int = 0
     max_diverged: float = 0.1
     loss_weights: tuple[float, ...] = (1.0, 1.0)
+    front_weights: tuple[float, ...] = ()
+    front_runs: int = 0
+    keep_params: int = 0
+    only_models: tuple[str, ...] = ()
+    correlation_is: str = "weight_cosine"
     seed: int = 0
     family_seed: int = 0
     title: str = ""
@@ -125,6 +168,11 @@ class TrainExperimentConfig:
         check_choice("kind", self.kind, ("train",))
         if not self.models:
             raise invalid("models", {}, "a table naming at least one model")
+        unknown = sorted(set(self.only_models) - set(self.models))
+        if unknown:
+            raise not_allowed("only_models", unknown, sorted(self.models))
+        if self.only_models:
+            object.__setattr__(self, "models", {k: self.models[k] for k in self.only_models})
         for label in self.models:
             check_name(f"models.{label}", label)  # the label names a results folder
         check_correlations("correlations", self.correlations)
@@ -140,6 +188,13 @@ class TrainExperimentConfig:
                 f"rates it must be in [1, num_runs = {self.num_runs}]"
             )
         check_real("max_diverged", self.max_diverged, 0.0, 1.0, high_open=True)
+        check_choice("correlation_is", self.correlation_is, CORRELATION_QUANTITIES)
+        if len(set(self.front_weights)) != len(self.front_weights):
+            raise invalid("front_weights", list(self.front_weights), "distinct weights")
+        for i, omega in enumerate(self.front_weights):
+            check_real(f"front_weights[{i}]", omega, 0.0, 1.0, low_open=True, high_open=True)
+        check_int("front_runs", self.front_runs, 1 if self.front_weights else 0, self.num_runs)
+        check_int("keep_params", self.keep_params, 0, self.num_runs)
         for key in ("seed", "family_seed"):
             check_int(key, getattr(self, key), 0, 2**32 - 1)
         unknown = sorted(set(self.figures) - set(FIGURES))
@@ -147,9 +202,22 @@ class TrainExperimentConfig:
             raise ConfigError(f"figures: unknown {unknown}; allowed: {', '.join(FIGURES)}")
         for label in self.models:
             self.spec(label)  # validates every model and the budget now, before compute
+            runs = self.runs(label)
+            for key in ("selection_runs", "front_runs", "keep_params"):
+                if getattr(self, key) > runs:
+                    raise ConfigError(
+                        f"{key} = {getattr(self, key)}: must be <= the {runs} runs of model {label}"
+                    )
+
+    def runs(self, label: str) -> int:
+        """Main runs per correlation of model `label`."""
+        runs = self.models[label].get("num_runs", self.num_runs)
+        check_int(f"models.{label}.num_runs", runs, 1)
+        return runs
 
     def model(self, label: str) -> ModelConfig:
         spec = dict(self.models[label])
+        spec.pop("num_runs", None)
         if "preset" not in spec:
             raise ConfigError(f"models.{label}: missing key 'preset'")
         if "precision" in spec:
@@ -177,45 +245,89 @@ class TrainExperimentConfig:
         )
 
     def cells(self) -> list[str]:
+        calibrate = ["calibrate"] if self.correlation_is != "weight_cosine" else []
         select = [f"select+model={m}" for m in self.models] if len(self.learning_rates) > 1 else []
-        return select + [f"model={m}" for m in self.models]
+        front = [f"front+model={m}" for m in self.models] if self.front_weights else []
+        return calibrate + select + [f"model={m}" for m in self.models] + front
 
     def steps(self, cell: str) -> int:
-        """Run-steps of a cell (runs × steps), for progress reporting."""
+        """Run-steps of a cell (runs × steps), for progress reporting; 1 for `calibrate`."""
+        if cell == "calibrate":
+            return 1
         if cell.startswith("select+"):
             runs = self.selection_runs * len(self.learning_rates)
+        elif cell.startswith("front+"):
+            runs = self.front_runs * len(self.front_weights)
         else:
-            runs = self.num_runs
+            runs = self.runs(cell.split("model=", 1)[1])
         return runs * len(self.correlations) * self.num_steps
+
+    def family(self):
+        """The data family (u1, u2, α, β) of every run: the key `family_seed`."""
+        return make_family(jax.random.key(self.family_seed), self.data.generator_config())
+
+
+def calibration_table(config: TrainExperimentConfig) -> pd.DataFrame:
+    """The weight cosine of every target correlation of a "pearson" grid (`calibrate` cell).
+
+    Raises:
+      ConfigError: a target the data family cannot reach, naming the reachable range.
+    """
+    gen, tasks = config.data.generator_config(), config.data.task_config()
+    key = jax.random.fold_in(jax.random.key(config.seed), CALIBRATION_STREAM)
+    family, rows = config.family(), []
+    for target in config.correlations:
+        try:
+            cosine, realised = solve_weight_cosine(
+                key, family, target, gen, tasks, num_points=CALIBRATION_POINTS
+            )
+        except ConfigError as err:
+            raise ConfigError(f"correlations: {err}") from err
+        rows.append((target, controlled_statistic(tasks), cosine, realised))
+    columns = ["correlation", "controlled", "weight_cosine", "realised"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def weight_cosines(config: TrainExperimentConfig, previous) -> np.ndarray:
+    """(C,) the weight cosine of each grid correlation: the grid itself, or the calibration's."""
+    if config.correlation_is == "weight_cosine":
+        return np.asarray(config.correlations, np.float64)
+    table = previous("calibrate", "calibration")
+    return table.set_index("correlation").loc[list(config.correlations), "weight_cosine"].to_numpy()
 
 
 def run_cell(
     config: TrainExperimentConfig, cell: str, context: CellContext
 ) -> dict[str, pd.DataFrame]:
     """Trains one cell's runs and returns its tables (see the module docstring)."""
-    select = cell.startswith("select+")
-    label = cell.split("model=", 1)[1]
-    trainer = Trainer(
-        config.spec(label),
-        make_family(jax.random.key(config.family_seed), config.data.generator_config()),
-    )
+    if cell == "calibrate":
+        context.progress(1)
+        return {"calibration": calibration_table(config)}
+    part, label = cell.split("model=", 1)
+    trainer = Trainer(config.spec(label), config.family())
     num_corr = len(config.correlations)
-    if select:
+    # The main runs' weighting is `loss_weights`; the front's ω index the task-1 weights.
+    omegas = config.front_weights if part == "front+" else (np.nan,)
+    if part == "select+":
         runs, rates = range(config.selection_runs), config.learning_rates
     else:
         rates = (_chosen_rate(config, label, context.previous),)
-        runs = range(config.num_runs)
+        runs = range(config.front_runs if part == "front+" else config.runs(label))
     keys = run_keys(config.seed, num_corr, runs)  # (R, K)
-    # Flatten (learning rate, correlation, run) onto one run axis.
-    grid = np.stack(
-        np.meshgrid(np.arange(len(rates)), np.arange(num_corr), np.asarray(runs), indexing="ij"), -1
-    ).reshape(-1, 3)
-    flat_keys = keys[grid[:, 1], grid[:, 2] - runs.start]
+    # Flatten (learning rate, task weight, correlation, run) onto one run axis.
+    axes = (np.arange(len(rates)), np.arange(len(omegas)), np.arange(num_corr), np.asarray(runs))
+    grid = np.stack(np.meshgrid(*axes, indexing="ij"), -1).reshape(-1, 4)
+    if part == "front+":
+        loss_weights = np.stack([np.asarray(omegas), 1.0 - np.asarray(omegas)], -1)[grid[:, 1]]
+    else:
+        loss_weights = np.tile(config.loss_weights, (len(grid), 1))
+    cosines = weight_cosines(config, context.previous)
     out = train_runs(
         trainer,
-        flat_keys,
-        jnp.asarray(config.correlations, jnp.float32)[grid[:, 1]],
+        keys[grid[:, 2], grid[:, 3] - runs.start],
+        jnp.asarray(cosines, jnp.float32)[grid[:, 2]],
         jnp.asarray(rates, jnp.float32)[grid[:, 0]],
+        jnp.asarray(loss_weights, jnp.float32),
         mesh=run_mesh(),
         on_steps=lambda steps: context.progress(steps * len(grid)),
     )
@@ -223,19 +335,25 @@ def run_cell(
         {
             "model": label,
             "lr": np.asarray(rates)[grid[:, 0]],
-            "correlation": np.asarray(config.correlations)[grid[:, 1]],
-            "run": grid[:, 2],
+            "correlation": np.asarray(config.correlations)[grid[:, 2]],
+            "run": grid[:, 3],
             "diverged_at": out["diverged_at"],
         }
     )
-    if select:
+    if part == "select+":
         return _selection_tables(config, index, out)
+    if part == "front+":
+        omega = np.asarray(omegas)[grid[:, 1]]
+        return {"front": _final_table(config, index.assign(omega=omega), out)}
+    kept = np.flatnonzero(grid[:, 3] < config.keep_params)
+    params = {k: v[kept] for k, v in out.items() if k.startswith("params/")}
+    index_arrays = {"correlation": index["correlation"].to_numpy()[kept], "run": grid[kept, 3]}
     return {
         "final": _final_table(config, index, out),
         "curves": _curves_table(config, index, out),
         "gates": _gates_table(index, out),
         "data": _data_table(index, out),
-    }
+    } | ({"params": params | index_arrays} if config.keep_params else {})
 
 
 def _chosen_rate(config: TrainExperimentConfig, label: str, previous) -> float:

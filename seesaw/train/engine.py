@@ -4,7 +4,7 @@ A *run* is one data draw plus one initialisation (MMoE §5.1: "200 independent r
 correlation and one learning rate. `Trainer` holds what all runs of a sweep cell share (the static
 spec, the data family, the model's graph) and exposes three pure, per-run functions:
 
-    init(key, correlation, learning_rate) -> RunState
+    init(key, correlation, learning_rate, loss_weights) -> RunState
     advance(state) -> (state, logs)     `intervals` × `log_every` steps: lax.scan over steps
     evaluate(state) -> final metrics and gate statistics on the validation and test sets
 
@@ -52,7 +52,7 @@ class TrainSpec:
       batch_size: examples per step.
       num_steps: optimisation steps per run.
       log_every: steps between two logged points (train loss averaged over them, val loss at end).
-      loss_weights: ω_k of PLE Eq. 8, one per task.
+      loss_weights: ω_k of PLE Eq. 8, one per task: the default of runs not given their own.
       eval_chunk: examples generated and evaluated at once.
     """
 
@@ -96,6 +96,7 @@ class RunState(NamedTuple):
     step: jax.Array  # () int32: steps taken
     learning_rate: jax.Array  # () float32: η of this run
     correlation: jax.Array  # () float32: weight cosine p of this run's data
+    loss_weights: jax.Array  # (T,) float32: ω_k of PLE Eq. 8 for this run
     data_keys: jax.Array  # (3,) keys: training stream, validation set, test set
     diverged_at: jax.Array  # () int32: first step whose loss was NaN/inf, −1 if none
 
@@ -137,8 +138,21 @@ class Trainer:
             rngs=nnx.Rngs(key),
         )
 
-    def init(self, key: jax.Array, correlation: jax.Array, learning_rate: jax.Array) -> RunState:
-        """A fresh run: its own initialisation and its own data keys."""
+    def init(
+        self,
+        key: jax.Array,
+        correlation: jax.Array,
+        learning_rate: jax.Array,
+        loss_weights: jax.Array | None = None,
+    ) -> RunState:
+        """A fresh run: its own initialisation and its own data keys.
+
+        ``loss_weights`` (T,) is a per-run value like the learning rate, so a sweep over the task
+        weighting (a scalarization front) is more runs of the same compiled program; default
+        ``spec.loss_weights``.
+        """
+        if loss_weights is None:
+            loss_weights = self.spec.loss_weights
         k_init, k_data = jax.random.split(key)
         params = nnx.state(self._build(k_init), nnx.Param)
         return RunState(
@@ -147,6 +161,7 @@ class Trainer:
             step=jnp.zeros((), jnp.int32),
             learning_rate=jnp.asarray(learning_rate, jnp.float32),
             correlation=jnp.asarray(correlation, jnp.float32),
+            loss_weights=jnp.asarray(loss_weights, jnp.float32),
             data_keys=jax.random.split(k_data, 3),
             diverged_at=jnp.full((), -1, jnp.int32),
         )
@@ -155,11 +170,10 @@ class Trainer:
         """Predictions (B, T) and gate weights of the model with `params`."""
         return nnx.merge(self.graphdef, params)(x)
 
-    def _loss(self, params: nnx.State, batch: Dataset):
+    def _loss(self, params: nnx.State, batch: Dataset, weights: jax.Array):
         model = nnx.merge(self.graphdef, params)
         preds, _ = model(batch.x)
         losses = task_losses(preds, batch.y, batch.mask, self.kinds)  # (T,)
-        weights = jnp.asarray(self.spec.loss_weights, jnp.float32)
         return joint_loss(losses, weights) + model.penalty(), losses
 
     def train_batch(self, state: RunState) -> Dataset:
@@ -177,7 +191,9 @@ class Trainer:
           The new state and the (T,) task losses of the minibatch.
         """
         batch = self.train_batch(state)
-        (loss, losses), grads = jax.value_and_grad(self._loss, has_aux=True)(state.params, batch)
+        (loss, losses), grads = jax.value_and_grad(self._loss, has_aux=True)(
+            state.params, batch, state.loss_weights
+        )
         updates, opt_state = self.direction.update(grads, state.opt_state, state.params)
         scale = -state.learning_rate * self.schedule(state.step)
         params = optax.apply_updates(state.params, jax.tree.map(lambda u: scale * u, updates))

@@ -54,6 +54,7 @@ def train_runs(
     keys: jax.Array,
     correlations: jax.Array,
     learning_rates: jax.Array,
+    loss_weights: jax.Array | None = None,
     *,
     mesh: jax.sharding.Mesh | None = None,
     on_steps: Callable[[int], None] | None = None,
@@ -65,19 +66,24 @@ def train_runs(
       keys: (K,) run keys.
       correlations: (K,) weight cosine of each run.
       learning_rates: (K,) learning rate of each run.
+      loss_weights: (K, T) ω_k of PLE Eq. 8 of each run; default the spec's for every run.
       mesh: optional 1-D "run" mesh; K is padded to a multiple of its size, then trimmed back.
       on_steps: called with the number of steps just completed (for progress bars).
 
     Returns:
       NumPy arrays with leading axis K: "train_loss", "val_loss" (K, I, T), every entry of
-      `Trainer.evaluate`, and "diverged_at" (K,).
+      `Trainer.evaluate`, "diverged_at" (K,), and the final parameters as "params/PATH" (K, ...)
+      (`param_arrays`).
     """
     num_runs = keys.shape[0]
+    if loss_weights is None:
+        loss_weights = np.tile(trainer.spec.loss_weights, (num_runs, 1))
     # Raw key data, so that every process can cut its shards out of the same host arrays.
     inputs = (
         np.asarray(jax.random.key_data(keys)),
         np.asarray(correlations, np.float32),
         np.asarray(learning_rates, np.float32),
+        np.asarray(loss_weights, np.float32),
     )
     if mesh is not None:
         pad = -num_runs % mesh.size
@@ -85,7 +91,9 @@ def train_runs(
         inputs = tuple(_place(a, mesh) for a in inputs)
     spec = trainer.spec
     chunk = log_chunk(spec.num_logs)
-    init = jax.jit(jax.vmap(lambda k, c, lr: trainer.init(jax.random.wrap_key_data(k), c, lr)))
+    init = jax.jit(
+        jax.vmap(lambda k, c, lr, w: trainer.init(jax.random.wrap_key_data(k), c, lr, w))
+    )
     advance = jax.jit(jax.vmap(partial(trainer.advance, intervals=chunk)))
     evaluate = jax.jit(jax.vmap(trainer.evaluate))
 
@@ -97,10 +105,36 @@ def train_runs(
         if on_steps is not None:
             jax.block_until_ready(log)
             on_steps(chunk * spec.log_every)
-    logs, final, diverged_at = _fetch((logs, evaluate(state), state.diverged_at))
+    logs, final, diverged_at, params = _fetch(
+        (logs, evaluate(state), state.diverged_at, state.params)
+    )
     out = {k: np.concatenate([log[k] for log in logs], axis=1) for k in logs[0]}
     out |= final | {"diverged_at": diverged_at}
+    out |= param_arrays(params)
     return {k: v[:num_runs] for k, v in out.items()}
+
+
+def param_arrays(params) -> dict[str, np.ndarray]:
+    """A parameter tree as flat arrays named "params/PATH", PATH its tree path joined by "/"
+    (e.g. "params/bank/kernel"); `load_params` puts them back into a model's tree."""
+    leaves = jax.tree_util.tree_flatten_with_path(params)[0]
+    return {f"params/{_path_name(path)}": np.asarray(leaf) for path, leaf in leaves}
+
+
+def load_params(template, arrays: dict[str, np.ndarray]):
+    """The tree `template` (e.g. a model's nnx.State) with its leaves replaced by `arrays`.
+
+    Raises:
+      KeyError: a leaf of `template` has no array of its name.
+    """
+    paths, treedef = jax.tree_util.tree_flatten_with_path(template)
+    return jax.tree_util.tree_unflatten(
+        treedef, [jnp.asarray(arrays[f"params/{_path_name(path)}"]) for path, _ in paths]
+    )
+
+
+def _path_name(path) -> str:
+    return "/".join(str(getattr(k, "key", getattr(k, "idx", getattr(k, "name", k)))) for k in path)
 
 
 def _place(array: np.ndarray, mesh: jax.sharding.Mesh) -> jax.Array:
