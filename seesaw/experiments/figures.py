@@ -1,13 +1,21 @@
-"""Each experiment kind's figures, drawn from its stored tables: load the tables, then call
-`seesaw.plots` with them."""
+"""Each experiment kind's figures and summary tables, drawn from its stored tables: load the
+tables, summarise them (`seesaw.experiments.tradeoff`, `seesaw.experiments.gates`), then call
+`seesaw.plots` with the summaries."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 from matplotlib.figure import Figure
 
+from seesaw.errors import ResultsError
+from seesaw.experiments import gates, tradeoff
+from seesaw.experiments.summary import architecture_roles
+from seesaw.plots.gates import gate_means, plot_gate_bars, plot_gate_heatmaps
 from seesaw.plots.label_correlation import plot_label_correlation
+from seesaw.plots.paper_readings import PLE_FIG7, PLE_FIG7_MODELS
+from seesaw.plots.tradeoff import plot_mtl_gain, plot_seesaw_scatter
 from seesaw.plots.training import plot_final_loss_histograms, plot_loss_curves
 from seesaw.sweep.label_correlation import LabelCorrelationConfig, summarize
 from seesaw.sweep.store import load_table
@@ -53,4 +61,113 @@ def training_figures(
     if "final_loss_histograms" in config.figures:
         stem = config.name if len(config.figures) == 1 else f"{config.name}_histograms"
         out[stem] = plot_final_loss_histograms(final, title, task=task, metric=metric)
+    if "seesaw_scatter" in config.figures:
+        scores = tradeoff.score_summary(_scores(results_root, source, tier))
+        out[config.name] = plot_seesaw_scatter(scores, baseline(source), title)
+    if "mtl_gain" in config.figures:
+        gains = tradeoff.gain_summary(_scores(results_root, source, tier), baseline(source))
+        paper = [m for m in paper_models(source) if m in set(gains["model"])]
+        out[config.name] = plot_mtl_gain(gains, title, paper, ple_fig7_readings(source))
+        out[f"{config.name}_all"] = plot_mtl_gain(gains, f"{title}, every architecture")
+    if "gates" in config.figures:
+        means = gate_means(gates.ranked(gates.gate_table(results_root, source.name, tier)))
+        for corr in sorted(means["correlation"].unique()):
+            out[f"{config.name}_bars_{corr:g}"] = plot_gate_bars(means, corr, title)
+        for (model, level), _ in means.groupby(["model", "level"]):
+            out[f"{config.name}_heatmap_{model}_level{level}"] = plot_gate_heatmaps(
+                means, model, level, title
+            )
     return out
+
+
+def training_tables(
+    results_root: Path,
+    config: TrainExperimentConfig | ViewConfig,
+    tier: str,
+    source: TrainExperimentConfig | None = None,
+) -> dict[str, pd.DataFrame]:
+    """The summary tables behind the figures `config.figures` names, named by file stem: mean
+    scores, MTL-gain claims with their verdicts, seesaw flags, front dominance (the scatter), PLE
+    Fig. 7's claims (the gain figure), gate statistics and expert health (the gates)."""
+    source = source or config
+    out = {}
+    if {"seesaw_scatter", "mtl_gain"} & set(config.figures):
+        scores = _scores(results_root, source, tier)
+        decided, flags = tradeoff.gains_and_flags(scores, baseline(source))
+        out[f"{config.name}_scores"] = tradeoff.score_summary(scores)
+        out[f"{config.name}_gains"] = tradeoff.gain_summary(scores, baseline(source))
+        out[f"{config.name}_claims"] = decided
+        out[f"{config.name}_flags"] = flags
+        if source.front_weights:
+            out[f"{config.name}_fronts"] = tradeoff.front_table(
+                scores, source.data.tasks, source.front_runs
+            )
+        roles = dict(zip(PLE_FIG7_MODELS, paper_models(source)))
+        if "mtl_gain" in config.figures and len(roles) == 3:
+            ple_claims, ratio = tradeoff.ple_fig7_claims(
+                scores, baseline(source), roles["ple"], (roles["shared_bottom"], roles["mmoe"])
+            )
+            out[f"{config.name}_ple_claims"] = ple_claims
+            out[f"{config.name}_ple_ratio"] = ratio
+    if "gates" in config.figures:
+        table = gates.gate_table(results_root, source.name, tier)
+        stats = gates.gate_statistics(table)
+        out[f"{config.name}_gate_means"] = gate_means(gates.ranked(table))
+        out[f"{config.name}_gate_statistics"] = (
+            stats.groupby(["model", "correlation", "level", "gate"])[
+                ["entropy", "top_mass", "shared_mass", "task_gate_js"]
+            ]
+            .agg(["mean", "std"])
+            .pipe(lambda f: f.set_axis([f"{a}_{b}" for a, b in f.columns], axis=1))
+            .reset_index()
+        )
+        if source.keep_params:
+            models = sorted(set(table["model"]))
+            for stem, fn in (("example_gate_statistics", gates.example_gate_statistics),
+                             ("expert_health", gates.expert_health)):
+                out[f"{config.name}_{stem}"] = pd.concat(
+                    [fn(results_root, source.name, tier, m) for m in models], ignore_index=True
+                )
+    return out
+
+
+def _scores(results_root: Path, config: TrainExperimentConfig, tier: str) -> pd.DataFrame:
+    final = load_table(results_root, config.name, tier, "final")
+    front = load_table(results_root, config.name, tier, "front") if config.front_weights else None
+    return tradeoff.task_scores(final, config.data.tasks, config.loss_weights, front)
+
+
+def baseline(config: TrainExperimentConfig) -> str:
+    """The label of the config's single-task model, against which MTL gains are measured.
+
+    Raises:
+      ResultsError: the config has no single-task model.
+    """
+    roles = architecture_roles(config.models, roles=("single_task",))
+    if "single_task" not in roles:
+        raise ResultsError(
+            f"{config.name}: MTL gains need a single-task model; add one to [models] "
+            '(preset = "single_task" or "single_task_ple")'
+        )
+    return roles["single_task"]
+
+
+def paper_models(config: TrainExperimentConfig) -> list[str]:
+    """The labels of the models PLE Fig. 7 draws (Hard Parameter Sharing, MMoE, PLE), in order,
+    for those the config has."""
+    roles = architecture_roles(config.models, roles=PLE_FIG7_MODELS)
+    return [roles[r] for r in PLE_FIG7_MODELS if r in roles]
+
+
+def ple_fig7_readings(config: TrainExperimentConfig) -> pd.DataFrame:
+    """PLE Fig. 7's readings as rows (model label, correlation, task, gain) for the config's
+    models, matching `gain_summary`'s panel and task names."""
+    roles = architecture_roles(config.models, roles=PLE_FIG7_MODELS)
+    rows = [
+        {"model": roles[role], "correlation": panel, "task": task, "gain": values[i]}
+        for panel, tasks in PLE_FIG7.items()
+        for task, values in tasks.items()
+        for i, role in enumerate(PLE_FIG7_MODELS)
+        if role in roles
+    ]
+    return pd.DataFrame(rows)

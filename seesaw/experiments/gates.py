@@ -12,13 +12,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import jax
+import numpy as np
 import pandas as pd
+from flax import nnx
 
 from seesaw.errors import ResultsError
-from seesaw.models import get_architecture
+from seesaw.models import build_model, get_architecture
 from seesaw.sweep.config import from_dict
-from seesaw.sweep.store import load_config, load_table, run_dir
+from seesaw.sweep.store import load_arrays, load_config, load_table, run_dir
 from seesaw.sweep.training import TrainExperimentConfig
+from seesaw.train.runs import load_params
+
+RUN = ["model", "lr", "correlation", "run"]
 
 
 def gate_table(results_root: Path, experiment: str, tier: str) -> pd.DataFrame:
@@ -37,14 +43,7 @@ def gate_table(results_root: Path, experiment: str, tier: str) -> pd.DataFrame:
     Raises:
       ResultsError: no complete run, a damaged table, or an experiment that trains nothing.
     """
-    path = run_dir(results_root, experiment, tier)
-    stored = load_config(results_root, experiment, tier)
-    if stored.get("kind") != "train":
-        raise ResultsError(
-            f"{path} is a {stored.get('kind')!r} experiment; gate weights are stored by 'train' "
-            "experiments"
-        )
-    config = from_dict(TrainExperimentConfig, stored, where=str(path / "config.json"))
+    config = stored_config(results_root, experiment, tier)
     gates = load_table(results_root, experiment, tier, "gates")
     level = gates["gate"].str.split("/", n=1).str[0].str.removeprefix("level").astype(int)
     owners = {}  # label -> per level, the owner of each expert: read off the routing
@@ -53,4 +52,201 @@ def gate_table(results_root: Path, experiment: str, tier: str) -> pd.DataFrame:
         routing = get_architecture(model.arch).routing(model, len(config.data.tasks))
         owners[label] = [lvl.owners for lvl in routing.levels]
     owner = [owners[m][j][e] for m, j, e in zip(gates["model"], level, gates["expert"])]
-    return gates.assign(level=level, owner=owner)
+    gates = gates.assign(level=level, owner=owner)
+    # A gate stores a weight for every expert of its level; the experts its routing hides from it
+    # (CGC's task-2 expert in task 1's gate) have weight exactly 0 in every run.
+    visible = gates.groupby(["model", "gate", "expert"])["mean"].transform(lambda m: (m != 0).any())
+    return gates[visible].reset_index(drop=True)
+
+
+def stored_config(results_root: Path, experiment: str, tier: str) -> TrainExperimentConfig:
+    """The config of a complete training run, as stored with its results.
+
+    Raises:
+      ResultsError: no complete run, or an experiment that trains nothing.
+    """
+    path = run_dir(results_root, experiment, tier)
+    stored = load_config(results_root, experiment, tier)
+    if stored.get("kind") != "train":
+        raise ResultsError(
+            f"{path} is a {stored.get('kind')!r} experiment; gate weights are stored by 'train' "
+            "experiments"
+        )
+    return from_dict(TrainExperimentConfig, stored, where=str(path / "config.json"))
+
+
+def ranked(gates: pd.DataFrame) -> pd.DataFrame:
+    """`gates` with a column `rank`: the expert's place by mean weight (0 = heaviest) among the
+    experts of the same owner in the same gate of the same run.
+
+    Averaging over runs by (owner, rank) is identified for every architecture: for interchangeable
+    experts it is "the heaviest expert, the second...", for CGC and PLE's owner groups of one
+    expert it is the expert itself.
+    """
+    rank = gates.groupby([*RUN, "gate", "owner"])["mean"].rank(ascending=False, method="first")
+    return gates.assign(rank=rank.astype(int) - 1)
+
+
+def _entropy(p: np.ndarray) -> float:
+    p = p[p > 0]
+    return float(-(p * np.log(p)).sum())
+
+
+def gate_statistics(gates: pd.DataFrame) -> pd.DataFrame:
+    """Permutation-invariant statistics of every gate of every run (nothing here depends on how
+    interchangeable experts are numbered).
+
+    Returns:
+      One row per (model, lr, correlation, run, level, gate): ``entropy`` of the mean gate vector
+      (nats; log E is uniform), ``top_mass`` (weight of its heaviest expert), ``shared_mass``
+      (weight on shared experts: 1 for MMoE-like gates), and ``task_gate_js``,
+      the Jensen-Shannon divergence (nats, at most log 2) between this level's two task gates
+      in the same run (NaN for a level without two task gates). For CGC and PLE it counts each
+      gate's private expert, which the other gate cannot see, so it is large by construction;
+      compare their `shared_mass` instead.
+    """
+    rows = []
+    for key, group in gates.groupby([*RUN, "level", "gate"], sort=False):
+        weights = group["mean"].to_numpy()
+        rows.append(dict(zip([*RUN, "level", "gate"], key))
+                    | {"entropy": _entropy(weights), "top_mass": float(weights.max()),
+                       "shared_mass": float(group.loc[group["owner"] == "shared", "mean"].sum())})
+    out = pd.DataFrame(rows)
+    divergence = {}
+    for key, group in gates.groupby([*RUN, "level"], sort=False):
+        j = key[-1]
+        first, second = f"level{j}/task0", f"level{j}/task1"
+        if not {first, second} <= set(group["gate"]):
+            continue
+        p = group[group["gate"] == first].set_index("expert")["mean"]
+        q = group[group["gate"] == second].set_index("expert")["mean"]
+        p, q = p.reindex(p.index.union(q.index), fill_value=0.0), q.reindex(
+            p.index.union(q.index), fill_value=0.0)
+        mix = 0.5 * (p + q).to_numpy()
+        divergence[key] = _entropy(mix) - 0.5 * (_entropy(p.to_numpy()) + _entropy(q.to_numpy()))
+    out["task_gate_js"] = [divergence.get((*r[:4], r[4]), np.nan) for r in
+                           out[[*RUN, "level"]].itertuples(index=False)]
+    return out
+
+
+def gate_weights(
+    results_root: Path, experiment: str, tier: str, model: str, index: int, x: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Recomputes the gate weights of a finished run on new inputs, from its stored parameters.
+
+    Args:
+      results_root, experiment, tier: the complete training run.
+      model: the model label.
+      index: which kept run: row `index` of the `model=MODEL` cell's params.npz (its `correlation`
+        and `run` arrays say which run that is; `kept_runs` lists them).
+      x: (N, D) inputs.
+
+    Returns:
+      Gate name -> (N, E) weights (static mixing weights as stored in the model).
+
+    Raises:
+      ResultsError: the run kept no parameters (config `keep_params` = 0).
+    """
+    config = stored_config(results_root, experiment, tier)
+    arrays = load_arrays(results_root, experiment, tier, f"model={model}", "params")
+    module = _build(config, model)
+    params = load_params(nnx.state(module, nnx.Param), {k: v[index] for k, v in arrays.items()})
+    nnx.update(module, params)
+    _, gates = module(jax.numpy.asarray(x, jax.numpy.float32))
+    return {k: np.asarray(v) for k, v in gates.items()}
+
+
+def kept_runs(results_root: Path, experiment: str, tier: str, model: str) -> pd.DataFrame:
+    """The runs of `model` whose parameters were kept: index, correlation, run."""
+    arrays = load_arrays(results_root, experiment, tier, f"model={model}", "params")
+    return pd.DataFrame({"index": range(len(arrays["run"])), "correlation": arrays["correlation"],
+                         "run": arrays["run"]})
+
+
+def example_gate_statistics(
+    results_root: Path, experiment: str, tier: str, model: str, num_points: int = 4096
+) -> pd.DataFrame:
+    """Per-example gate statistics of every kept run, on fresh inputs x ~ N(0, I).
+
+    A bias-free softmax gate of the raw input (MMoE Eq. 7, PLE Eq. 3) has a mean weight near 1/E
+    on symmetric inputs whatever it learned (exactly 1/2 with two experts: sigmoid(−t) =
+    1 − sigmoid(t)), so on this data the mean weights of PLE Fig. 8 say little about level 0.
+    What a gate learned shows per example: the entropy of its weights and their top mass,
+    averaged over examples (a uniform gate has entropy log E), and how differently the two task
+    gates weigh the same example.
+
+    Returns:
+      One row per (correlation, run, gate): example_entropy, example_top_mass, and
+      example_task_gate_js (mean per-example Jensen-Shannon divergence between the level's two
+      task gates, on the experts both see; NaN for other gates).
+    """
+    runs = kept_runs(results_root, experiment, tier, model)
+    config = stored_config(results_root, experiment, tier)
+    dim = config.data.generator_config().input_dim
+    x = np.asarray(jax.random.normal(jax.random.key(1), (num_points, dim)))
+    rows = []
+    for index, corr, run in runs.itertuples(index=False):
+        weights = gate_weights(results_root, experiment, tier, model, index, x)
+        for name, w in weights.items():
+            if w.ndim != 2 or w.shape[0] != num_points:
+                continue  # a static mixing weight, not a per-example gate
+            p = np.clip(w, 1e-12, 1.0)
+            row = {"model": model, "correlation": float(corr), "run": int(run), "gate": name,
+                   "example_entropy": float(-(w * np.log(p)).sum(1).mean()),
+                   "example_top_mass": float(w.max(1).mean()), "example_task_gate_js": np.nan}
+            level, gate = name.split("/", 1)
+            other = f"{level}/task1"
+            if gate == "task0" and other in weights:
+                row["example_task_gate_js"] = _example_js(w, weights[other])
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _example_js(p: np.ndarray, q: np.ndarray) -> float:
+    """Mean over examples of JS(p_i, q_i), on the experts both gates can weigh (renormalised);
+    NaN when they share fewer than two (CGC and PLE's task gates share one shared expert)."""
+    shared = (p.max(0) > 0) & (q.max(0) > 0)
+    if shared.sum() < 2:
+        return np.nan
+    p, q = p[:, shared], q[:, shared]
+    p, q = p / p.sum(1, keepdims=True), q / q.sum(1, keepdims=True)
+    m = 0.5 * (p + q)
+
+    def h(a):
+        return -(a * np.log(np.clip(a, 1e-12, 1.0))).sum(1)
+
+    return float((h(m) - 0.5 * (h(p) + h(q))).mean())
+
+
+def expert_health(
+    results_root: Path, experiment: str, tier: str, model: str, num_points: int = 4096
+) -> pd.DataFrame:
+    """Health of the first-level experts of every kept run, on fresh inputs x ~ N(0, I) (the
+    generator's input law): the share of their first layer's ReLU units that are zero on every
+    input (dead), and the RMS of those units (a collapsed expert has a tiny scale).
+
+    Returns:
+      One row per (correlation, run, expert): dead_share, scale.
+    """
+    arrays = load_arrays(results_root, experiment, tier, f"model={model}", "params")
+    prefix = "params/levels/0/experts/members/layers/0/"
+    kernel, bias = arrays[prefix + "kernel/value"], arrays[prefix + "bias/value"]  # (K,E,D,U)
+    x = np.asarray(jax.random.normal(jax.random.key(0), (num_points, kernel.shape[2])))
+    rows = []
+    for i in range(kernel.shape[0]):
+        units = np.maximum(np.einsum("nd,edu->enu", x, kernel[i]) + bias[i][:, None], 0.0)
+        for e in range(units.shape[0]):
+            rows.append({"model": model, "correlation": float(arrays["correlation"][i]),
+                         "run": int(arrays["run"][i]), "expert": e,
+                         "dead_share": float((units[e].max(axis=0) == 0).mean()),
+                         "scale": float(np.sqrt((units[e] ** 2).mean()))})
+    return pd.DataFrame(rows)
+
+
+def _build(config: TrainExperimentConfig, model: str) -> nnx.Module:
+    return build_model(
+        config.model(model),
+        input_dim=config.data.generator_config().input_dim,
+        num_tasks=len(config.data.tasks),
+        rngs=nnx.Rngs(0),
+    )

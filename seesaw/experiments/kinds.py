@@ -41,6 +41,7 @@ class Kind:
       estimate: rough memory and work of one cell, from the config alone (`budget`).
       failures: what went wrong in a complete run (e.g. cells whose every run diverged), read from
         its tables; an empty list when nothing did.
+      tables: the summary tables behind its figures (claims, flags, means), named by file stem.
     """
 
     config_cls: type
@@ -48,6 +49,7 @@ class Kind:
     figures: Callable[[Path, Any, str], dict[str, Figure]]
     estimate: Callable[[Any, str], budget.Estimate]
     failures: Callable[[Path, Any, str], list[str]] = lambda root, config, tier: []
+    tables: Callable[[Path, Any, str], dict[str, pd.DataFrame]] = lambda root, config, tier: {}
 
 
 KINDS: dict[str, Kind] = {
@@ -65,6 +67,7 @@ KINDS: dict[str, Kind] = {
         failures=lambda root, config, tier: training.all_diverged(
             load_table(root, config.name, tier, "final")
         ),
+        tables=figures.training_tables,
     ),
 }
 

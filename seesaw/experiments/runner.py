@@ -8,11 +8,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from matplotlib.figure import Figure
 from tqdm.auto import tqdm
 
 from seesaw.errors import ConfigError, Interrupted, ResultsError
-from seesaw.experiments.figures import training_figures
+from seesaw.experiments.figures import training_figures, training_tables
 from seesaw.experiments.kinds import KINDS, load_experiment
 from seesaw.host import barrier, is_primary, process_count
 from seesaw.sweep import budget
@@ -218,3 +219,20 @@ def draw_figures(
         return training_figures(results_root, config, tier, source=source_config)
     run_dir(results_root, config.name, tier, source=source)
     return KINDS[config.kind].figures(results_root, config, tier)
+
+
+def summary_tables(
+    config: Any, tier: str, results_root: Path, source: str | None = None
+) -> dict[str, pd.DataFrame]:
+    """The summary tables of `config` (claims with verdicts, flags, means) from its complete
+    results, named by file stem (no compute).
+
+    Raises:
+      ResultsError: the results are missing or damaged, with the command that makes them.
+    """
+    if isinstance(config, ViewConfig):
+        source_config = load_experiment(config.source, tier)
+        run_dir(results_root, source_config.name, tier, source=source or config.name)
+        return training_tables(results_root, config, tier, source=source_config)
+    run_dir(results_root, config.name, tier, source=source)
+    return KINDS[config.kind].tables(results_root, config, tier)

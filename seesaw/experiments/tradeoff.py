@@ -1,0 +1,265 @@
+"""The two-task trade-off of a training sweep: per-run task scores, their means with intervals,
+MTL gains (PLE Eq. 11) decided as one family, seesaw flags, and scalarization-front dominance.
+
+A task's *score* is the metric PLE §5.1.3 reports for its kind: AUC for a binary task, MSE for a
+regression task (on PLE Eq. 9's sample space when the task is masked). Runs are paired across
+models and task weights by run index: run r of every model saw the same data draw and
+initialisation key. Diverged runs are left out of every statistic (both members of a pair) and
+counted. The decision rules are those of docs/decision_rules.md, with the margins below fixed
+before the paper-tier runs were looked at.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from seesaw.stats import Claim, decide, gain_evidence, mean_interval, paired_difference
+from seesaw.stats.bootstrap import paired_bootstrap
+from seesaw.stats.flags import transfer_flags
+from seesaw.stats.fronts import front_dominance
+from seesaw.train.metrics import HIGHER_IS_BETTER
+
+SCORES = {"binary": "auc", "regression": "mse"}
+"""The reported metric of each task kind (PLE §5.1.3)."""
+
+AUC_MARGIN = 0.002
+"""Smallest AUC gain that matters: half the typical gain PLE Table 1 reports (0.004)."""
+
+MSE_MARGIN = 0.01
+"""Smallest MSE gain that matters, as a fraction of the single-task MSE (label scales differ
+between generators, so an absolute margin would not transfer)."""
+
+
+def task_scores(
+    final: pd.DataFrame,
+    kinds: tuple[str, ...],
+    loss_weights: tuple[float, ...],
+    front: pd.DataFrame | None = None,
+    split: str = "test",
+) -> pd.DataFrame:
+    """Each run's score per task (`SCORES`), one row per (model, correlation, omega, run, task).
+
+    Args:
+      final: the `final` table of a training sweep (its main runs).
+      kinds: the task kinds of its data (config ``data.tasks``).
+      loss_weights: the main runs' ω_k (config ``loss_weights``); their omega is ω_1 / Σ ω_k.
+      front: the sweep's `front` table, if it has one.
+      split: "test" (reported) or "val".
+
+    Returns:
+      Columns model, correlation, omega, main (True for the main runs), run, diverged, task,
+      metric, value.
+    """
+    wanted = pd.DataFrame({"task": range(len(kinds)), "metric": [SCORES[k] for k in kinds]})
+    parts = [final.assign(omega=loss_weights[0] / sum(loss_weights), main=True)]
+    if front is not None:
+        parts.append(front.assign(main=False))
+    rows = pd.concat(parts, ignore_index=True)
+    rows = rows[rows["split"] == split].merge(wanted, on=["task", "metric"])
+    rows = rows.assign(diverged=rows["diverged_at"] >= 0)
+    columns = ["model", "correlation", "omega", "main", "run", "diverged", "task", "metric", "value"]
+    return rows[columns].reset_index(drop=True)
+
+
+def score_summary(scores: pd.DataFrame) -> pd.DataFrame:
+    """Mean score with its 95% t-interval over non-diverged runs, per model, correlation, omega
+    and task: columns n, n_diverged, mean, low, high."""
+    keys = ["model", "correlation", "omega", "main", "task", "metric"]
+    rows = []
+    for key, group in scores.groupby(keys, sort=False):
+        ok = group.loc[~group["diverged"], "value"].to_numpy()
+        low = high = np.nan
+        if ok.size >= 2:
+            low, high = mean_interval(ok).interval(0.95)
+        rows.append(
+            dict(zip(keys, key))
+            | {"n": ok.size, "n_diverged": int(group["diverged"].sum()),
+               "mean": ok.mean() if ok.size else np.nan, "low": low, "high": high}
+        )
+    return pd.DataFrame(rows)
+
+
+def _paired(scores: pd.DataFrame, model: str, other: str) -> pd.DataFrame:
+    """Runs of `model` and `other` side by side (columns value, value_other), per correlation,
+    omega, task and run, with a `diverged` flag for either member."""
+    a = scores[scores["model"] == model]
+    b = scores[scores["model"] == other]
+    keys = ["correlation", "omega", "main", "task", "metric", "run"]
+    both = a.merge(b, on=keys, suffixes=("", "_other"))
+    return both.assign(diverged=both["diverged"] | both["diverged_other"])
+
+
+def margin(metric: str, single_mean: float) -> float:
+    """The pre-registered margin of an MTL gain on `metric` (module constants)."""
+    return AUC_MARGIN if metric == "auc" else MSE_MARGIN * abs(single_mean)
+
+
+def gain_claims(scores: pd.DataFrame, baseline: str) -> list[Claim]:
+    """One difference claim per (model, correlation, task): its mean MTL gain (PLE Eq. 11)
+    against `baseline`, paired by run, at the main task weighting.
+
+    Every comparison an experiment reports is in the list, so that `decide` corrects over all.
+    """
+    claims = []
+    main = scores[scores["main"]]
+    for model in (m for m in main["model"].unique() if m != baseline):
+        pairs = _paired(main, model, baseline)
+        for (corr, task, metric), group in pairs.groupby(["correlation", "task", "metric"]):
+            ok = group[~group["diverged"]]
+            evidence = gain_evidence(
+                ok["value_other"].to_numpy(), ok["value"].to_numpy(), HIGHER_IS_BETTER[metric]
+            )
+            claims.append(
+                Claim(
+                    f"{model} MTL gain on task {task + 1} ({metric}) at {corr:g}",
+                    evidence,
+                    margin=margin(metric, ok["value_other"].mean()),
+                    n_diverged=int(group["diverged"].sum()),
+                    keys={"model": model, "correlation": corr, "task": task, "metric": metric},
+                )
+            )
+    return claims
+
+
+def gains_and_flags(scores: pd.DataFrame, baseline: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The decided MTL-gain claims (one Holm family) and the seesaw flag of each (model,
+    correlation) (`seesaw.stats.flags`)."""
+    decided = decide(gain_claims(scores, baseline))
+    return decided, transfer_flags(decided, by=["model", "correlation"])
+
+
+def average_gains(scores: pd.DataFrame, baseline: str) -> pd.DataFrame:
+    """Per-run MTL gain averaged over the correlations (PLE Fig. 7's "Average" panel), per task,
+    and, when every task has the same metric, their sum over tasks ("overall", PLE Fig. 7: the
+    sum of the task averages), at the main weighting.
+
+    Run r at different correlations is a different draw, so the average over correlations of run
+    r's gains is one independent value per r (runs diverged at any correlation are left out).
+
+    Returns:
+      Columns model, run, task ("1", "2", ..., "overall"), gain.
+    """
+    main = scores[scores["main"]]
+    rows = []
+    for model in (m for m in main["model"].unique() if m != baseline):
+        pairs = _paired(main, model, baseline)
+        sign = np.where(pairs["metric"].map(HIGHER_IS_BETTER), 1.0, -1.0)
+        pairs = pairs.assign(gain=sign * (pairs["value"] - pairs["value_other"]))
+        bad = set(pairs.loc[pairs["diverged"], "run"])
+        pairs = pairs[~pairs["run"].isin(bad)]
+        per_task = pairs.groupby(["run", "task"])["gain"].mean().unstack("task")
+        for task in per_task.columns:
+            rows += [{"model": model, "run": r, "task": str(task + 1), "gain": g}
+                     for r, g in per_task[task].items()]
+        if pairs["metric"].nunique() == 1:
+            rows += [{"model": model, "run": r, "task": "overall", "gain": g}
+                     for r, g in per_task.sum(axis=1).items()]
+    return pd.DataFrame(rows)
+
+
+def gain_summary(scores: pd.DataFrame, baseline: str) -> pd.DataFrame:
+    """Mean MTL gain with its 95% t-interval (unadjusted; the claims table has the Holm-adjusted
+    ones) per model, correlation and task, plus the "average" rows of `average_gains`.
+
+    Returns:
+      Columns model, correlation ("average" for the average panel, else the grid value as text),
+      task ("1", "2", "overall"), n, mean, low, high.
+    """
+    main = scores[scores["main"]]
+    rows = []
+    for model in (m for m in main["model"].unique() if m != baseline):
+        pairs = _paired(main, model, baseline)
+        for (corr, task, metric), group in pairs.groupby(["correlation", "task", "metric"]):
+            ok = group[~group["diverged"]]
+            ev = gain_evidence(ok["value_other"].to_numpy(), ok["value"].to_numpy(),
+                               HIGHER_IS_BETTER[metric])
+            low, high = ev.interval(0.95)
+            rows.append({"model": model, "correlation": f"{corr:g}", "task": str(task + 1),
+                         "n": ev.n, "mean": ev.estimate, "low": low, "high": high})
+    for (model, task), group in average_gains(scores, baseline).groupby(["model", "task"]):
+        ev = mean_interval(group["gain"].to_numpy())
+        low, high = ev.interval(0.95)
+        rows.append({"model": model, "correlation": "average", "task": task, "n": ev.n,
+                     "mean": ev.estimate, "low": low, "high": high})
+    return pd.DataFrame(rows)
+
+
+def ple_fig7_claims(
+    scores: pd.DataFrame, baseline: str, ple: str, others: tuple[str, ...]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """PLE §5.2's statements about Fig. 7, decided as one family.
+
+    - "PLE is best on both tasks at every correlation": for each correlation, task and other
+      model, PLE's gain minus the other's, paired by run, > 0 (direction +1).
+    - "PLE has more MTL gain than MMoE on average" (overall): the same, on the average panel.
+
+    The "87.2% increase over MMoE" is a ratio of two small means, estimated with a paired
+    bootstrap interval of mean(overall PLE) / mean(overall MMoE) − 1, reported beside the claims
+    (its interval is unstable when MMoE's mean gain is near 0).
+
+    Returns:
+      (decided claims, the ratio row: estimate, low, high, paper).
+    """
+    main = scores[scores["main"]]
+    claims = []
+    for other in others:
+        pairs = _paired(main, ple, other)
+        for (corr, task, metric), group in pairs.groupby(["correlation", "task", "metric"]):
+            ok = group[~group["diverged"]]
+            sign = 1.0 if HIGHER_IS_BETTER[metric] else -1.0
+            evidence = paired_difference(sign * ok["value"].to_numpy(),
+                                         sign * ok["value_other"].to_numpy())
+            claims.append(Claim(
+                f"{ple} beats {other} on task {task + 1} at {corr:g}", evidence, direction=+1,
+                margin=margin(metric, ok["value_other"].mean()),
+                n_diverged=int(group["diverged"].sum()),
+                keys={"model": other, "correlation": f"{corr:g}", "task": str(task + 1)},
+            ))
+    average = average_gains(scores, baseline)
+    overall = average[average["task"] == "overall"].pivot(index="run", columns="model",
+                                                          values="gain").dropna()
+    for other in others:
+        claims.append(Claim(
+            f"{ple} has more overall MTL gain than {other} on average",
+            paired_difference(overall[ple].to_numpy(), overall[other].to_numpy()),
+            direction=+1,
+            keys={"model": other, "correlation": "average", "task": "overall"},
+        ))
+    mmoe = others[-1]
+    ratio = paired_bootstrap(
+        overall[ple].to_numpy(), overall[mmoe].to_numpy(),
+        lambda a, b: a.mean(-1) / b.mean(-1) - 1.0, name=f"overall gain {ple}/{mmoe} - 1",
+    )
+    low, high = ratio.interval(0.95)
+    ratio_row = pd.DataFrame([{"statistic": ratio.statistic, "estimate": ratio.estimate,
+                               "low": low, "high": high, "paper": 0.872}])
+    return decide(claims), ratio_row
+
+
+def front_table(scores: pd.DataFrame, kinds: tuple[str, ...], front_runs: int) -> pd.DataFrame:
+    """Front dominance per correlation (`seesaw.stats.fronts`), every model's front made of its
+    front points and its main point (runs 0..front_runs-1, the front's own runs). Holm within a
+    correlation at α/C, for C correlations (Bonferroni across them): one family-wise error rate
+    of α for the whole table.
+
+    Returns:
+      The rows of `front_dominance` with a column correlation; the `diff_k`/`low_k` columns are
+      on the oriented scale (AUC, −MSE: higher is better).
+    """
+    sign = np.array([1.0 if HIGHER_IS_BETTER[SCORES[k]] else -1.0 for k in kinds])
+    scores = scores[scores["run"] < front_runs]
+    scores = scores[~scores.groupby("run")["diverged"].transform("any")]
+    correlations = sorted(scores["correlation"].unique())
+    out = []
+    for corr in correlations:
+        group = scores[scores["correlation"] == corr]
+        table = group.pivot_table(index=["model", "omega", "run"], columns="task", values="value")
+        omegas = np.sort(group["omega"].unique())
+        fronts = {
+            m: np.stack([table.loc[(m, w)].to_numpy() * sign for w in omegas])
+            for m in group["model"].unique()
+        }
+        decided = front_dominance(fronts, omegas, alpha=0.05 / len(correlations))
+        out.append(decided.assign(correlation=corr))
+    return pd.concat(out, ignore_index=True)
