@@ -4,6 +4,8 @@
     seesaw run EXPERIMENT [--tier quick|paper] [--fresh] [--replace-paper] [--precision P]
     seesaw figures EXPERIMENT [--tier quick|paper] [--precision P]
     seesaw reproduce [--tier quick|paper]      # run + figures for every built-in experiment
+    seesaw claims EXPERIMENT [--tier quick|paper]   # the summary tables: claims, verdicts, flags
+    seesaw gates EXPERIMENT [--tier T] [--architecture A] [--correlation P] [--level L]
 
 EXPERIMENT is a built-in name (`seesaw list`) or a path to a TOML config. A complete result is
 reused, not recomputed, unless --fresh; a complete paper tier is replaced only with --replace-paper.
@@ -100,6 +102,23 @@ def _parser() -> argparse.ArgumentParser:
         )
     reproduce = add("reproduce", "run and draw every built-in experiment", experiment=False)
     add_run_options(reproduce)
+    claims = add(
+        "claims",
+        "print an experiment's summary tables (claims with verdicts, seesaw flags, means) and "
+        "write them as CSV beside its figures",
+        tier_default=None,
+    )
+    gates = add(
+        "gates",
+        "summarise and draw the gate weights of a training experiment (PLE Fig. 8 bars, "
+        "heatmaps across correlations)",
+        tier_default=None,
+    )
+    gates.add_argument("--architecture", help="one model label of the experiment (default: all)")
+    gates.add_argument("--correlation", type=float, help="one grid correlation (default: all)")
+    gates.add_argument("--level", type=int, help="one level, 0-based (default: all)")
+    for p in (claims, gates):
+        p.add_argument("--allow-builtin-name", action="store_true", help=argparse.SUPPRESS)
     return parser
 
 
@@ -121,7 +140,7 @@ def _figure_tier(config_arg: str, args: argparse.Namespace) -> str:
     from seesaw.sweep.store import run_command
 
     config = load_experiment(config_arg, "paper", allow_builtin_name=args.allow_builtin_name)
-    if args.precision:
+    if getattr(args, "precision", None):
         config = with_precision(config, args.precision)
     tiers = tiers_with_results(config, args.results)
     if not tiers:
@@ -154,9 +173,11 @@ def _run(args: argparse.Namespace) -> int:
         host.enable_compile_cache(None if args.no_compile_cache else host.compile_cache_dir())
         primary = host.is_primary()
     from seesaw.experiments.kinds import load_experiment, with_precision
-    from seesaw.experiments.runner import draw_figures, failures, run_experiment
+    from seesaw.experiments.runner import draw_figures, failures, run_experiment, summary_tables
     from seesaw.plots.common import save
 
+    if args.command == "gates":
+        return _gates(args)
     names = builtin_experiments() if args.command == "reproduce" else [args.experiment]
     tiers = [args.tier or _figure_tier(name, args) for name in names]
     allow = getattr(args, "allow_builtin_name", False)
@@ -185,9 +206,41 @@ def _run(args: argparse.Namespace) -> int:
             for stem, fig in draw_figures(config, tier, args.results, source=name).items():
                 for path in save(fig, args.figures / tier, stem):
                     print(f"wrote {path}")
+        if args.command in ("figures", "reproduce", "claims"):
+            for stem, table in summary_tables(config, tier, args.results, source=name).items():
+                path = args.figures / tier / f"{stem}.csv"
+                path.parent.mkdir(parents=True, exist_ok=True)
+                table.to_csv(path, index=False, float_format="%.6g")
+                if args.command == "claims":
+                    print(f"\n{stem}\n{table.to_string(index=False)}")
+                print(f"wrote {path}")
     for failure in failed:
         print(f"seesaw: error: {failure}; its results are stored", file=sys.stderr)
     return EXIT_FAILED_RUNS if failed else 0
+
+
+def _gates(args: argparse.Namespace) -> int:
+    """`seesaw gates`: the gate summary of a training experiment (or of a view's source)."""
+    import pandas as pd
+
+    from seesaw.experiments.gates import gate_report
+    from seesaw.experiments.kinds import load_experiment
+    from seesaw.plots.common import save
+    from seesaw.sweep.view import ViewConfig
+
+    tier = args.tier or _figure_tier(args.experiment, args)
+    config = load_experiment(args.experiment, tier, allow_builtin_name=args.allow_builtin_name)
+    if isinstance(config, ViewConfig):
+        config = load_experiment(config.source, tier)
+    summary, figures = gate_report(
+        args.results, config.name, tier, args.architecture, args.correlation, args.level
+    )
+    with pd.option_context("display.width", 160, "display.precision", 3):
+        print(summary.to_string(index=False))
+    for stem, fig in figures.items():
+        for path in save(fig, args.figures / tier, stem):
+            print(f"wrote {path}")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

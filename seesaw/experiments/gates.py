@@ -18,6 +18,7 @@ import pandas as pd
 from flax import nnx
 
 from seesaw.errors import ResultsError
+from seesaw.validate import not_allowed
 from seesaw.models import build_model, get_architecture
 from seesaw.sweep.config import from_dict
 from seesaw.sweep.store import load_arrays, load_config, load_table, run_dir
@@ -250,3 +251,52 @@ def _build(config: TrainExperimentConfig, model: str) -> nnx.Module:
         num_tasks=len(config.data.tasks),
         rngs=nnx.Rngs(0),
     )
+
+
+def gate_report(
+    results_root: Path,
+    experiment: str,
+    tier: str,
+    model: str | None = None,
+    correlation: float | None = None,
+    level: int | None = None,
+) -> tuple[pd.DataFrame, dict]:
+    """What `seesaw gates` prints and draws: mean gate weights by (owner, rank) with the
+    permutation-invariant statistics, and PLE Fig. 8-style bars and heatmaps, filtered.
+
+    Args:
+      results_root, experiment, tier: a complete training run that stored gates.
+      model: one model label (default: every model with per-example gates).
+      correlation: one grid value (default: all).
+      level: one level (default: all).
+
+    Returns:
+      (summary table, figures by file stem).
+
+    Raises:
+      ConfigError: a filter value the run does not have, naming the allowed values.
+    """
+    from seesaw.plots.gates import gate_means, plot_gate_bars, plot_gate_heatmaps
+
+    table = gate_table(results_root, experiment, tier)
+    for column, value, name in (("model", model, "--architecture"),
+                                ("correlation", correlation, "--correlation"),
+                                ("level", level, "--level")):
+        if value is None:
+            continue
+        allowed = sorted(set(table[column]))
+        matches = np.isclose(table[column], value) if column == "correlation" else (
+            table[column] == value)
+        if not matches.any():
+            raise not_allowed(name, value, allowed)
+        table = table[matches]
+    means = gate_means(ranked(table))
+    stats = gate_statistics(table).groupby(["model", "correlation", "level", "gate"])[
+        ["entropy", "top_mass", "shared_mass", "task_gate_js"]].mean().reset_index()
+    summary = means.merge(stats, on=["model", "correlation", "level", "gate"])
+    title = f"{experiment} ({tier} tier)"
+    figures = {f"{experiment}_gates_bars_{c:g}": plot_gate_bars(means, c, title)
+               for c in sorted(means["correlation"].unique())}
+    for (m, j), _ in means.groupby(["model", "level"]):
+        figures[f"{experiment}_gates_heatmap_{m}_level{j}"] = plot_gate_heatmaps(means, m, j, title)
+    return summary, figures
