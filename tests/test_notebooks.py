@@ -58,7 +58,73 @@ def quick_results(tmp_path_factory):
         path = root / f"{name}.toml"
         path.write_text(text)
         run_experiment(load_experiment(str(path), "quick"), "quick", root, progress=False)
+    for name, text in (("tiny_scatter", TINY_SCATTER), ("tiny_fig7", TINY_FIG7)):
+        path = root / f"{name}.toml"
+        path.write_text(text)
+        run_experiment(load_experiment(str(path), "quick"), "quick", root, progress=False)
     return root
+
+
+_TWO_TASK_MODELS = """
+[models.single_task]
+preset = "single_task"
+expert_units = [4]
+tower_units = [4]
+[models.shared_bottom]
+preset = "shared_bottom"
+expert_units = [8]
+tower_units = [4]
+[models.mmoe]
+preset = "mmoe"
+num_experts = 3
+expert_units = [4]
+tower_units = [4]
+[models.ple]
+preset = "ple"
+expert_units = [4]
+tower_units = [4]
+"""
+# Stand-ins for seesaw_scatter (binary + masked regression, a Pearson grid, fronts, kept
+# parameters) and ple_fig7 (two regressions): the same model roles, a few runs and steps.
+TINY_SCATTER = """
+name = "tiny_scatter"
+kind = "train"
+correlation_is = "pearson"
+correlations = [0.0, 0.5]
+learning_rates = [0.01]
+num_runs = 3
+num_steps = 20
+batch_size = 16
+log_every = 10
+loss_weights = [0.5, 0.5]
+front_weights = [0.2, 0.8]
+front_runs = 3
+keep_params = 1
+[data]
+generator = "mmoe"
+constants = { input_dim = 8, num_sinusoids = 2 }
+tasks = ["binary", "regression"]
+link = "logistic"
+temperature = 1.0
+mask_by_first = true
+num_val = 64
+num_test = 64
+""" + _TWO_TASK_MODELS + "[tiers.quick]\n"
+TINY_FIG7 = """
+name = "tiny_fig7"
+kind = "train"
+correlations = [0.5, 1.0]
+learning_rates = [0.01]
+num_runs = 3
+num_steps = 20
+batch_size = 16
+log_every = 10
+[data]
+generator = "ple"
+constants = { input_dim = 8, num_sinusoids = 2 }
+num_val = 64
+num_test = 64
+""" + _TWO_TASK_MODELS + "[tiers.quick]\n"
 
 
 EXPERIMENT = {
@@ -66,7 +132,11 @@ EXPERIMENT = {
     "mmoe_fig3": "tiny_fig3",
     "mmoe_fig4": "tiny_fig4",
     "mmoe_fig5": "tiny_fig4",
+    "seesaw_scatter": "tiny_scatter",
+    "ple_fig7": "tiny_fig7",
+    "gates": "tiny_scatter",
 }
+FIGURES = {"gates": 2}  # figures each notebook draws (default 1)
 
 
 def _with_parameters(notebook, **values):
@@ -79,7 +149,7 @@ def _with_parameters(notebook, **values):
     return notebook
 
 
-@pytest.mark.parametrize("name", ["mmoe_fig2", "mmoe_fig3", "mmoe_fig4", "mmoe_fig5"])
+@pytest.mark.parametrize("name", sorted(EXPERIMENT))
 def test_notebook_executes(name, quick_results, tmp_path):
     notebook = _with_parameters(
         jupytext.read(NOTEBOOKS / f"{name}.py"),
@@ -93,10 +163,9 @@ def test_notebook_executes(name, quick_results, tmp_path):
     client.execute()
     outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
-    # The figure is drawn, and shown once (not once by pyplot and again as the cell's value).
-    assert sum("image/png" in o.get("data", {}) for o in outputs) == 1
+    # Each figure is drawn, and shown once (not once by pyplot and again as the cell's value).
+    assert sum("image/png" in o.get("data", {}) for o in outputs) == FIGURES.get(name, 1)
 
 
 def test_every_notebook_is_tested():
-    tested = {"mmoe_fig2", "mmoe_fig3", "mmoe_fig4", "mmoe_fig5"}
-    assert {p.stem for p in NOTEBOOKS.glob("*.py")} == tested
+    assert {p.stem for p in NOTEBOOKS.glob("*.py")} == set(EXPERIMENT)

@@ -4,9 +4,14 @@ import sys
 import textwrap
 
 import jax
+import jax.numpy as jnp
 import numpy as np
 
-from seesaw.train.runs import log_chunk, run_keys, run_mesh
+from seesaw.data import TaskConfig, generator_preset, make_family
+from seesaw.models import model_config
+from seesaw.train.engine import Trainer, TrainSpec
+from seesaw.train.optim import OptimizerConfig
+from seesaw.train.runs import load_params, log_chunk, param_arrays, run_keys, run_mesh, train_runs
 
 
 def test_log_chunk_divides_and_gives_about_ten_updates():
@@ -64,3 +69,36 @@ def test_sharded_over_8_fake_devices_matches_one_device():
     out = subprocess.run([sys.executable, "-c", SHARDED], env=env, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr[-3000:]
     assert "SHARDED-OK" in out.stdout
+
+
+def test_zero_loss_weight_leaves_the_other_tasks_parameters_untouched():
+    # Single-task routing: task 2's bottom and tower see only L_2, so with ω = (1, 0) their
+    # gradient is exactly 0 and Adam leaves them at their initial values; with (1, 1) they move.
+    gen = generator_preset("mmoe", input_dim=8, num_sinusoids=2)
+    spec = TrainSpec(model=model_config("single_task", expert_units=(4,), tower_units=(4,)),
+                     generator=gen, tasks=TaskConfig(), optimizer=OptimizerConfig(),
+                     num_val=16, num_test=16, batch_size=8, num_steps=10, log_every=5)
+    trainer = Trainer(spec, make_family(jax.random.key(0), gen))
+    keys = jax.random.split(jax.random.key(1), 2)
+    out = train_runs(trainer, keys, jnp.full(2, 0.5), jnp.full(2, 1e-2),
+                     jnp.array([[1.0, 0.0], [1.0, 1.0]]))
+    init = param_arrays(jax.vmap(trainer.init)(keys, jnp.full(2, 0.5), jnp.full(2, 1e-2)).params)
+    kernel = "params/levels/0/experts/members/layers/0/kernel/value"  # (K, T, D, U)
+    np.testing.assert_array_equal(out[kernel][0, 1], init[kernel][0, 1])
+    assert not np.array_equal(out[kernel][0, 0], init[kernel][0, 0])
+    assert not np.array_equal(out[kernel][1, 1], init[kernel][1, 1])
+
+
+def test_stored_parameters_reproduce_the_runs_final_metrics():
+    gen = generator_preset("mmoe", input_dim=8, num_sinusoids=2)
+    spec = TrainSpec(model=model_config("ple", expert_units=(4,), tower_units=(4,)),
+                     generator=gen, tasks=TaskConfig(), optimizer=OptimizerConfig(),
+                     num_val=16, num_test=16, batch_size=8, num_steps=10, log_every=5)
+    trainer = Trainer(spec, make_family(jax.random.key(0), gen))
+    keys = jax.random.split(jax.random.key(1), 2)
+    out = train_runs(trainer, keys, jnp.full(2, 0.5), jnp.full(2, 1e-2))
+    state = trainer.init(keys[1], 0.5, 1e-2)  # same data keys as run 1
+    arrays = {k: v[1] for k, v in out.items() if k.startswith("params/")}
+    final = trainer.evaluate(state._replace(params=load_params(state.params, arrays)))
+    for name in ("test_mse", "gate_mean/level1/task0"):
+        np.testing.assert_allclose(final[name], out[name][1], rtol=1e-5, atol=1e-7)

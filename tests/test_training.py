@@ -137,3 +137,78 @@ def test_run_cells_end_to_end():
     sel = sel[sel["lr"] == chosen].set_index(["correlation", "run"])["val_objective"]
     val = final[final["split"] == "val"].groupby(["correlation", "run"])["value"].sum()
     np.testing.assert_allclose(val.loc[sel.index], sel, rtol=1e-4)
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"front_weights": [0.0]}, r"front_weights\[0\] = 0.0"),
+        ({"front_weights": [0.3, 0.3], "front_runs": 1}, "distinct weights"),
+        ({"front_weights": [0.3], "front_runs": 0}, "front_runs = 0"),
+        ({"front_weights": [0.3], "front_runs": 9}, "front_runs = 9"),
+        ({"only_models": ["nope"]}, r"only_models = \['nope'\]; allowed: mmoe"),
+        ({"correlation_is": "spearman"}, "allowed: weight_cosine, pearson"),
+        (
+            {"models": {"m": {"preset": "mmoe", "num_runs": 1}}},
+            "selection_runs = 2: must be <= the 1 runs of model m",
+        ),
+        ({"keep_params": 4}, "keep_params = 4"),
+    ],
+)
+def test_bad_front_calibration_and_run_settings_fail_before_compute(changes, message):
+    with pytest.raises(ConfigError, match=message):
+        _config(**changes)
+
+
+def _run_all(config):
+    tables = {}
+    context = CellContext(previous=lambda cell, table: tables[cell][table], progress=lambda n: None)
+    for cell in config.cells():
+        tables[cell] = run_cell(config, cell, context)
+    return tables
+
+
+def test_front_cells_train_every_weight_on_the_main_runs_draws():
+    config = _config(learning_rates=[1e-2], front_weights=[0.2, 0.8], front_runs=2, keep_params=1)
+    assert config.cells() == ["model=mmoe", "front+model=mmoe"]
+    assert config.steps("front+model=mmoe") == 2 * 2 * 2 * 20  # runs × weights × corr × steps
+    tables = _run_all(config)
+    front = tables["front+model=mmoe"]["front"]
+    assert sorted(front["omega"].unique()) == [0.2, 0.8]
+    assert sorted(front["run"].unique()) == [0, 1]
+    # The two weightings train different models from the same draws: their losses differ.
+    test = front[(front["split"] == "test") & (front["task"] == 0)].pivot_table(
+        index=["correlation", "run"], columns="omega", values="value"
+    )
+    assert (test[0.2] != test[0.8]).all()
+    params = tables["model=mmoe"]["params"]
+    assert list(params["run"]) == [0, 0] and list(params["correlation"]) == [0.5, 1.0]
+    assert all(v.shape[0] == 2 for k, v in params.items() if k.startswith("params/"))
+
+
+def test_only_models_drops_the_others():
+    two = BASE["models"] | {"other": {"preset": "shared_bottom", "expert_units": [4]}}
+    config = _config(models=two, only_models=["other"], learning_rates=[1e-2])
+    assert list(config.models) == ["other"] and config.cells() == ["model=other"]
+
+
+def test_pearson_grid_is_calibrated_per_family_and_recorded():
+    targets = [0.2, 0.6]
+    config = _config(correlations=targets, correlation_is="pearson", learning_rates=[1e-2],
+                     data=BASE["data"] | {"num_val": 4000})
+    assert config.cells()[0] == "calibrate"
+    tables = _run_all(config)
+    calibration = tables["calibrate"]["calibration"]
+    np.testing.assert_allclose(calibration["realised"], targets, atol=1e-3)
+    assert (calibration["controlled"] == "pearson").all()
+    assert calibration["weight_cosine"].between(-1, 1).all()
+    # Every run's own validation draw realises the target up to its sampling error.
+    data = tables["model=mmoe"]["data"].groupby("correlation")["pearson"].mean()
+    np.testing.assert_allclose(data.loc[targets], targets, atol=0.05)
+
+
+def test_unreachable_pearson_target_names_the_reachable_range():
+    config = _config(correlations=[1.0], correlation_is="pearson", learning_rates=[1e-2])
+    context = CellContext(previous=None, progress=lambda n: None)
+    with pytest.raises(ConfigError, match=r"correlations: target correlation = 1.0: .*reaches \["):
+        run_cell(config, "calibrate", context)

@@ -62,10 +62,10 @@ def training_figures(
         stem = config.name if len(config.figures) == 1 else f"{config.name}_histograms"
         out[stem] = plot_final_loss_histograms(final, title, task=task, metric=metric)
     if "seesaw_scatter" in config.figures:
-        scores = tradeoff.score_summary(_scores(results_root, source, tier))
+        scores = tradeoff.score_summary(scores_of(results_root, source, tier))
         out[config.name] = plot_seesaw_scatter(scores, baseline(source), title)
     if "mtl_gain" in config.figures:
-        gains = tradeoff.gain_summary(_scores(results_root, source, tier), baseline(source))
+        gains = tradeoff.gain_summary(scores_of(results_root, source, tier), baseline(source))
         paper = [m for m in paper_models(source) if m in set(gains["model"])]
         out[config.name] = plot_mtl_gain(gains, title, paper, ple_fig7_readings(source))
         out[f"{config.name}_all"] = plot_mtl_gain(gains, f"{title}, every architecture")
@@ -92,7 +92,7 @@ def training_tables(
     source = source or config
     out = {}
     if {"seesaw_scatter", "mtl_gain"} & set(config.figures):
-        scores = _scores(results_root, source, tier)
+        scores = scores_of(results_root, source, tier)
         decided, flags = tradeoff.gains_and_flags(scores, baseline(source))
         out[f"{config.name}_scores"] = tradeoff.score_summary(scores)
         out[f"{config.name}_gains"] = tradeoff.gain_summary(scores, baseline(source))
@@ -131,7 +131,8 @@ def training_tables(
     return out
 
 
-def _scores(results_root: Path, config: TrainExperimentConfig, tier: str) -> pd.DataFrame:
+def scores_of(results_root: Path, config: TrainExperimentConfig, tier: str) -> pd.DataFrame:
+    """Every run's task scores (main runs and front) of a complete training run (`task_scores`)."""
     final = load_table(results_root, config.name, tier, "final")
     front = load_table(results_root, config.name, tier, "front") if config.front_weights else None
     return tradeoff.task_scores(final, config.data.tasks, config.loss_weights, front)

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import math
 
-import matplotlib.pyplot as plt
+import matplotlib
+from matplotlib.patches import Rectangle
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -54,8 +55,9 @@ def plot_gate_bars(means: pd.DataFrame, correlation: float, title: str) -> Figur
     """
     at = means[np.isclose(means["correlation"], correlation)]
     models = list(dict.fromkeys(at["model"]))
-    fig, axes = plt.subplots(1, len(models), figsize=(2.6 + 1.1 * at.groupby("model")["gate"]
-                             .nunique().sum(), 4.2), squeeze=False)
+    width = 2.6 + 1.1 * at.groupby("model")["gate"].nunique().sum()
+    fig = Figure(figsize=(width, 4.2))
+    axes = fig.subplots(1, len(models), squeeze=False)
     for ax, model in zip(axes[0], models):
         rows = at[at["model"] == model]
         gates = list(dict.fromkeys(rows.sort_values(["level", "gate"])["gate"]))
@@ -83,7 +85,7 @@ def plot_gate_bars(means: pd.DataFrame, correlation: float, title: str) -> Figur
         runs = int(rows["runs"].min())
         ax.set_title(f"{model} ({runs} runs)", fontsize=9)
     axes[0][0].set_ylabel("mean gate weight (test examples)")
-    handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in OWNER_COLORS.values()]
+    handles = [Rectangle((0, 0), 1, 1, color=c) for c in OWNER_COLORS.values()]
     fig.legend(handles, ["task-1 expert", "shared expert", "task-2 expert"], loc="lower center",
                ncol=3, fontsize=8, frameon=False)
     fig.suptitle(f"{title}, correlation {correlation:g}\n{IDENTITY_NOTE}; black lines: ±1 std "
@@ -110,11 +112,12 @@ def plot_gate_heatmaps(means: pd.DataFrame, model: str, level: int, title: str) 
     gates = list(dict.fromkeys(rows.sort_values("gate")["gate"]))
     ncols = min(6, len(correlations))
     nrows = math.ceil(len(correlations) / ncols)
-    fig, axes = plt.subplots(
-        nrows, ncols, squeeze=False, layout="constrained",
+    fig = Figure(
+        layout="constrained",
         figsize=(1.5 + max(2.2, 0.75 * len(columns)) * ncols,
                  2.0 + max(1.8, 0.6 * len(gates)) * nrows),
     )
+    axes = fig.subplots(nrows, ncols, squeeze=False)
     image = None
     for ax, corr in zip(axes.flat, correlations):
         at = rows[rows["correlation"] == corr].set_index(["gate", "owner", "rank"])["mean"]

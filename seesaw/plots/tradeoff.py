@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 
-import matplotlib.pyplot as plt
+import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -14,7 +14,7 @@ _METRIC_NAMES = {"auc": "AUC", "mse": "MSE", "bce": "BCE"}
 
 
 def _colors(labels: list[str]) -> dict[str, tuple]:
-    cmap = plt.get_cmap("tab20" if len(labels) > 10 else "tab10")
+    cmap = matplotlib.colormaps["tab20" if len(labels) > 10 else "tab10"]
     return {label: cmap(i % cmap.N) for i, label in enumerate(labels)}
 
 
@@ -41,7 +41,8 @@ def plot_seesaw_scatter(
     colors = _colors(models)
     ncols = min(3, len(correlations))
     nrows = math.ceil(len(correlations) / ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(5.2 * ncols, 4.4 * nrows), squeeze=False)
+    fig = Figure(figsize=(5.2 * ncols, 4.4 * nrows))
+    axes = fig.subplots(nrows, ncols, squeeze=False)
     x_metric = summary.loc[summary["task"] == x_task, "metric"].iloc[0]
     y_metric = summary.loc[summary["task"] == y_task, "metric"].iloc[0]
     for ax, corr in zip(axes.flat, correlations):
@@ -109,7 +110,8 @@ def plot_mtl_gain(
     panels = [p for p in panels if p != "average"] + (["average"] if "average" in panels else [])
     ncols = min(3, len(panels))
     nrows = math.ceil(len(panels) / ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(5.0 * ncols, 3.6 * nrows), squeeze=False)
+    fig = Figure(figsize=(5.0 * ncols, 3.6 * nrows))
+    axes = fig.subplots(nrows, ncols, squeeze=False)
     width = 0.8 / len(models)
     for ax, panel in zip(axes.flat, panels):
         at = gains[gains["correlation"] == panel]

@@ -1,0 +1,65 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # The seesaw — task-1 AUC against task-2 MSE across task correlations (PLE Fig. 3, synthetic)
+#
+# PLE §5.1 (Fig. 3, Table 1) shows that most multi-task models improve one task at the expense of
+# the other relative to single-task models. `seesaw_scatter` makes the synthetic analogue: task 1
+# is binary ("VTR-like", AUC), task 2 a regression observed only where task 1 is positive
+# ("VCR-like", MSE on PLE Eq. 9's sample space), on a grid of latent Pearson correlations. Every
+# architecture is trained with the same budget and a learning rate chosen on validation data;
+# its scalarization front (task weights ω, 1 − ω of PLE Eq. 8) shows whether it beats another
+# model or only sits at another weighting.
+
+# %% tags=["parameters"]
+# Parameters (README, "Notebooks"): which results to read.
+from pathlib import Path
+
+results = Path("../results")  # the results folder, relative to this notebook
+experiment = "seesaw_scatter"
+tier = "paper"  # "paper" (committed) or "quick" (after `make reproduce`)
+
+# %%
+# %matplotlib inline
+from seesaw.experiments import tradeoff  # noqa: E402
+from seesaw.experiments.figures import baseline, scores_of  # noqa: E402
+from seesaw.experiments.gates import stored_config  # noqa: E402
+from seesaw.plots.tradeoff import plot_seesaw_scatter  # noqa: E402
+
+config = stored_config(results, experiment, tier)
+single = baseline(config)
+scores = scores_of(results, config, tier)
+summary = tradeoff.score_summary(scores)
+summary[summary["main"]].pivot_table(
+    index="model", columns=["task", "correlation"], values="mean"
+).round(4)
+
+# %% [markdown]
+# MTL gain (PLE Eq. 11) of every model on each task, paired by run with the single-task model,
+# decided as one Holm-corrected family (docs/decision_rules.md); the flag reads the two resolved
+# signs: **seesaw** (one task significantly better, the other significantly worse), **negative
+# transfer**, **both better**, or a partial / no resolved difference.
+
+# %%
+claims, flags = tradeoff.gains_and_flags(scores, single)
+flags.pivot(index="model", columns="correlation", values="flag")
+
+# %% [markdown]
+# Which fronts are dominated: every point of the front beaten on both tasks by some point of
+# another model's front (one-sided paired tests; Holm within a correlation, Bonferroni across).
+
+# %%
+if config.front_weights:
+    fronts = tradeoff.front_table(scores, config.data.tasks, config.front_runs)
+    display(fronts[["correlation", "front", "dominated", "dominator", "p_value"]])  # noqa: F821
+
+# %%
+plot_seesaw_scatter(summary, single, f"{experiment} ({tier} tier)")
