@@ -82,3 +82,53 @@ def test_console_entry_point_runs_as_a_module(tmp_path, tiny):
     )
     assert "results in" in out.stdout
     assert len(pd.read_csv(tmp_path / "tiny_fig2/paper/cells/mmoe/trials.csv")) == 3 * 2
+
+
+GATED = """
+name = "tiny_gated"
+kind = "train"
+correlations = [0.5, 1.0]
+learning_rates = [0.01]
+num_runs = 2
+num_steps = 10
+batch_size = 8
+log_every = 5
+keep_params = 1
+figures = ["mtl_gain", "gates"]
+[data]
+generator = "mmoe"
+constants = { input_dim = 4, num_sinusoids = 1 }
+num_val = 16
+num_test = 16
+[models.single]
+preset = "single_task"
+expert_units = [2]
+tower_units = [2]
+[models.mmoe]
+preset = "mmoe"
+num_experts = 3
+expert_units = [2]
+tower_units = [2]
+[models.ple]
+preset = "ple"
+expert_units = [2]
+tower_units = [2]
+[tiers.quick]
+"""
+
+
+def test_claims_and_gates_commands(tmp_path, capsys):
+    path = tmp_path / "tiny_gated.toml"
+    path.write_text(GATED)
+    assert _run(tmp_path, "run", str(path), "--tier", "quick", "--no-progress") == 0
+    assert _run(tmp_path, "claims", str(path)) == 0
+    out = capsys.readouterr().out
+    assert "tiny_gated_claims" in out and "verdict" in out and "tiny_gated_flags" in out
+    claims = pd.read_csv(tmp_path / "f/quick/tiny_gated_claims.csv")
+    assert len(claims) == 2 * 2 * 2  # models × correlations × tasks, one family
+    assert _run(tmp_path, "gates", str(path), "--architecture", "ple", "--level", "1") == 0
+    out = capsys.readouterr().out
+    assert "level1/task0" in out and "level0/" not in out
+    assert (tmp_path / "f/quick/tiny_gated_gates_heatmap_ple_level1.png").exists()
+    assert _run(tmp_path, "gates", str(path), "--correlation", "0.3") == 2
+    assert "--correlation = 0.3; allowed: 0.5, 1.0" in capsys.readouterr().err
