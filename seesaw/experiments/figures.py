@@ -94,10 +94,13 @@ def training_tables(
     if {"seesaw_scatter", "mtl_gain"} & set(config.figures):
         scores = scores_of(results_root, source, tier)
         decided, flags = tradeoff.gains_and_flags(scores, baseline(source))
+        out[f"{config.name}_summary"] = tradeoff.summary_table(scores, baseline(source))
         out[f"{config.name}_scores"] = tradeoff.score_summary(scores)
         out[f"{config.name}_gains"] = tradeoff.gain_summary(scores, baseline(source))
         out[f"{config.name}_claims"] = decided
         out[f"{config.name}_flags"] = flags
+        if source.correlation_is != "weight_cosine":
+            out[f"{config.name}_calibration"] = calibration_summary(results_root, source, tier)
         if source.front_weights:
             out[f"{config.name}_fronts"] = tradeoff.front_table(
                 scores, source.data.tasks, source.front_runs
@@ -129,6 +132,21 @@ def training_tables(
                     [fn(results_root, source.name, tier, m) for m in models], ignore_index=True
                 )
     return out
+
+
+def calibration_summary(
+    results_root: Path, config: TrainExperimentConfig, tier: str
+) -> pd.DataFrame:
+    """Target correlation, solved weight cosine, its realised correlation on the calibration
+    draw, and the mean and range over every run's validation set of the realised label and
+    latent Pearson correlations."""
+    calibration = load_table(results_root, config.name, tier, "calibration")
+    data = load_table(results_root, config.name, tier, "data")
+    realised = data.groupby("correlation")[["pearson", "latent_pearson"]].agg(
+        ["mean", "min", "max"]
+    )
+    realised.columns = [f"runs_{a}_{b}" for a, b in realised.columns]
+    return calibration.merge(realised.reset_index(), on="correlation")
 
 
 def scores_of(results_root: Path, config: TrainExperimentConfig, tier: str) -> pd.DataFrame:

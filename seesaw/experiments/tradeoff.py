@@ -263,3 +263,20 @@ def front_table(scores: pd.DataFrame, kinds: tuple[str, ...], front_runs: int) -
         decided = front_dominance(fronts, omegas, alpha=0.05 / len(correlations))
         out.append(decided.assign(correlation=corr))
     return pd.concat(out, ignore_index=True)
+
+
+def summary_table(scores: pd.DataFrame, baseline: str) -> pd.DataFrame:
+    """The experiment's one-line-per-result table: model × correlation × task → mean score with
+    its 95% interval, n and diverged runs, MTL gain with its Holm-adjusted interval and verdict,
+    and the (model, correlation)'s seesaw flag.
+
+    The baseline's rows carry its scores and no gain.
+    """
+    means = score_summary(scores[scores["main"]]).drop(columns=["omega", "main"])
+    decided, flags = gains_and_flags(scores, baseline)
+    gains = decided[["model", "correlation", "task", "estimate", "low", "high", "level",
+                     "verdict"]].rename(columns={"estimate": "gain", "low": "gain_low",
+                                                 "high": "gain_high", "level": "gain_level"})
+    out = means.merge(gains, on=["model", "correlation", "task"], how="left")
+    return out.merge(flags[["model", "correlation", "flag"]], on=["model", "correlation"],
+                     how="left")
