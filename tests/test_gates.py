@@ -4,7 +4,17 @@ import numpy as np
 import pytest
 
 from seesaw.errors import ResultsError
-from seesaw.experiments.gates import gate_table
+from seesaw.errors import ConfigError
+from seesaw.experiments.gates import (
+    example_gate_statistics,
+    expert_health,
+    gate_report,
+    gate_statistics,
+    gate_table,
+    gate_weights,
+    kept_runs,
+    ranked,
+)
 from seesaw.experiments.kinds import load_experiment
 from seesaw.experiments.runner import run_experiment
 
@@ -17,6 +27,7 @@ num_runs = 2
 num_steps = 10
 batch_size = 4
 log_every = 5
+keep_params = 1
 [data]
 generator = "mmoe"
 constants = { input_dim = 4, num_sinusoids = 1 }
@@ -68,9 +79,11 @@ def test_gate_table_adds_level_and_owner_from_the_routing(results):
     assert owners.to_dict() == {
         (j, e): o for j in (0, 1) for e, o in enumerate(("task0", "task1", "shared"))
     }
-    # A task gate puts no weight on the other task's private expert (PLE Eq. 4).
+    # A task gate puts no weight on the other task's private expert (PLE Eq. 4): those rows are
+    # exactly 0 in every run and are dropped.
     task0 = ple[ple["gate"].str.endswith("/task0")]
     assert (task0.loc[task0["owner"] == "task1", "mean"] == 0).all()
+    assert not (task0["owner"] == "task1").any()
     assert (task0.loc[task0["owner"] != "task1", "mean"] > 0).all()
 
 
@@ -82,3 +95,43 @@ def test_gate_table_refuses_what_stores_no_gates(results, tmp_path):
     run_experiment(load_experiment(str(path), "paper"), "paper", tmp_path, progress=False)
     with pytest.raises(ResultsError, match="'label_correlation' experiment"):
         gate_table(tmp_path, "labels", "paper")
+
+
+def test_ranks_and_permutation_invariant_statistics(results):
+    gates = gate_table(results, "gated", "paper")
+    r = ranked(gates)
+    keys = ["model", "correlation", "run", "gate", "owner"]
+    heaviest = r[r["rank"] == 0].set_index(keys)["mean"].sort_index()
+    np.testing.assert_array_equal(heaviest, gates.groupby(keys)["mean"].max().sort_index())
+    stats = gate_statistics(gates)
+    # Entropy of a distribution over E experts is in [0, log E]; its top mass in [1/E, 1].
+    sizes = gates.groupby(["model", "correlation", "run", "gate"]).size()
+    stats = stats.join(sizes.rename("E"), on=["model", "correlation", "run", "gate"])
+    assert (stats["entropy"] <= np.log(stats["E"]) + 1e-9).all() and (stats["entropy"] >= 0).all()
+    assert (stats["top_mass"] >= 1 / stats["E"] - 1e-9).all()
+    js = stats["task_gate_js"].dropna()
+    assert len(js) and js.between(0, np.log(2)).all()
+
+
+def test_a_two_expert_gate_of_symmetric_inputs_has_mean_one_half(results):
+    # softmax over two experts is sigmoid(a.x): each weight at -x is one minus its weight at x,
+    # so its mean over N(0, I) inputs is 1/2 whatever it learned (docs/seesaw.md, Gates).
+    x = np.random.default_rng(0).normal(size=(64, 4))
+    assert list(kept_runs(results, "gated", "paper", "progressive")["run"]) == [0, 0]
+    plus = gate_weights(results, "gated", "paper", "progressive", 0, x)["level0/task0"]
+    minus = gate_weights(results, "gated", "paper", "progressive", 0, -x)["level0/task0"]
+    visible = plus.max(0) > 0
+    assert visible.sum() == 2
+    np.testing.assert_allclose(plus[:, visible] + minus[:, visible], 1.0, atol=1e-6)
+    per_example = example_gate_statistics(results, "gated", "paper", "progressive")
+    assert per_example["example_entropy"].between(0, np.log(3)).all()
+    health = expert_health(results, "gated", "paper", "progressive")
+    assert health["dead_share"].between(0, 1).all() and (health["scale"] >= 0).all()
+
+
+def test_gate_report_filters_and_refuses_unknown_values(results):
+    summary, figures = gate_report(results, "gated", "paper", "progressive", 1.0, 1)
+    assert set(summary["gate"]) == {"level1/task0", "level1/task1"}
+    assert list(figures) == ["gated_gates_bars_1", "gated_gates_heatmap_progressive_level1"]
+    with pytest.raises(ConfigError, match="--architecture = 'hard'; allowed: progressive"):
+        gate_report(results, "gated", "paper", "hard")
