@@ -1,0 +1,186 @@
+"""MMoE §3.3 and §5's stated observations (Figs. 3-5) as pre-registered claims, decided as one
+Holm family per figure by the rules of docs/decision_rules.md.
+
+Every claim compares final test losses of task 1 (MMoE plots one task; the two are symmetric).
+Runs are paired across models (run r of every model at correlation p saw the same data draw);
+across correlations run r is an independent draw, and pairing independent runs by index keeps the
+paired t-interval valid (the pairs are i.i.d.; they only share no noise). Margins, fixed before the
+claims were decided: **0.005 MSE** for a loss difference (about 5% of the MoE models' losses at
+10⁴ steps), **log 1.5** for a ratio of spreads or of low quantiles ("within a factor 1.5").
+Diverged runs are left out (both members of a pair) and counted.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from seesaw.stats import Claim, decide, mean_interval, paired_bootstrap, paired_difference
+from seesaw.stats.bootstrap import log_std_ratio
+
+LOSS_MARGIN = 0.005
+RATIO_MARGIN = math.log(1.5)
+LOW_QUANTILE = 5.0
+"""The percentile that stands for "the lowest losses" of a model (MMoE §5.2 observation 3)."""
+
+
+def _wide(final: pd.DataFrame, task: int = 0, metric: str = "mse") -> tuple[pd.DataFrame, int]:
+    """Test losses as (correlation, run) × model, runs diverged in any model dropped; and their
+    number."""
+    rows = final[(final["task"] == task) & (final["split"] == "test")
+                 & (final["metric"] == metric)]
+    wide = rows.pivot_table(index=["correlation", "run"], columns="model", values="value",
+                            dropna=False)
+    diverged = rows[rows["diverged_at"] >= 0][["correlation", "run"]].drop_duplicates()
+    bad = pd.MultiIndex.from_frame(diverged)
+    return wide.drop(index=bad, errors="ignore"), len(bad)
+
+
+def _low_quantile_log_ratio(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """log(q(a) / q(b)) of the LOW_QUANTILE percentile, along the last axis."""
+    return np.log(np.percentile(a, LOW_QUANTILE, axis=-1)) - np.log(
+        np.percentile(b, LOW_QUANTILE, axis=-1)
+    )
+
+
+def correlation_claims(final: pd.DataFrame, models: list[str]) -> list[Claim]:
+    """MMoE §3.3 and §5.1 observation 1: every model's loss is lower at higher correlation
+    (each neighbouring pair of grid values)."""
+    wide, diverged = _wide(final)
+    corrs = sorted(wide.index.get_level_values(0).unique())
+    claims = []
+    for model in models:
+        for p, q in zip(corrs, corrs[1:]):
+            a, b = wide.loc[p, model], wide.loc[q, model]
+            runs = a.index.intersection(b.index)
+            claims.append(Claim(
+                f"{model}: lower loss at correlation {q:g} than at {p:g}",
+                paired_difference(a[runs].to_numpy(), b[runs].to_numpy(),
+                                  statistic=f"loss({p:g}) − loss({q:g}), runs paired by index"),
+                direction=+1, margin=LOSS_MARGIN, n_diverged=diverged,
+                keys={"figure": "correlation", "model": model, "correlation": f"{p:g}-{q:g}"},
+            ))
+    return claims
+
+
+def fig4_claims(final: pd.DataFrame, shared_bottom: str, omoe: str, mmoe: str) -> list[Claim]:
+    """MMoE §5.1 observations 2 and 3 (Fig. 4).
+
+    2. The gap loss(lowest correlation) − loss(1) is smaller for MMoE than for OMoE and
+       Shared-Bottom (per-run contrast of gaps); MMoE and OMoE are "almost identical" on identical
+       tasks (sameness at the highest correlation); MMoE "barely changes" (sameness of its gap).
+    3. Both MoE models beat Shared-Bottom at every correlation (paired differences).
+    """
+    wide, diverged = _wide(final)
+    corrs = sorted(wide.index.get_level_values(0).unique())
+    low, high = corrs[0], corrs[-1]
+    runs = wide.loc[low].index.intersection(wide.loc[high].index)
+
+    def gap(model):
+        return wide.loc[low, model][runs].to_numpy() - wide.loc[high, model][runs].to_numpy()
+
+    claims = []
+    for other in (omoe, shared_bottom):
+        claims.append(Claim(
+            f"the correlation gap is smaller for {mmoe} than for {other}",
+            mean_interval(gap(other) - gap(mmoe),
+                          statistic=f"gap({other}) − gap({mmoe}), gap = loss({low:g}) − "
+                          f"loss({high:g})"),
+            direction=+1, margin=LOSS_MARGIN, n_diverged=diverged,
+            keys={"figure": "4", "model": other, "correlation": f"{low:g}-{high:g}"},
+        ))
+    claims.append(Claim(
+        f"{mmoe} barely changes with the correlation",
+        mean_interval(gap(mmoe), statistic=f"gap({mmoe}) = loss({low:g}) − loss({high:g})"),
+        kind="sameness", margin=LOSS_MARGIN, n_diverged=diverged,
+        keys={"figure": "4", "model": mmoe, "correlation": f"{low:g}-{high:g}"},
+    ))
+    at_high = wide.loc[high]
+    claims.append(Claim(
+        f"{omoe} and {mmoe} almost identical at correlation {high:g}",
+        paired_difference(at_high[omoe].to_numpy(), at_high[mmoe].to_numpy()),
+        kind="sameness", margin=LOSS_MARGIN, n_diverged=diverged,
+        keys={"figure": "4", "model": omoe, "correlation": f"{high:g}"},
+    ))
+    for moe in (mmoe, omoe):
+        for corr in corrs:
+            at = wide.loc[corr]
+            claims.append(Claim(
+                f"{moe} beats {shared_bottom} at correlation {corr:g}",
+                paired_difference(at[shared_bottom].to_numpy(), at[moe].to_numpy(),
+                                  statistic=f"loss({shared_bottom}) − loss({moe}), paired"),
+                direction=+1, margin=LOSS_MARGIN, n_diverged=diverged,
+                keys={"figure": "4", "model": moe, "correlation": f"{corr:g}"},
+            ))
+    return claims
+
+
+def fig5_claims(final: pd.DataFrame, shared_bottom: str, omoe: str, mmoe: str) -> list[Claim]:
+    """MMoE §5.2's observations on trainability (Fig. 5), on spreads over runs (paired bootstrap
+    of log std ratios and of log ratios of the 5th percentiles).
+
+    1. Shared-Bottom varies more than each MoE model, at every correlation.
+    2. OMoE is as robust as MMoE at the highest correlation (sameness), less robust at the lowest.
+    3. The lowest losses of the three models are comparable (sameness of each MoE model's 5th
+       percentile with Shared-Bottom's, and OMoE's with MMoE's).
+    """
+    wide, diverged = _wide(final)
+    corrs = sorted(wide.index.get_level_values(0).unique())
+    claims = []
+
+    def boot(a, b, corr, statistic, name):
+        at = wide.loc[corr]
+        return paired_bootstrap(at[a].to_numpy(), at[b].to_numpy(), statistic, name=name)
+
+    for corr in corrs:
+        for moe in (mmoe, omoe):
+            claims.append(Claim(
+                f"{shared_bottom} varies more than {moe} at correlation {corr:g}",
+                boot(shared_bottom, moe, corr, log_std_ratio,
+                     f"log std({shared_bottom}) / std({moe})"),
+                direction=+1, margin=RATIO_MARGIN, n_diverged=diverged,
+                keys={"figure": "5", "model": moe, "correlation": f"{corr:g}"},
+            ))
+    low, high = corrs[0], corrs[-1]
+    claims.append(Claim(
+        f"{omoe} as robust as {mmoe} at correlation {high:g}",
+        boot(omoe, mmoe, high, log_std_ratio, f"log std({omoe}) / std({mmoe})"),
+        kind="sameness", margin=RATIO_MARGIN, n_diverged=diverged,
+        keys={"figure": "5", "model": omoe, "correlation": f"{high:g}"},
+    ))
+    claims.append(Claim(
+        f"{omoe} less robust than {mmoe} at correlation {low:g}",
+        boot(omoe, mmoe, low, log_std_ratio, f"log std({omoe}) / std({mmoe})"),
+        direction=+1, margin=RATIO_MARGIN, n_diverged=diverged,
+        keys={"figure": "5", "model": omoe, "correlation": f"{low:g}"},
+    ))
+    for corr in corrs:
+        for a, b in ((shared_bottom, mmoe), (omoe, mmoe)):
+            claims.append(Claim(
+                f"lowest losses of {a} and {b} comparable at correlation {corr:g}",
+                boot(a, b, corr, _low_quantile_log_ratio,
+                     f"log p{LOW_QUANTILE:g}({a}) / p{LOW_QUANTILE:g}({b})"),
+                kind="sameness", margin=RATIO_MARGIN, n_diverged=diverged,
+                keys={"figure": "5", "model": a, "correlation": f"{corr:g}"},
+            ))
+    return claims
+
+
+def mmoe_claims(final: pd.DataFrame, roles: dict[str, str]) -> pd.DataFrame:
+    """Every MMoE claim the roles of a config allow, decided as one Holm family.
+
+    Args:
+      final: the `final` table of a training sweep.
+      roles: architecture -> model label (`architecture_roles`); the Fig. 4-5 claims need
+        shared_bottom, omoe and mmoe, the correlation claims any of them.
+
+    Returns:
+      The claims table of `seesaw.stats.decide`, with columns figure, model and correlation.
+    """
+    claims = correlation_claims(final, list(roles.values()))
+    if {"shared_bottom", "omoe", "mmoe"} <= set(roles):
+        labels = (roles["shared_bottom"], roles["omoe"], roles["mmoe"])
+        claims += fig4_claims(final, *labels) + fig5_claims(final, *labels)
+    return decide(claims)
