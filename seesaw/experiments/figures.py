@@ -11,7 +11,8 @@ from matplotlib.figure import Figure
 
 from seesaw.errors import ResultsError
 from seesaw.experiments import gates, tradeoff
-from seesaw.experiments.summary import architecture_roles
+from seesaw.experiments.mmoe_claims import mmoe_claims
+from seesaw.experiments.summary import MMOE_ROLES, architecture_roles
 from seesaw.plots.gates import gate_means, plot_gate_bars, plot_gate_heatmaps
 from seesaw.plots.label_correlation import plot_label_correlation
 from seesaw.plots.paper_readings import PLE_FIG7, PLE_FIG7_MODELS
@@ -91,6 +92,11 @@ def training_tables(
     Fig. 7's claims (the gain figure), gate statistics and expert health (the gates)."""
     source = source or config
     out = {}
+    if {"loss_curves", "final_loss_histograms"} & set(config.figures):
+        roles = architecture_roles(source.models, roles=MMOE_ROLES)
+        if roles:
+            final = load_table(results_root, source.name, tier, "final")
+            out[f"{config.name}_claims"] = mmoe_claims(final, roles)
     if {"seesaw_scatter", "mtl_gain"} & set(config.figures):
         scores = scores_of(results_root, source, tier)
         decided, flags = tradeoff.gains_and_flags(scores, baseline(source))
