@@ -3,8 +3,7 @@
 import numpy as np
 import pytest
 
-from seesaw.errors import ResultsError
-from seesaw.errors import ConfigError
+from seesaw.errors import ConfigError, ResultsError
 from seesaw.experiments.gates import (
     example_gate_statistics,
     expert_health,

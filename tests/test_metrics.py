@@ -4,8 +4,7 @@ import jax
 import numpy as np
 import pytest
 
-from seesaw.errors import ConfigError
-from seesaw.train.metrics import auc, mtl_gain
+from seesaw.train.metrics import auc
 
 
 def brute_force_auc(scores, labels, mask):
@@ -32,13 +31,3 @@ def test_auc_edge_cases():
     assert float(auc(np.array([1.0, 1.0]), np.array([0.0, 1.0]))) == 0.5
     assert float(auc(np.array([1.0, np.inf]), np.array([0.0, 1.0]))) == 1.0
     assert np.isnan(auc(np.array([1.0, 2.0]), np.array([1.0, 1.0])))  # no negatives
-
-
-def test_mtl_gain_sign_convention_of_ple_eq11():
-    assert mtl_gain(0.70, 0.68, "auc") == pytest.approx(0.02)  # higher AUC is a gain
-    assert mtl_gain(0.10, 0.12, "mse") == pytest.approx(0.02)  # lower MSE is a gain
-    np.testing.assert_allclose(mtl_gain([0.2, 0.1], [0.1, 0.1], "mse"), [-0.1, 0.0])
-    with pytest.raises(ValueError, match="allowed"):
-        mtl_gain(1, 1, "accuracy")
-    with pytest.raises(ConfigError, match="metric = 'accuracy'; allowed: auc, mse, bce"):
-        mtl_gain(1, 1, "accuracy")

@@ -13,9 +13,20 @@ def _final(means, spreads, runs=300):
     rows = []
     for (model, corr), mean in means.items():
         values = mean + spreads[model] * RNG.standard_normal(runs)
-        rows += [{"model": model, "lr": 1e-3, "correlation": corr, "run": r, "diverged_at": -1,
-                  "task": 0, "split": "test", "metric": "mse", "value": v}
-                 for r, v in enumerate(values)]
+        rows += [
+            {
+                "model": model,
+                "lr": 1e-3,
+                "correlation": corr,
+                "run": r,
+                "diverged_at": -1,
+                "task": 0,
+                "split": "test",
+                "metric": "mse",
+                "value": v,
+            }
+            for r, v in enumerate(values)
+        ]
     return pd.DataFrame(rows)
 
 

@@ -86,7 +86,8 @@ tower_units = [4]
 """
 # Stand-ins for seesaw_scatter (binary + masked regression, a Pearson grid, fronts, kept
 # parameters) and ple_fig7 (two regressions): the same model roles, a few runs and steps.
-TINY_SCATTER = """
+TINY_SCATTER = (
+    """
 name = "tiny_scatter"
 kind = "train"
 correlation_is = "pearson"
@@ -109,8 +110,12 @@ temperature = 1.0
 mask_by_first = true
 num_val = 64
 num_test = 64
-""" + _TWO_TASK_MODELS + "[tiers.quick]\n"
-TINY_FIG7 = """
+"""
+    + _TWO_TASK_MODELS
+    + "[tiers.quick]\n"
+)
+TINY_FIG7 = (
+    """
 name = "tiny_fig7"
 kind = "train"
 correlations = [0.5, 1.0]
@@ -124,7 +129,10 @@ generator = "ple"
 constants = { input_dim = 8, num_sinusoids = 2 }
 num_val = 64
 num_test = 64
-""" + _TWO_TASK_MODELS + "[tiers.quick]\n"
+"""
+    + _TWO_TASK_MODELS
+    + "[tiers.quick]\n"
+)
 
 
 EXPERIMENT = {

@@ -13,7 +13,8 @@ R = 10
 def _front(offsets):
     """(W, R, 2) front: point w is offsets[w] plus shared run noise and small point noise."""
     base = RNG.normal(size=(1, R, 2))
-    return np.asarray(offsets, float)[:, None, :] + base + 0.01 * RNG.normal(size=(len(offsets), R, 2))
+    noise = 0.01 * RNG.normal(size=(len(offsets), R, 2))
+    return np.asarray(offsets, float)[:, None, :] + base + noise
 
 
 def test_one_sided_p_is_the_t_tail():
@@ -32,7 +33,8 @@ def test_a_shifted_front_dominates_and_is_not_dominated_back():
 
 def test_every_point_must_be_covered():
     # B beats A's first point on both tasks but not its second (which is far better on task 2).
-    a = np.stack([np.zeros((R, 2)), np.tile([0.0, 2.0], (R, 1))]) + 0.01 * RNG.normal(size=(2, R, 2))
+    a = np.stack([np.zeros((R, 2)), np.tile([0.0, 2.0], (R, 1))])
+    a = a + 0.01 * RNG.normal(size=(2, R, 2))
     b = np.ones((1, R, 2)) + 0.01 * RNG.normal(size=(1, R, 2))
     p, w, v = dominance_p(b, a)
     assert p > 0.5 and w == 1 and v == 0

@@ -23,16 +23,33 @@ def _final(effects, kinds=("binary", "regression")):
                 shift = (d1, d2)[t]
                 value = base + shared[r, t] + shift + RNG.normal(0, 0.0005)
                 for split in ("val", "test"):
-                    rows.append({"model": model, "lr": 1e-3, "correlation": 0.5, "run": r,
-                                 "diverged_at": -1, "task": t, "split": split, "metric": metric,
-                                 "value": value})
+                    rows.append(
+                        {
+                            "model": model,
+                            "lr": 1e-3,
+                            "correlation": 0.5,
+                            "run": r,
+                            "diverged_at": -1,
+                            "task": t,
+                            "split": split,
+                            "metric": metric,
+                            "value": value,
+                        }
+                    )
     return pd.DataFrame(rows)
 
 
 def test_flags_follow_the_signs_of_the_gains():
     # AUC up is a gain, MSE up is a loss.
-    final = _final({"single": (0, 0), "seesaw": (0.02, 0.02), "both": (0.02, -0.02),
-                    "worse": (-0.02, 0.02), "same": (0, 0)})
+    final = _final(
+        {
+            "single": (0, 0),
+            "seesaw": (0.02, 0.02),
+            "both": (0.02, -0.02),
+            "worse": (-0.02, 0.02),
+            "same": (0, 0),
+        }
+    )
     scores = tradeoff.task_scores(final, ("binary", "regression"), (1.0, 1.0))
     decided, flags = tradeoff.gains_and_flags(scores, "single")
     flag = flags.set_index("model")["flag"]
@@ -48,8 +65,9 @@ def test_average_panel_and_overall_for_one_metric():
     gains = tradeoff.gain_summary(scores, "single").set_index(["correlation", "task"])
     assert gains.loc[("average", "1"), "mean"] == pytest.approx(0.01, abs=1e-3)
     assert gains.loc[("average", "overall"), "mean"] == pytest.approx(0.04, abs=2e-3)
-    mixed = tradeoff.task_scores(_final({"single": (0, 0), "m": (0, 0)}),
-                                 ("binary", "regression"), (1.0, 1.0))
+    mixed = tradeoff.task_scores(
+        _final({"single": (0, 0), "m": (0, 0)}), ("binary", "regression"), (1.0, 1.0)
+    )
     assert "overall" not in set(tradeoff.gain_summary(mixed, "single")["task"])
 
 
@@ -62,8 +80,10 @@ def test_diverged_runs_are_left_out_and_counted():
 
 
 def test_ple_claims_and_ratio():
-    final = _final({"single": (0, 0), "hps": (0, -0.01), "mmoe": (0, -0.01), "ple": (0, -0.02)},
-                   kinds=("regression", "regression"))
+    final = _final(
+        {"single": (0, 0), "hps": (0, -0.01), "mmoe": (0, -0.01), "ple": (0, -0.02)},
+        kinds=("regression", "regression"),
+    )
     scores = tradeoff.task_scores(final, ("regression", "regression"), (1.0, 1.0))
     decided, ratio = tradeoff.ple_fig7_claims(scores, "single", "ple", ("hps", "mmoe"))
     assert len(decided) == 2 * 2 + 2  # others × tasks at one correlation, plus the averages

@@ -194,8 +194,12 @@ def test_only_models_drops_the_others():
 
 def test_pearson_grid_is_calibrated_per_family_and_recorded():
     targets = [0.2, 0.6]
-    config = _config(correlations=targets, correlation_is="pearson", learning_rates=[1e-2],
-                     data=BASE["data"] | {"num_val": 4000})
+    config = _config(
+        correlations=targets,
+        correlation_is="pearson",
+        learning_rates=[1e-2],
+        data=BASE["data"] | {"num_val": 4000},
+    )
     assert config.cells()[0] == "calibrate"
     tables = _run_all(config)
     calibration = tables["calibrate"]["calibration"]

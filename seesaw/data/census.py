@@ -475,9 +475,7 @@ def split_half(num_rows: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     return order[: num_rows // 2], order[num_rows // 2 :]
 
 
-def build_census(
-    train: pd.DataFrame, test: pd.DataFrame, group: int, seed: int = 0
-) -> CensusData:
+def build_census(train: pd.DataFrame, test: pd.DataFrame, group: int, seed: int = 0) -> CensusData:
     """Encodes and splits frames already read (``load_census`` without the reading).
 
     Args:

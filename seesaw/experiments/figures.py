@@ -132,8 +132,10 @@ def training_tables(
         )
         if source.keep_params:
             models = sorted(set(table["model"]))
-            for stem, fn in (("example_gate_statistics", gates.example_gate_statistics),
-                             ("expert_health", gates.expert_health)):
+            for stem, fn in (
+                ("example_gate_statistics", gates.example_gate_statistics),
+                ("expert_health", gates.expert_health),
+            ):
                 out[f"{config.name}_{stem}"] = pd.concat(
                     [fn(results_root, source.name, tier, m) for m in models], ignore_index=True
                 )

@@ -18,12 +18,12 @@ import pandas as pd
 from flax import nnx
 
 from seesaw.errors import ResultsError
-from seesaw.validate import not_allowed
 from seesaw.models import build_model, get_architecture
 from seesaw.sweep.config import from_dict
 from seesaw.sweep.store import load_arrays, load_config, load_table, run_dir
 from seesaw.sweep.training import TrainExperimentConfig
 from seesaw.train.runs import load_params
+from seesaw.validate import not_allowed
 
 RUN = ["model", "lr", "correlation", "run"]
 
@@ -109,9 +109,14 @@ def gate_statistics(gates: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for key, group in gates.groupby([*RUN, "level", "gate"], sort=False):
         weights = group["mean"].to_numpy()
-        rows.append(dict(zip([*RUN, "level", "gate"], key))
-                    | {"entropy": _entropy(weights), "top_mass": float(weights.max()),
-                       "shared_mass": float(group.loc[group["owner"] == "shared", "mean"].sum())})
+        rows.append(
+            dict(zip([*RUN, "level", "gate"], key))
+            | {
+                "entropy": _entropy(weights),
+                "top_mass": float(weights.max()),
+                "shared_mass": float(group.loc[group["owner"] == "shared", "mean"].sum()),
+            }
+        )
     out = pd.DataFrame(rows)
     divergence = {}
     for key, group in gates.groupby([*RUN, "level"], sort=False):
@@ -121,12 +126,15 @@ def gate_statistics(gates: pd.DataFrame) -> pd.DataFrame:
             continue
         p = group[group["gate"] == first].set_index("expert")["mean"]
         q = group[group["gate"] == second].set_index("expert")["mean"]
-        p, q = p.reindex(p.index.union(q.index), fill_value=0.0), q.reindex(
-            p.index.union(q.index), fill_value=0.0)
+        p, q = (
+            p.reindex(p.index.union(q.index), fill_value=0.0),
+            q.reindex(p.index.union(q.index), fill_value=0.0),
+        )
         mix = 0.5 * (p + q).to_numpy()
         divergence[key] = _entropy(mix) - 0.5 * (_entropy(p.to_numpy()) + _entropy(q.to_numpy()))
-    out["task_gate_js"] = [divergence.get((*r[:4], r[4]), np.nan) for r in
-                           out[[*RUN, "level"]].itertuples(index=False)]
+    out["task_gate_js"] = [
+        divergence.get((*r[:4], r[4]), np.nan) for r in out[[*RUN, "level"]].itertuples(index=False)
+    ]
     return out
 
 
@@ -160,8 +168,13 @@ def gate_weights(
 def kept_runs(results_root: Path, experiment: str, tier: str, model: str) -> pd.DataFrame:
     """The runs of `model` whose parameters were kept: index, correlation, run."""
     arrays = load_arrays(results_root, experiment, tier, f"model={model}", "params")
-    return pd.DataFrame({"index": range(len(arrays["run"])), "correlation": arrays["correlation"],
-                         "run": arrays["run"]})
+    return pd.DataFrame(
+        {
+            "index": range(len(arrays["run"])),
+            "correlation": arrays["correlation"],
+            "run": arrays["run"],
+        }
+    )
 
 
 def example_gate_statistics(
@@ -192,9 +205,15 @@ def example_gate_statistics(
             if w.ndim != 2 or w.shape[0] != num_points:
                 continue  # a static mixing weight, not a per-example gate
             p = np.clip(w, 1e-12, 1.0)
-            row = {"model": model, "correlation": float(corr), "run": int(run), "gate": name,
-                   "example_entropy": float(-(w * np.log(p)).sum(1).mean()),
-                   "example_top_mass": float(w.max(1).mean()), "example_task_gate_js": np.nan}
+            row = {
+                "model": model,
+                "correlation": float(corr),
+                "run": int(run),
+                "gate": name,
+                "example_entropy": float(-(w * np.log(p)).sum(1).mean()),
+                "example_top_mass": float(w.max(1).mean()),
+                "example_task_gate_js": np.nan,
+            }
             level, gate = name.split("/", 1)
             other = f"{level}/task1"
             if gate == "task0" and other in weights:
@@ -237,10 +256,16 @@ def expert_health(
     for i in range(kernel.shape[0]):
         units = np.maximum(np.einsum("nd,edu->enu", x, kernel[i]) + bias[i][:, None], 0.0)
         for e in range(units.shape[0]):
-            rows.append({"model": model, "correlation": float(arrays["correlation"][i]),
-                         "run": int(arrays["run"][i]), "expert": e,
-                         "dead_share": float((units[e].max(axis=0) == 0).mean()),
-                         "scale": float(np.sqrt((units[e] ** 2).mean()))})
+            rows.append(
+                {
+                    "model": model,
+                    "correlation": float(arrays["correlation"][i]),
+                    "run": int(arrays["run"][i]),
+                    "expert": e,
+                    "dead_share": float((units[e].max(axis=0) == 0).mean()),
+                    "scale": float(np.sqrt((units[e] ** 2).mean())),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -279,24 +304,37 @@ def gate_report(
     from seesaw.plots.gates import gate_means, plot_gate_bars, plot_gate_heatmaps
 
     table = gate_table(results_root, experiment, tier)
-    for column, value, name in (("model", model, "--architecture"),
-                                ("correlation", correlation, "--correlation"),
-                                ("level", level, "--level")):
+    for column, value, name in (
+        ("model", model, "--architecture"),
+        ("correlation", correlation, "--correlation"),
+        ("level", level, "--level"),
+    ):
         if value is None:
             continue
         allowed = sorted(set(table[column]))
-        matches = np.isclose(table[column], value) if column == "correlation" else (
-            table[column] == value)
+        matches = (
+            np.isclose(table[column], value)
+            if column == "correlation"
+            else (table[column] == value)
+        )
         if not matches.any():
             raise not_allowed(name, value, allowed)
         table = table[matches]
     means = gate_means(ranked(table))
-    stats = gate_statistics(table).groupby(["model", "correlation", "level", "gate"])[
-        ["entropy", "top_mass", "shared_mass", "task_gate_js"]].mean().reset_index()
+    stats = (
+        gate_statistics(table)
+        .groupby(["model", "correlation", "level", "gate"])[
+            ["entropy", "top_mass", "shared_mass", "task_gate_js"]
+        ]
+        .mean()
+        .reset_index()
+    )
     summary = means.merge(stats, on=["model", "correlation", "level", "gate"])
     title = f"{experiment} ({tier} tier)"
-    figures = {f"{experiment}_gates_bars_{c:g}": plot_gate_bars(means, c, title)
-               for c in sorted(means["correlation"].unique())}
+    figures = {
+        f"{experiment}_gates_bars_{c:g}": plot_gate_bars(means, c, title)
+        for c in sorted(means["correlation"].unique())
+    }
     for (m, j), _ in means.groupby(["model", "level"]):
         figures[f"{experiment}_gates_heatmap_{m}_level{j}"] = plot_gate_heatmaps(means, m, j, title)
     return summary, figures

@@ -29,10 +29,10 @@ LOW_QUANTILE = 5.0
 def _wide(final: pd.DataFrame, task: int = 0, metric: str = "mse") -> tuple[pd.DataFrame, int]:
     """Test losses as (correlation, run) × model, runs diverged in any model dropped; and their
     number."""
-    rows = final[(final["task"] == task) & (final["split"] == "test")
-                 & (final["metric"] == metric)]
-    wide = rows.pivot_table(index=["correlation", "run"], columns="model", values="value",
-                            dropna=False)
+    rows = final[(final["task"] == task) & (final["split"] == "test") & (final["metric"] == metric)]
+    wide = rows.pivot_table(
+        index=["correlation", "run"], columns="model", values="value", dropna=False
+    )
     diverged = rows[rows["diverged_at"] >= 0][["correlation", "run"]].drop_duplicates()
     bad = pd.MultiIndex.from_frame(diverged)
     return wide.drop(index=bad, errors="ignore"), len(bad)
@@ -55,13 +55,20 @@ def correlation_claims(final: pd.DataFrame, models: list[str]) -> list[Claim]:
         for p, q in zip(corrs, corrs[1:]):
             a, b = wide.loc[p, model], wide.loc[q, model]
             runs = a.index.intersection(b.index)
-            claims.append(Claim(
-                f"{model}: lower loss at correlation {q:g} than at {p:g}",
-                paired_difference(a[runs].to_numpy(), b[runs].to_numpy(),
-                                  statistic=f"loss({p:g}) − loss({q:g}), runs paired by index"),
-                direction=+1, margin=LOSS_MARGIN, n_diverged=diverged,
-                keys={"figure": "correlation", "model": model, "correlation": f"{p:g}-{q:g}"},
-            ))
+            claims.append(
+                Claim(
+                    f"{model}: lower loss at correlation {q:g} than at {p:g}",
+                    paired_difference(
+                        a[runs].to_numpy(),
+                        b[runs].to_numpy(),
+                        statistic=f"loss({p:g}) − loss({q:g}), runs paired by index",
+                    ),
+                    direction=+1,
+                    margin=LOSS_MARGIN,
+                    n_diverged=diverged,
+                    keys={"figure": "correlation", "model": model, "correlation": f"{p:g}-{q:g}"},
+                )
+            )
     return claims
 
 
@@ -83,37 +90,57 @@ def fig4_claims(final: pd.DataFrame, shared_bottom: str, omoe: str, mmoe: str) -
 
     claims = []
     for other in (omoe, shared_bottom):
-        claims.append(Claim(
-            f"the correlation gap is smaller for {mmoe} than for {other}",
-            mean_interval(gap(other) - gap(mmoe),
-                          statistic=f"gap({other}) − gap({mmoe}), gap = loss({low:g}) − "
-                          f"loss({high:g})"),
-            direction=+1, margin=LOSS_MARGIN, n_diverged=diverged,
-            keys={"figure": "4", "model": other, "correlation": f"{low:g}-{high:g}"},
-        ))
-    claims.append(Claim(
-        f"{mmoe} barely changes with the correlation",
-        mean_interval(gap(mmoe), statistic=f"gap({mmoe}) = loss({low:g}) − loss({high:g})"),
-        kind="sameness", margin=LOSS_MARGIN, n_diverged=diverged,
-        keys={"figure": "4", "model": mmoe, "correlation": f"{low:g}-{high:g}"},
-    ))
+        claims.append(
+            Claim(
+                f"the correlation gap is smaller for {mmoe} than for {other}",
+                mean_interval(
+                    gap(other) - gap(mmoe),
+                    statistic=f"gap({other}) − gap({mmoe}), gap = loss({low:g}) − loss({high:g})",
+                ),
+                direction=+1,
+                margin=LOSS_MARGIN,
+                n_diverged=diverged,
+                keys={"figure": "4", "model": other, "correlation": f"{low:g}-{high:g}"},
+            )
+        )
+    claims.append(
+        Claim(
+            f"{mmoe} barely changes with the correlation",
+            mean_interval(gap(mmoe), statistic=f"gap({mmoe}) = loss({low:g}) − loss({high:g})"),
+            kind="sameness",
+            margin=LOSS_MARGIN,
+            n_diverged=diverged,
+            keys={"figure": "4", "model": mmoe, "correlation": f"{low:g}-{high:g}"},
+        )
+    )
     at_high = wide.loc[high]
-    claims.append(Claim(
-        f"{omoe} and {mmoe} almost identical at correlation {high:g}",
-        paired_difference(at_high[omoe].to_numpy(), at_high[mmoe].to_numpy()),
-        kind="sameness", margin=LOSS_MARGIN, n_diverged=diverged,
-        keys={"figure": "4", "model": omoe, "correlation": f"{high:g}"},
-    ))
+    claims.append(
+        Claim(
+            f"{omoe} and {mmoe} almost identical at correlation {high:g}",
+            paired_difference(at_high[omoe].to_numpy(), at_high[mmoe].to_numpy()),
+            kind="sameness",
+            margin=LOSS_MARGIN,
+            n_diverged=diverged,
+            keys={"figure": "4", "model": omoe, "correlation": f"{high:g}"},
+        )
+    )
     for moe in (mmoe, omoe):
         for corr in corrs:
             at = wide.loc[corr]
-            claims.append(Claim(
-                f"{moe} beats {shared_bottom} at correlation {corr:g}",
-                paired_difference(at[shared_bottom].to_numpy(), at[moe].to_numpy(),
-                                  statistic=f"loss({shared_bottom}) − loss({moe}), paired"),
-                direction=+1, margin=LOSS_MARGIN, n_diverged=diverged,
-                keys={"figure": "4", "model": moe, "correlation": f"{corr:g}"},
-            ))
+            claims.append(
+                Claim(
+                    f"{moe} beats {shared_bottom} at correlation {corr:g}",
+                    paired_difference(
+                        at[shared_bottom].to_numpy(),
+                        at[moe].to_numpy(),
+                        statistic=f"loss({shared_bottom}) − loss({moe}), paired",
+                    ),
+                    direction=+1,
+                    margin=LOSS_MARGIN,
+                    n_diverged=diverged,
+                    keys={"figure": "4", "model": moe, "correlation": f"{corr:g}"},
+                )
+            )
     return claims
 
 
@@ -136,35 +163,61 @@ def fig5_claims(final: pd.DataFrame, shared_bottom: str, omoe: str, mmoe: str) -
 
     for corr in corrs:
         for moe in (mmoe, omoe):
-            claims.append(Claim(
-                f"{shared_bottom} varies more than {moe} at correlation {corr:g}",
-                boot(shared_bottom, moe, corr, log_std_ratio,
-                     f"log std({shared_bottom}) / std({moe})"),
-                direction=+1, margin=RATIO_MARGIN, n_diverged=diverged,
-                keys={"figure": "5", "model": moe, "correlation": f"{corr:g}"},
-            ))
+            claims.append(
+                Claim(
+                    f"{shared_bottom} varies more than {moe} at correlation {corr:g}",
+                    boot(
+                        shared_bottom,
+                        moe,
+                        corr,
+                        log_std_ratio,
+                        f"log std({shared_bottom}) / std({moe})",
+                    ),
+                    direction=+1,
+                    margin=RATIO_MARGIN,
+                    n_diverged=diverged,
+                    keys={"figure": "5", "model": moe, "correlation": f"{corr:g}"},
+                )
+            )
     low, high = corrs[0], corrs[-1]
-    claims.append(Claim(
-        f"{omoe} as robust as {mmoe} at correlation {high:g}",
-        boot(omoe, mmoe, high, log_std_ratio, f"log std({omoe}) / std({mmoe})"),
-        kind="sameness", margin=RATIO_MARGIN, n_diverged=diverged,
-        keys={"figure": "5", "model": omoe, "correlation": f"{high:g}"},
-    ))
-    claims.append(Claim(
-        f"{omoe} less robust than {mmoe} at correlation {low:g}",
-        boot(omoe, mmoe, low, log_std_ratio, f"log std({omoe}) / std({mmoe})"),
-        direction=+1, margin=RATIO_MARGIN, n_diverged=diverged,
-        keys={"figure": "5", "model": omoe, "correlation": f"{low:g}"},
-    ))
+    claims.append(
+        Claim(
+            f"{omoe} as robust as {mmoe} at correlation {high:g}",
+            boot(omoe, mmoe, high, log_std_ratio, f"log std({omoe}) / std({mmoe})"),
+            kind="sameness",
+            margin=RATIO_MARGIN,
+            n_diverged=diverged,
+            keys={"figure": "5", "model": omoe, "correlation": f"{high:g}"},
+        )
+    )
+    claims.append(
+        Claim(
+            f"{omoe} less robust than {mmoe} at correlation {low:g}",
+            boot(omoe, mmoe, low, log_std_ratio, f"log std({omoe}) / std({mmoe})"),
+            direction=+1,
+            margin=RATIO_MARGIN,
+            n_diverged=diverged,
+            keys={"figure": "5", "model": omoe, "correlation": f"{low:g}"},
+        )
+    )
     for corr in corrs:
         for a, b in ((shared_bottom, mmoe), (omoe, mmoe)):
-            claims.append(Claim(
-                f"lowest losses of {a} and {b} comparable at correlation {corr:g}",
-                boot(a, b, corr, _low_quantile_log_ratio,
-                     f"log p{LOW_QUANTILE:g}({a}) / p{LOW_QUANTILE:g}({b})"),
-                kind="sameness", margin=RATIO_MARGIN, n_diverged=diverged,
-                keys={"figure": "5", "model": a, "correlation": f"{corr:g}"},
-            ))
+            claims.append(
+                Claim(
+                    f"lowest losses of {a} and {b} comparable at correlation {corr:g}",
+                    boot(
+                        a,
+                        b,
+                        corr,
+                        _low_quantile_log_ratio,
+                        f"log p{LOW_QUANTILE:g}({a}) / p{LOW_QUANTILE:g}({b})",
+                    ),
+                    kind="sameness",
+                    margin=RATIO_MARGIN,
+                    n_diverged=diverged,
+                    keys={"figure": "5", "model": a, "correlation": f"{corr:g}"},
+                )
+            )
     return claims
 
 

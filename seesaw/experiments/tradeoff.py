@@ -58,8 +58,8 @@ def task_scores(
     rows = pd.concat(parts, ignore_index=True)
     rows = rows[rows["split"] == split].merge(wanted, on=["task", "metric"])
     rows = rows.assign(diverged=rows["diverged_at"] >= 0)
-    columns = ["model", "correlation", "omega", "main", "run", "diverged", "task", "metric", "value"]
-    return rows[columns].reset_index(drop=True)
+    columns = ["model", "correlation", "omega", "main", "run", "diverged", "task", "metric"]
+    return rows[[*columns, "value"]].reset_index(drop=True)
 
 
 def score_summary(scores: pd.DataFrame) -> pd.DataFrame:
@@ -74,8 +74,13 @@ def score_summary(scores: pd.DataFrame) -> pd.DataFrame:
             low, high = mean_interval(ok).interval(0.95)
         rows.append(
             dict(zip(keys, key))
-            | {"n": ok.size, "n_diverged": int(group["diverged"].sum()),
-               "mean": ok.mean() if ok.size else np.nan, "low": low, "high": high}
+            | {
+                "n": ok.size,
+                "n_diverged": int(group["diverged"].sum()),
+                "mean": ok.mean() if ok.size else np.nan,
+                "low": low,
+                "high": high,
+            }
         )
     return pd.DataFrame(rows)
 
@@ -150,11 +155,15 @@ def average_gains(scores: pd.DataFrame, baseline: str) -> pd.DataFrame:
         pairs = pairs[~pairs["run"].isin(bad)]
         per_task = pairs.groupby(["run", "task"])["gain"].mean().unstack("task")
         for task in per_task.columns:
-            rows += [{"model": model, "run": r, "task": str(task + 1), "gain": g}
-                     for r, g in per_task[task].items()]
+            rows += [
+                {"model": model, "run": r, "task": str(task + 1), "gain": g}
+                for r, g in per_task[task].items()
+            ]
         if pairs["metric"].nunique() == 1:
-            rows += [{"model": model, "run": r, "task": "overall", "gain": g}
-                     for r, g in per_task.sum(axis=1).items()]
+            rows += [
+                {"model": model, "run": r, "task": "overall", "gain": g}
+                for r, g in per_task.sum(axis=1).items()
+            ]
     return pd.DataFrame(rows)
 
 
@@ -172,16 +181,35 @@ def gain_summary(scores: pd.DataFrame, baseline: str) -> pd.DataFrame:
         pairs = _paired(main, model, baseline)
         for (corr, task, metric), group in pairs.groupby(["correlation", "task", "metric"]):
             ok = group[~group["diverged"]]
-            ev = gain_evidence(ok["value_other"].to_numpy(), ok["value"].to_numpy(),
-                               HIGHER_IS_BETTER[metric])
+            ev = gain_evidence(
+                ok["value_other"].to_numpy(), ok["value"].to_numpy(), HIGHER_IS_BETTER[metric]
+            )
             low, high = ev.interval(0.95)
-            rows.append({"model": model, "correlation": f"{corr:g}", "task": str(task + 1),
-                         "n": ev.n, "mean": ev.estimate, "low": low, "high": high})
+            rows.append(
+                {
+                    "model": model,
+                    "correlation": f"{corr:g}",
+                    "task": str(task + 1),
+                    "n": ev.n,
+                    "mean": ev.estimate,
+                    "low": low,
+                    "high": high,
+                }
+            )
     for (model, task), group in average_gains(scores, baseline).groupby(["model", "task"]):
         ev = mean_interval(group["gain"].to_numpy())
         low, high = ev.interval(0.95)
-        rows.append({"model": model, "correlation": "average", "task": task, "n": ev.n,
-                     "mean": ev.estimate, "low": low, "high": high})
+        rows.append(
+            {
+                "model": model,
+                "correlation": "average",
+                "task": task,
+                "n": ev.n,
+                "mean": ev.estimate,
+                "low": low,
+                "high": high,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -208,32 +236,53 @@ def ple_fig7_claims(
         for (corr, task, metric), group in pairs.groupby(["correlation", "task", "metric"]):
             ok = group[~group["diverged"]]
             sign = 1.0 if HIGHER_IS_BETTER[metric] else -1.0
-            evidence = paired_difference(sign * ok["value"].to_numpy(),
-                                         sign * ok["value_other"].to_numpy())
-            claims.append(Claim(
-                f"{ple} beats {other} on task {task + 1} at {corr:g}", evidence, direction=+1,
-                margin=margin(metric, ok["value_other"].mean()),
-                n_diverged=int(group["diverged"].sum()),
-                keys={"model": other, "correlation": f"{corr:g}", "task": str(task + 1)},
-            ))
+            evidence = paired_difference(
+                sign * ok["value"].to_numpy(), sign * ok["value_other"].to_numpy()
+            )
+            claims.append(
+                Claim(
+                    f"{ple} beats {other} on task {task + 1} at {corr:g}",
+                    evidence,
+                    direction=+1,
+                    margin=margin(metric, ok["value_other"].mean()),
+                    n_diverged=int(group["diverged"].sum()),
+                    keys={"model": other, "correlation": f"{corr:g}", "task": str(task + 1)},
+                )
+            )
     average = average_gains(scores, baseline)
-    overall = average[average["task"] == "overall"].pivot(index="run", columns="model",
-                                                          values="gain").dropna()
+    overall = (
+        average[average["task"] == "overall"]
+        .pivot(index="run", columns="model", values="gain")
+        .dropna()
+    )
     for other in others:
-        claims.append(Claim(
-            f"{ple} has more overall MTL gain than {other} on average",
-            paired_difference(overall[ple].to_numpy(), overall[other].to_numpy()),
-            direction=+1,
-            keys={"model": other, "correlation": "average", "task": "overall"},
-        ))
+        claims.append(
+            Claim(
+                f"{ple} has more overall MTL gain than {other} on average",
+                paired_difference(overall[ple].to_numpy(), overall[other].to_numpy()),
+                direction=+1,
+                keys={"model": other, "correlation": "average", "task": "overall"},
+            )
+        )
     mmoe = others[-1]
     ratio = paired_bootstrap(
-        overall[ple].to_numpy(), overall[mmoe].to_numpy(),
-        lambda a, b: a.mean(-1) / b.mean(-1) - 1.0, name=f"overall gain {ple}/{mmoe} - 1",
+        overall[ple].to_numpy(),
+        overall[mmoe].to_numpy(),
+        lambda a, b: a.mean(-1) / b.mean(-1) - 1.0,
+        name=f"overall gain {ple}/{mmoe} - 1",
     )
     low, high = ratio.interval(0.95)
-    ratio_row = pd.DataFrame([{"statistic": ratio.statistic, "estimate": ratio.estimate,
-                               "low": low, "high": high, "paper": 0.872}])
+    ratio_row = pd.DataFrame(
+        [
+            {
+                "statistic": ratio.statistic,
+                "estimate": ratio.estimate,
+                "low": low,
+                "high": high,
+                "paper": 0.872,
+            }
+        ]
+    )
     return decide(claims), ratio_row
 
 
@@ -274,9 +323,12 @@ def summary_table(scores: pd.DataFrame, baseline: str) -> pd.DataFrame:
     """
     means = score_summary(scores[scores["main"]]).drop(columns=["omega", "main"])
     decided, flags = gains_and_flags(scores, baseline)
-    gains = decided[["model", "correlation", "task", "estimate", "low", "high", "level",
-                     "verdict"]].rename(columns={"estimate": "gain", "low": "gain_low",
-                                                 "high": "gain_high", "level": "gain_level"})
+    gains = decided[
+        ["model", "correlation", "task", "estimate", "low", "high", "level", "verdict"]
+    ].rename(
+        columns={"estimate": "gain", "low": "gain_low", "high": "gain_high", "level": "gain_level"}
+    )
     out = means.merge(gains, on=["model", "correlation", "task"], how="left")
-    return out.merge(flags[["model", "correlation", "flag"]], on=["model", "correlation"],
-                     how="left")
+    return out.merge(
+        flags[["model", "correlation", "flag"]], on=["model", "correlation"], how="left"
+    )

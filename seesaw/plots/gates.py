@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import math
 
-import matplotlib
-from matplotlib.patches import Rectangle
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 
 # PLE Fig. 8's colours: task-1 (VTR) expert blue, shared green, task-2 (VCR) pink.
 OWNER_COLORS = {"task0": "#4c72b0", "shared": "#55a868", "task1": "#dd8452"}
@@ -32,16 +31,21 @@ def _column(owner: str, rank: int) -> str:
 def _order(frame: pd.DataFrame) -> list[tuple[str, int]]:
     owners = ["task0", "shared", "task1"]
     pairs = frame[["owner", "rank"]].drop_duplicates().itertuples(index=False)
-    return sorted(((o, int(r)) for o, r in pairs),
-                  key=lambda p: (owners.index(p[0]) if p[0] in owners else 9, p[1]))
+    return sorted(
+        ((o, int(r)) for o, r in pairs),
+        key=lambda p: (owners.index(p[0]) if p[0] in owners else 9, p[1]),
+    )
 
 
 def gate_means(ranked: pd.DataFrame) -> pd.DataFrame:
     """Mean over runs of each (model, correlation, gate, owner, rank)'s weight and of its std over
     test examples, with the number of runs."""
     keys = ["model", "correlation", "level", "gate", "owner", "rank"]
-    return (ranked.groupby(keys).agg(mean=("mean", "mean"), std=("std", "mean"),
-                                     runs=("run", "nunique")).reset_index())
+    return (
+        ranked.groupby(keys)
+        .agg(mean=("mean", "mean"), std=("std", "mean"), runs=("run", "nunique"))
+        .reset_index()
+    )
 
 
 def plot_gate_bars(means: pd.DataFrame, correlation: float, title: str) -> Figure:
@@ -64,32 +68,56 @@ def plot_gate_bars(means: pd.DataFrame, correlation: float, title: str) -> Figur
         for i, gate in enumerate(gates):
             bottom = 0.0
             for owner, rank in _order(rows):
-                seg = rows[(rows["gate"] == gate) & (rows["owner"] == owner)
-                           & (rows["rank"] == rank)]
+                seg = rows[
+                    (rows["gate"] == gate) & (rows["owner"] == owner) & (rows["rank"] == rank)
+                ]
                 if seg.empty:
                     continue
                 height, std = float(seg["mean"].iloc[0]), float(seg["std"].iloc[0])
                 # Lighter shades for lower ranks within one owner group (MMoE's three experts).
-                ax.bar(i, height, 0.7, bottom=bottom, color=OWNER_COLORS.get(owner, "0.6"),
-                       alpha=1.0 - 0.25 * min(rank, 3), edgecolor="white", lw=0.8)
+                ax.bar(
+                    i,
+                    height,
+                    0.7,
+                    bottom=bottom,
+                    color=OWNER_COLORS.get(owner, "0.6"),
+                    alpha=1.0 - 0.25 * min(rank, 3),
+                    edgecolor="white",
+                    lw=0.8,
+                )
                 middle = bottom + height / 2
                 ax.plot([i + 0.25, i + 0.25], [middle - std, middle + std], color="k", lw=0.8)
                 if height > 0.06:
-                    ax.text(i, bottom + height / 2, f"{height:.2f}", ha="center", va="center",
-                            fontsize=7, color="white")
+                    ax.text(
+                        i,
+                        bottom + height / 2,
+                        f"{height:.2f}",
+                        ha="center",
+                        va="center",
+                        fontsize=7,
+                        color="white",
+                    )
                 bottom += height
         ax.set_xticks(range(len(gates)))
-        ax.set_xticklabels([g.replace("level", "L").replace("/", "\n") for g in gates],
-                           fontsize=8)
+        ax.set_xticklabels([g.replace("level", "L").replace("/", "\n") for g in gates], fontsize=8)
         ax.set_ylim(0, 1)
         runs = int(rows["runs"].min())
         ax.set_title(f"{model} ({runs} runs)", fontsize=9)
     axes[0][0].set_ylabel("mean gate weight (test examples)")
     handles = [Rectangle((0, 0), 1, 1, color=c) for c in OWNER_COLORS.values()]
-    fig.legend(handles, ["task-1 expert", "shared expert", "task-2 expert"], loc="lower center",
-               ncol=3, fontsize=8, frameon=False)
-    fig.suptitle(f"{title}, correlation {correlation:g}\n{IDENTITY_NOTE}; black lines: ±1 std "
-                 "over test examples", fontsize=9)
+    fig.legend(
+        handles,
+        ["task-1 expert", "shared expert", "task-2 expert"],
+        loc="lower center",
+        ncol=3,
+        fontsize=8,
+        frameon=False,
+    )
+    fig.suptitle(
+        f"{title}, correlation {correlation:g}\n{IDENTITY_NOTE}; black lines: ±1 std "
+        "over test examples",
+        fontsize=9,
+    )
     fig.tight_layout(rect=(0, 0.06, 1, 0.84))
     return fig
 
@@ -114,8 +142,10 @@ def plot_gate_heatmaps(means: pd.DataFrame, model: str, level: int, title: str) 
     nrows = math.ceil(len(correlations) / ncols)
     fig = Figure(
         layout="constrained",
-        figsize=(1.5 + max(2.2, 0.75 * len(columns)) * ncols,
-                 2.0 + max(1.8, 0.6 * len(gates)) * nrows),
+        figsize=(
+            1.5 + max(2.2, 0.75 * len(columns)) * ncols,
+            2.0 + max(1.8, 0.6 * len(gates)) * nrows,
+        ),
     )
     axes = fig.subplots(nrows, ncols, squeeze=False)
     image = None
@@ -125,14 +155,21 @@ def plot_gate_heatmaps(means: pd.DataFrame, model: str, level: int, title: str) 
         image = ax.imshow(grid, vmin=0, vmax=1, cmap="viridis", aspect="auto")
         for (i, j), value in np.ndenumerate(grid):
             if np.isfinite(value):
-                ax.text(j, i, f"{value:.2f}", ha="center", va="center", fontsize=6,
-                        color="white" if value < 0.6 else "black")
+                ax.text(
+                    j,
+                    i,
+                    f"{value:.2f}",
+                    ha="center",
+                    va="center",
+                    fontsize=6,
+                    color="white" if value < 0.6 else "black",
+                )
         ax.set_title(f"correlation {corr:g}", fontsize=8)
         ax.set_xticks(range(len(columns)))
         ax.set_xticklabels([_column(o, r) for o, r in columns], rotation=90, fontsize=6)
         ax.set_yticks(range(len(gates)))
         ax.set_yticklabels([g.split("/", 1)[1] for g in gates], fontsize=7)
-    for ax in list(axes.flat)[len(correlations):]:
+    for ax in list(axes.flat)[len(correlations) :]:
         ax.axis("off")
     fig.colorbar(image, ax=axes.ravel().tolist(), shrink=0.8, label="mean gate weight")
     fig.suptitle(f"{title}: {model}, level {level}\n{IDENTITY_NOTE}", fontsize=9)

@@ -54,13 +54,25 @@ def plot_seesaw_scatter(
             main_x, main_y = x.xs(True, level="main").iloc[0], y.xs(True, level="main").iloc[0]
             if len(x) > 1:
                 order = x.sort_index().index
-                ax.plot(x.loc[order, "mean"], y.loc[order, "mean"], "-", lw=0.8, alpha=0.6,
-                        color=colors[model], marker=".", ms=4)
+                ax.plot(
+                    x.loc[order, "mean"],
+                    y.loc[order, "mean"],
+                    "-",
+                    lw=0.8,
+                    alpha=0.6,
+                    color=colors[model],
+                    marker=".",
+                    ms=4,
+                )
             ax.errorbar(
-                main_x["mean"], main_y["mean"],
+                main_x["mean"],
+                main_y["mean"],
                 xerr=[[main_x["mean"] - main_x["low"]], [main_x["high"] - main_x["mean"]]],
                 yerr=[[main_y["mean"] - main_y["low"]], [main_y["high"] - main_y["mean"]]],
-                fmt="*" if model == baseline else "o", ms=7, color=colors[model], capsize=2,
+                fmt="*" if model == baseline else "o",
+                ms=7,
+                color=colors[model],
+                capsize=2,
                 label=model,
             )
             if model == baseline:
@@ -72,14 +84,17 @@ def plot_seesaw_scatter(
             ax.invert_xaxis()
         ax.set_title(f"correlation {corr:g}", fontsize=10)
         ax.set_xlabel(f"task {x_task + 1} {_METRIC_NAMES[x_metric]} (test)")
-        ax.set_ylabel(f"task {y_task + 1} {_METRIC_NAMES[y_metric]} (test)"
-                      + (", inverted" if y_metric != "auc" else ""))
+        ax.set_ylabel(
+            f"task {y_task + 1} {_METRIC_NAMES[y_metric]} (test)"
+            + (", inverted" if y_metric != "auc" else "")
+        )
         ax.grid(alpha=0.2)
-    for ax in list(axes.flat)[len(correlations):]:
+    for ax in list(axes.flat)[len(correlations) :]:
         ax.axis("off")
     handles, labels = axes.flat[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=min(6, len(labels)), fontsize=8,
-               frameon=False)
+    fig.legend(
+        handles, labels, loc="lower center", ncol=min(6, len(labels)), fontsize=8, frameon=False
+    )
     fig.suptitle(
         f"{title}\nup-right is better on both tasks; crosses: 95% intervals over runs; lines: "
         f"each model's scalarization front (task weights ω, 1 − ω); grey lines: {baseline}",
@@ -120,27 +135,42 @@ def plot_mtl_gain(
             rows = at[at["model"] == model].set_index("task").reindex(tasks)
             x = np.arange(len(tasks)) + (i - (len(models) - 1) / 2) * width
             err = [rows["mean"] - rows["low"], rows["high"] - rows["mean"]]
-            ax.bar(x, rows["mean"], width, color=colors[model],
-                   label=f"{model} (n={int(rows['n'].min())})" if rows["n"].notna().any()
-                   else model)
+            ax.bar(
+                x,
+                rows["mean"],
+                width,
+                color=colors[model],
+                label=f"{model} (n={int(rows['n'].min())})" if rows["n"].notna().any() else model,
+            )
             ax.errorbar(x, rows["mean"], yerr=err, fmt="none", ecolor="k", lw=0.7, capsize=1.5)
             if readings is not None:
                 paper = readings[(readings["model"] == model) & (readings["correlation"] == panel)]
                 paper = paper.set_index("task").reindex(tasks)["gain"]
-                ax.scatter(x, paper, marker="_", s=120, color="k", zorder=3,
-                           label="PLE Fig. 7 reading" if i == 0 and panel == panels[0] else None)
+                ax.scatter(
+                    x,
+                    paper,
+                    marker="_",
+                    s=120,
+                    color="k",
+                    zorder=3,
+                    label="PLE Fig. 7 reading" if i == 0 and panel == panels[0] else None,
+                )
         ax.axhline(0.0, color="k", lw=0.6)
         ax.set_xticks(np.arange(len(tasks)))
         ax.set_xticklabels([t if t == "overall" else f"task {t}" for t in tasks])
         ax.set_title(panel if panel == "average" else f"correlation {panel}", fontsize=10)
         ax.set_ylabel("MTL gain")
         ax.grid(axis="y", alpha=0.2)
-    for ax in list(axes.flat)[len(panels):]:
+    for ax in list(axes.flat)[len(panels) :]:
         ax.axis("off")
     handles, labels = axes.flat[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=min(6, len(labels)), fontsize=8,
-               frameon=False)
-    fig.suptitle(f"{title}\nMTL gain over the single-task model (PLE Eq. 11, positive = better); "
-                 "bars: mean over runs with 95% intervals", fontsize=10)
+    fig.legend(
+        handles, labels, loc="lower center", ncol=min(6, len(labels)), fontsize=8, frameon=False
+    )
+    fig.suptitle(
+        f"{title}\nMTL gain over the single-task model (PLE Eq. 11, positive = better); "
+        "bars: mean over runs with 95% intervals",
+        fontsize=10,
+    )
     fig.tight_layout(rect=(0, 0.07, 1, 0.94))
     return fig

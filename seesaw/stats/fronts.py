@@ -109,8 +109,11 @@ def front_dominance(
         # One task's one-sided level inside the Holm and both Bonferroni corrections.
         a_task = a_used / ((len(labels) - 1) * dominator.shape[0])
         half = t_quantile(1.0 - a_task, n - 1) * diff.std(axis=0, ddof=1) / np.sqrt(n)
-        row |= {"dominated": bool(ok), "omega": float(weights[w]),
-                "dominator_omega": float(weights[v])}
+        row |= {
+            "dominated": bool(ok),
+            "omega": float(weights[w]),
+            "dominator_omega": float(weights[v]),
+        }
         for k in range(diff.shape[1]):
             row[f"diff_{k}"] = float(diff[:, k].mean())
             row[f"low_{k}"] = float(diff[:, k].mean() - half[k])

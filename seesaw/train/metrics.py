@@ -1,12 +1,10 @@
-"""Evaluation metrics per task: exact rank AUC, MSE, and the MTL gain of PLE Eq. 11."""
+"""Evaluation metrics per task: exact rank AUC, and which metrics are better when higher
+(the MTL gain of PLE Eq. 11 is `seesaw.stats.flags.mtl_gain`)."""
 
 from __future__ import annotations
 
 import jax
 import jax.numpy as jnp
-import numpy as np
-
-from seesaw.validate import not_allowed
 
 
 def auc(scores: jax.Array, labels: jax.Array, mask: jax.Array | None = None) -> jax.Array:
@@ -39,24 +37,4 @@ def auc(scores: jax.Array, labels: jax.Array, mask: jax.Array | None = None) -> 
 
 
 HIGHER_IS_BETTER = {"auc": True, "mse": False, "bce": False}
-
-
-def mtl_gain(model_metric, single_metric, metric: str):
-    """PLE Eq. 11: the improvement of a multi-task model over the single-task model.
-
-    gain = M_MTL − M_single for a positive metric (AUC), M_single − M_MTL for a negative one
-    (MSE, BCE), so a positive gain is always better. The baseline is a single-task model trained
-    under the same protocol (budget, learning-rate selection), not the same run at step 0.
-
-    Args:
-      model_metric: metric(s) of the multi-task model.
-      single_metric: metric(s) of the single-task baseline, paired (same data draws) or not.
-      metric: "auc", "mse" or "bce".
-
-    Raises:
-      ConfigError: an unknown metric.
-    """
-    if metric not in HIGHER_IS_BETTER:
-        raise not_allowed("metric", metric, HIGHER_IS_BETTER)
-    diff = np.subtract(model_metric, single_metric)
-    return diff if HIGHER_IS_BETTER[metric] else -diff
+"""Whether a larger value of each reported metric is better (the sign of an MTL gain)."""
