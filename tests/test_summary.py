@@ -4,7 +4,7 @@ import pytest
 
 from seesaw.errors import ConfigError
 from seesaw.experiments.mmoe_claims import mmoe_claims
-from seesaw.experiments.summary import MMOE_ROLES, architecture_roles, final_summary
+from seesaw.experiments.summary import MMOE_ROLES, architecture_roles, final_summary, paired_curves
 
 
 def _final(center, spread, runs=100, seed=0, diverged=()):
@@ -103,3 +103,36 @@ def test_another_task_and_metric():
     other = final.assign(task=1, metric="bce")
     pd.testing.assert_frame_equal(final_summary(final), final_summary(other, task=1, metric="bce"))
     assert final_summary(other).empty
+
+
+def test_paired_curves_are_paired_per_run_and_skip_diverged_runs():
+    rng = np.random.default_rng(1)
+    rows, finals = [], []
+    for r in range(6):
+        base = rng.normal(size=3)  # shared by the two models: the pairing cancels it
+        for model, shift in (("a", 0.0), ("b", 0.1)):
+            for i, step in enumerate((10, 20, 30)):
+                rows.append(
+                    {
+                        "model": model,
+                        "lr": 1e-3,
+                        "correlation": 0.5,
+                        "run": r,
+                        "step": step,
+                        "task": 0,
+                        "split": "val",
+                        "loss": base[i] + shift * i,
+                    }
+                )
+            finals.append(
+                {
+                    "model": model,
+                    "correlation": 0.5,
+                    "run": r,
+                    "diverged_at": 5 if (model, r) == ("b", 2) else -1,
+                }
+            )
+    diffs = paired_curves(pd.DataFrame(rows), pd.DataFrame(finals), [("a", "b")])
+    assert (diffs["n"] == 5).all()
+    np.testing.assert_allclose(diffs.sort_values("step")["mean"], [0.0, -0.1, -0.2], atol=1e-12)
+    np.testing.assert_allclose(diffs["high"] - diffs["low"], 0.0, atol=1e-9)  # no noise left

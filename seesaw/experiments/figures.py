@@ -12,16 +12,23 @@ from matplotlib.figure import Figure
 from seesaw.errors import ResultsError
 from seesaw.experiments import gates, tradeoff
 from seesaw.experiments.mmoe_claims import mmoe_claims
-from seesaw.experiments.summary import MMOE_ROLES, architecture_roles
+from seesaw.experiments.summary import MMOE_ROLES, architecture_roles, paired_curves
 from seesaw.plots.gates import gate_means, plot_gate_bars, plot_gate_heatmaps
 from seesaw.plots.label_correlation import plot_label_correlation
 from seesaw.plots.paper_readings import PLE_FIG7, PLE_FIG7_MODELS
 from seesaw.plots.tradeoff import plot_mtl_gain, plot_seesaw_scatter
-from seesaw.plots.training import plot_final_loss_histograms, plot_loss_curves
+from seesaw.plots.training import (
+    plot_final_loss_histograms,
+    plot_loss_curves,
+    plot_paired_curves,
+)
 from seesaw.sweep.label_correlation import LabelCorrelationConfig, summarize
 from seesaw.sweep.store import load_table
 from seesaw.sweep.training import TrainExperimentConfig, loss_metric
 from seesaw.sweep.view import ViewConfig
+
+MMOE_PAIRS = (("shared_bottom", "mmoe"), ("shared_bottom", "omoe"), ("omoe", "mmoe"))
+"""The model pairs of MMoE Fig. 4's comparisons, by architecture (a, b): loss(a) − loss(b)."""
 
 FIGURE_TASK = 0
 """The task the training figures draw: task 1 (index 0), as MMoE Figs. 3-5 do (its two tasks are
@@ -62,6 +69,12 @@ def training_figures(
     if "final_loss_histograms" in config.figures:
         stem = config.name if len(config.figures) == 1 else f"{config.name}_histograms"
         out[stem] = plot_final_loss_histograms(final, title, task=task, metric=metric)
+    if "paired_curves" in config.figures:
+        roles = architecture_roles(source.models, roles=MMOE_ROLES)
+        pairs = [(roles[a], roles[b]) for a, b in MMOE_PAIRS if {a, b} <= set(roles)]
+        curves = load_table(results_root, source.name, tier, "curves")
+        diffs = paired_curves(curves, final, pairs, task=task)
+        out[config.name] = plot_paired_curves(diffs, title, metric=metric)
     if "seesaw_scatter" in config.figures:
         scores = tradeoff.score_summary(scores_of(results_root, source, tier))
         out[config.name] = plot_seesaw_scatter(scores, baseline(source), title)

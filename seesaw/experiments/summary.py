@@ -17,6 +17,7 @@ import pandas as pd
 
 from seesaw.errors import ConfigError
 from seesaw.models import model_config
+from seesaw.stats import mean_interval
 
 Z95 = 1.959964
 
@@ -92,3 +93,48 @@ def final_summary(
     )
     out["ci95"] = Z95 * out["std"] / np.sqrt(out["runs"] - out["diverged"])
     return out.reset_index()
+
+
+def paired_curves(
+    curves: pd.DataFrame,
+    final: pd.DataFrame,
+    pairs: list[tuple[str, str]],
+    task: int = 0,
+    split: str = "val",
+) -> pd.DataFrame:
+    """Mean over runs of loss(a) − loss(b) at every logged step, paired by run, with its
+    pointwise 95% t-interval: when along training one model overtakes another.
+
+    Args:
+      curves, final: the `curves` and `final` tables of a training experiment.
+      pairs: (a, b) model labels; positive means b has the lower loss.
+      task, split: the task and the logged split ("val": the run's fixed validation set).
+
+    Returns:
+      Columns a, b, correlation, step, n, mean, low, high. Runs diverged in either model are left
+      out.
+    """
+    bad = final.loc[final["diverged_at"] >= 0, ["correlation", "run"]].drop_duplicates()
+    rows = curves[(curves["task"] == task) & (curves["split"] == split)]
+    wide = rows.pivot_table(index=["correlation", "run", "step"], columns="model", values="loss")
+    keep = ~wide.index.droplevel("step").isin(pd.MultiIndex.from_frame(bad))
+    wide = wide[keep]
+    out = []
+    for a, b in pairs:
+        diff = (wide[a] - wide[b]).rename("d").reset_index()
+        for (corr, step), group in diff.groupby(["correlation", "step"]):
+            evidence = mean_interval(group["d"].to_numpy())
+            low, high = evidence.interval(0.95)
+            out.append(
+                {
+                    "a": a,
+                    "b": b,
+                    "correlation": corr,
+                    "step": step,
+                    "n": evidence.n,
+                    "mean": evidence.estimate,
+                    "low": low,
+                    "high": high,
+                }
+            )
+    return pd.DataFrame(out)

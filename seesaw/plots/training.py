@@ -139,3 +139,39 @@ def plot_final_loss_histograms(
                 ax.set_xlabel(f"final task-{task + 1} test loss")
     fig.suptitle(title or "Final loss over runs", fontsize=11)
     return fig
+
+
+def plot_paired_curves(diffs: pd.DataFrame, title: str = "", metric: str = "mse") -> Figure:
+    """Paired loss differences between models against steps, one panel per weight cosine p, a
+    line per pair with its pointwise 95% band: where the band leaves 0, one model is ahead, and
+    where the line crosses 0 the ordering flips.
+
+    Args:
+      diffs: `seesaw.experiments.summary.paired_curves` rows (a, b, correlation, step, n, mean,
+        low, high).
+      title: figure title.
+      metric: the loss's name, for the axis label.
+    """
+    correlations = sorted(diffs["correlation"].unique())
+    fig = Figure(figsize=(4.6 * len(correlations), 3.8), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(1, len(correlations), sharey=True))
+    for ax, corr in zip(axes, correlations):
+        at = diffs[diffs["correlation"] == corr]
+        for (a, b), rows in at.groupby(["a", "b"], sort=False):
+            rows = rows.sort_values("step")
+            line = ax.plot(rows["step"], rows["mean"], label=f"{a} − {b}")[0]
+            ax.fill_between(
+                rows["step"], rows["low"], rows["high"], alpha=0.25, color=line.get_color(), lw=0
+            )
+        ax.axhline(0.0, color="k", lw=0.7)
+        ax.set_title(f"correlation {corr:g} (n = {int(at['n'].min())} paired runs)", fontsize=9)
+        ax.set_xlabel("step")
+        ax.grid(alpha=0.2)
+    axes[0].set_ylabel(f"validation {metric.upper()} difference (a − b)")
+    axes[0].legend(fontsize=8)
+    fig.suptitle(
+        f"{title}\nabove 0: b has the lower loss; bands: pointwise 95% t-intervals over runs "
+        "(not adjusted for the many steps)",
+        fontsize=9,
+    )
+    return fig

@@ -52,7 +52,14 @@ from seesaw.train.optim import OptimizerConfig
 from seesaw.train.runs import run_keys, run_mesh, train_runs
 from seesaw.validate import check_choice, check_int, check_name, check_real, invalid, not_allowed
 
-FIGURES = ("loss_curves", "final_loss_histograms", "seesaw_scatter", "mtl_gain", "gates")
+FIGURES = (
+    "loss_curves",
+    "final_loss_histograms",
+    "paired_curves",
+    "seesaw_scatter",
+    "mtl_gain",
+    "gates",
+)
 CORRELATION_QUANTITIES = ("weight_cosine", "pearson")
 
 # Examples of the calibration draw: its sampling error on a correlation ρ is about
