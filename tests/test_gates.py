@@ -134,3 +134,12 @@ def test_gate_report_filters_and_refuses_unknown_values(results):
     assert list(figures) == ["gated_gates_bars_1", "gated_gates_heatmap_progressive_level1"]
     with pytest.raises(ConfigError, match="--architecture = 'hard'; allowed: progressive"):
         gate_report(results, "gated", "paper", "hard")
+
+
+def test_ple_gate_claims_are_one_family_over_correlations(results):
+    from seesaw.experiments.gates import ple_gate_claims
+
+    claims = ple_gate_claims(gate_table(results, "gated", "paper"), "progressive")
+    assert len(claims) == 3 * 2  # two task gates and their contrast, at two correlations
+    assert set(claims["gate"].str.split("/").str[0]) == {"level1"}
+    assert (claims["margin"] == 0.05).all()

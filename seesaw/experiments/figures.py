@@ -135,6 +135,9 @@ def training_tables(
         table = gates.gate_table(results_root, source.name, tier)
         stats = gates.gate_statistics(table)
         out[f"{config.name}_gate_means"] = gate_means(gates.ranked(table))
+        ple = architecture_roles(source.models, roles=("ple",))
+        if ple:
+            out[f"{config.name}_ple_gate_claims"] = gates.ple_gate_claims(table, ple["ple"])
         out[f"{config.name}_gate_statistics"] = (
             stats.groupby(["model", "correlation", "level", "gate"])[
                 ["entropy", "top_mass", "shared_mass", "task_gate_js"]

@@ -26,6 +26,8 @@ from seesaw.train.runs import load_params
 from seesaw.validate import not_allowed
 
 RUN = ["model", "lr", "correlation", "run"]
+GATE_MARGIN = 0.05
+"""Smallest difference of mean gate weight that matters (PLE Fig. 8's weights differ by 0.1+)."""
 
 
 def gate_table(results_root: Path, experiment: str, tier: str) -> pd.DataFrame:
@@ -338,3 +340,44 @@ def gate_report(
     for (m, j), _ in means.groupby(["model", "level"]):
         figures[f"{experiment}_gates_heatmap_{m}_level{j}"] = plot_gate_heatmaps(means, m, j, title)
     return summary, figures
+
+
+def ple_gate_claims(gates: pd.DataFrame, ple: str) -> pd.DataFrame:
+    """PLE §5.3's claim "in PLE the shared experts carry more weight, especially for VTR" as a
+    Holm family, on the task gates of PLE's last level at every correlation: the shared experts'
+    mean weight minus 1/2 for each task gate (> 0: shared outweighs the task's own experts), and
+    task 1's shared weight minus task 2's (> 0: "especially for VTR"). Paired by run; margin
+    `GATE_MARGIN` of gate weight.
+
+    The first level's task gates are left out: each weighs two experts with a bias-free softmax
+    of the symmetric input, so their mean weights are 1/2 by symmetry (docs/seesaw.md, Gates).
+    """
+    from seesaw.stats import Claim, decide, mean_interval, paired_difference
+
+    rows = gates[gates["model"] == ple]
+    top = rows["level"].max()
+    stats = gate_statistics(rows[rows["level"] == top])
+    claims = []
+    for corr, at in stats.groupby("correlation"):
+        shared = at.pivot_table(index="run", columns="gate", values="shared_mass")
+        first, second = f"level{top}/task0", f"level{top}/task1"
+        for gate, task in ((first, 1), (second, 2)):
+            claims.append(
+                Claim(
+                    f"shared experts outweigh task {task}'s own in its gate at {corr:g}",
+                    mean_interval(shared[gate].to_numpy() - 0.5, statistic="shared weight − 1/2"),
+                    direction=+1,
+                    margin=GATE_MARGIN,
+                    keys={"correlation": corr, "gate": gate},
+                )
+            )
+        claims.append(
+            Claim(
+                f"task 1's gate puts more weight on shared experts than task 2's at {corr:g}",
+                paired_difference(shared[first].to_numpy(), shared[second].to_numpy()),
+                direction=+1,
+                margin=GATE_MARGIN,
+                keys={"correlation": corr, "gate": f"{first} − {second}"},
+            )
+        )
+    return decide(claims)
