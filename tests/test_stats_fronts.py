@@ -54,3 +54,11 @@ def test_table_holm_over_fronts_and_crossing_fronts_stay_undominated():
     assert table.loc["low", "dominated"] and table.loc["low", "dominator"] == "high"
     assert not table.loc["high", "dominated"] and not table.loc["cross", "dominated"]
     assert table.loc["low", "low_0"] > 0 and table.loc["low", "low_1"] > 0
+
+
+def test_dominance_in_means_is_descriptive():
+    from seesaw.stats.fronts import dominates_in_means
+
+    a = _front([[0.0, 0.0], [0.2, -0.2]])
+    assert dominates_in_means(a + 0.3, a) and not dominates_in_means(a, a + 0.3)
+    assert not dominates_in_means(a + np.array([1.0, -1.0]), a)

@@ -71,6 +71,13 @@ def dominance_p(better: np.ndarray, worse: np.ndarray) -> tuple[float, int, int]
     return float(p_w[w]), w, int(best_v[w])
 
 
+def dominates_in_means(better: np.ndarray, worse: np.ndarray) -> bool:
+    """Whether every point of `worse` has a point of `better` with a higher mean on every task:
+    dominance of the mean fronts, a description with no test behind it."""
+    b, a = np.asarray(better, float).mean(1), np.asarray(worse, float).mean(1)  # (V, T), (W, T)
+    return bool((b[:, None, :] > a[None, :, :]).all(-1).any(0).all())
+
+
 def front_dominance(
     fronts: Mapping[str, np.ndarray], weights: np.ndarray, alpha: float = 0.05
 ) -> pd.DataFrame:
@@ -98,7 +105,17 @@ def front_dominance(
         b = min(tests, key=lambda k: tests[k][0])
         p, w, v = tests[b]
         p_any = min(1.0, (len(labels) - 1) * p)
-        rows.append({"front": a, "dominator": b, "p_value": p_any, "w": w, "v": v})
+        in_means = any(dominates_in_means(fronts[o], fronts[a]) for o in labels if o != a)
+        rows.append(
+            {
+                "front": a,
+                "dominator": b,
+                "p_value": p_any,
+                "w": w,
+                "v": v,
+                "dominated_in_means": in_means,
+            }
+        )
     rejected, level = holm([r["p_value"] for r in rows], alpha)
     out = []
     for row, ok, a_used in zip(rows, rejected, level):
