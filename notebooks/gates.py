@@ -35,10 +35,10 @@ correlation = 0.5  # one grid value
 # %%
 # %matplotlib inline
 from seesaw.experiments import gates  # noqa: E402
-from seesaw.plots.gates import gate_means, plot_gate_bars, plot_gate_heatmaps  # noqa: E402
+from seesaw.plots.gates import plot_gate_bars, plot_gate_heatmaps  # noqa: E402
 
 table = gates.gate_table(results, experiment, tier)
-means = gate_means(gates.ranked(table))
+means = gates.gate_means(gates.ranked(table))
 summary, _ = gates.gate_report(results, experiment, tier, architecture, correlation, level)
 summary
 

@@ -13,7 +13,7 @@ from seesaw.errors import ResultsError
 from seesaw.experiments import gates, tradeoff
 from seesaw.experiments.mmoe_claims import mmoe_claims
 from seesaw.experiments.summary import MMOE_ROLES, architecture_roles, paired_curves
-from seesaw.plots.gates import gate_means, plot_gate_bars, plot_gate_heatmaps
+from seesaw.plots.gates import plot_gate_bars, plot_gate_heatmaps
 from seesaw.plots.label_correlation import plot_label_correlation
 from seesaw.plots.paper_readings import PLE_FIG7, PLE_FIG7_MODELS
 from seesaw.plots.tradeoff import plot_mtl_gain, plot_seesaw_scatter
@@ -84,7 +84,7 @@ def training_figures(
         out[config.name] = plot_mtl_gain(gains, title, paper, ple_fig7_readings(source))
         out[f"{config.name}_all"] = plot_mtl_gain(gains, f"{title}, every architecture")
     if "gates" in config.figures:
-        means = gate_means(gates.ranked(gates.gate_table(results_root, source.name, tier)))
+        means = gates.gate_means(gates.ranked(gates.gate_table(results_root, source.name, tier)))
         for corr in sorted(means["correlation"].unique()):
             out[f"{config.name}_bars_{corr:g}"] = plot_gate_bars(means, corr, title)
         for (model, level), _ in means.groupby(["model", "level"]):
@@ -124,7 +124,7 @@ def training_tables(
             out[f"{config.name}_fronts"] = tradeoff.front_table(
                 scores, source.data.tasks, source.front_runs
             )
-        roles = dict(zip(PLE_FIG7_MODELS, paper_models(source)))
+        roles = architecture_roles(source.models, roles=PLE_FIG7_MODELS)
         if "mtl_gain" in config.figures and len(roles) == 3:
             ple_claims, ratio = tradeoff.ple_fig7_claims(
                 scores, baseline(source), roles["ple"], (roles["shared_bottom"], roles["mmoe"])
@@ -134,7 +134,7 @@ def training_tables(
     if "gates" in config.figures:
         table = gates.gate_table(results_root, source.name, tier)
         stats = gates.gate_statistics(table)
-        out[f"{config.name}_gate_means"] = gate_means(gates.ranked(table))
+        out[f"{config.name}_gate_means"] = gates.gate_means(gates.ranked(table))
         ple = architecture_roles(source.models, roles=("ple",))
         if ple:
             out[f"{config.name}_ple_gate_claims"] = gates.ple_gate_claims(table, ple["ple"])

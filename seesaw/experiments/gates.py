@@ -90,6 +90,17 @@ def ranked(gates: pd.DataFrame) -> pd.DataFrame:
     return gates.assign(rank=rank.astype(int) - 1)
 
 
+def gate_means(ranked: pd.DataFrame) -> pd.DataFrame:
+    """Mean over runs of each (model, correlation, gate, owner, rank)'s weight and of its std over
+    test examples, with the number of runs."""
+    keys = ["model", "correlation", "level", "gate", "owner", "rank"]
+    return (
+        ranked.groupby(keys)
+        .agg(mean=("mean", "mean"), std=("std", "mean"), runs=("run", "nunique"))
+        .reset_index()
+    )
+
+
 def _entropy(p: np.ndarray) -> float:
     p = p[p > 0]
     return float(-(p * np.log(p)).sum())
@@ -303,7 +314,7 @@ def gate_report(
     Raises:
       ConfigError: a filter value the run does not have, naming the allowed values.
     """
-    from seesaw.plots.gates import gate_means, plot_gate_bars, plot_gate_heatmaps
+    from seesaw.plots.gates import plot_gate_bars, plot_gate_heatmaps
 
     table = gate_table(results_root, experiment, tier)
     for column, value, name in (

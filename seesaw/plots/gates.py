@@ -1,5 +1,6 @@
 """PLE Fig. 8 on synthetic data: stacked bars of mean gate weight per expert, and heatmaps of mean
-gate weight across correlations. Both take `seesaw.experiments.gates.ranked` tables, never files.
+gate weight across correlations. Both take `seesaw.experiments.gates.gate_means` tables, never
+files.
 
 Experts are identified by (owner, rank within the run): the heaviest expert of an owner group is
 rank 0. For interchangeable experts (MMoE, OMoE, ML-MMoE: all `shared`) expert k's weight
@@ -37,23 +38,12 @@ def _order(frame: pd.DataFrame) -> list[tuple[str, int]]:
     )
 
 
-def gate_means(ranked: pd.DataFrame) -> pd.DataFrame:
-    """Mean over runs of each (model, correlation, gate, owner, rank)'s weight and of its std over
-    test examples, with the number of runs."""
-    keys = ["model", "correlation", "level", "gate", "owner", "rank"]
-    return (
-        ranked.groupby(keys)
-        .agg(mean=("mean", "mean"), std=("std", "mean"), runs=("run", "nunique"))
-        .reset_index()
-    )
-
-
 def plot_gate_bars(means: pd.DataFrame, correlation: float, title: str) -> Figure:
     """PLE Fig. 8's layout at one correlation: per model, one stacked bar per gate (its mean
     weights sum to 1), segments coloured by owner, with the mean std over test examples.
 
     Args:
-      means: `gate_means` rows.
+      means: `seesaw.experiments.gates.gate_means` rows.
       correlation: the correlation drawn.
       title: figure title.
     """
@@ -127,7 +117,7 @@ def plot_gate_heatmaps(means: pd.DataFrame, model: str, level: int, title: str) 
     and level.
 
     Args:
-      means: `gate_means` rows.
+      means: `seesaw.experiments.gates.gate_means` rows.
       model: the model drawn.
       level: the level drawn.
       title: figure title.
