@@ -83,7 +83,7 @@ def test_roles_come_from_the_config_and_no_label_is_hard_coded():
     models = {
         "hard": {"preset": "shared_bottom_synthetic"},
         "one_gate": {"preset": "omoe_synthetic"},
-        "gated": {"preset": "mmoe", "num_experts": 4},
+        "gated": {"preset": "mmoe", "num_experts": 4, "num_runs": 3},
     }
     roles = architecture_roles(models)
     assert roles == {"shared_bottom": "hard", "omoe": "one_gate", "mmoe": "gated"}
