@@ -7,13 +7,13 @@ from seesaw.stats.fronts import dominance_p, front_dominance, one_sided_p
 from seesaw.stats.student_t import t_sf
 
 RNG = np.random.default_rng(0)
-R = 10
+K = 10
 
 
 def _front(offsets):
-    """(W, R, 2) front: point w is offsets[w] plus shared run noise and small point noise."""
-    base = RNG.normal(size=(1, R, 2))
-    noise = 0.01 * RNG.normal(size=(len(offsets), R, 2))
+    """(W, K, 2) front: point w is offsets[w] plus shared run noise and small point noise."""
+    base = RNG.normal(size=(1, K, 2))
+    noise = 0.01 * RNG.normal(size=(len(offsets), K, 2))
     return np.asarray(offsets, float)[:, None, :] + base + noise
 
 
@@ -33,9 +33,9 @@ def test_a_shifted_front_dominates_and_is_not_dominated_back():
 
 def test_every_point_must_be_covered():
     # B beats A's first point on both tasks but not its second (which is far better on task 2).
-    a = np.stack([np.zeros((R, 2)), np.tile([0.0, 2.0], (R, 1))])
-    a = a + 0.01 * RNG.normal(size=(2, R, 2))
-    b = np.ones((1, R, 2)) + 0.01 * RNG.normal(size=(1, R, 2))
+    a = np.stack([np.zeros((K, 2)), np.tile([0.0, 2.0], (K, 1))])
+    a = a + 0.01 * RNG.normal(size=(2, K, 2))
+    b = np.ones((1, K, 2)) + 0.01 * RNG.normal(size=(1, K, 2))
     p, w, v = dominance_p(b, a)
     assert p > 0.5 and w == 1 and v == 0
 

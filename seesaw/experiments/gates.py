@@ -263,7 +263,7 @@ def expert_health(
     """
     arrays = load_arrays(results_root, experiment, tier, f"model={model}", "params")
     prefix = "params/levels/0/experts/members/layers/0/"
-    kernel, bias = arrays[prefix + "kernel/value"], arrays[prefix + "bias/value"]  # (K,E,D,U)
+    kernel, bias = arrays[prefix + "kernel/value"], arrays[prefix + "bias/value"]  # (K, E, D, H)
     x = np.asarray(jax.random.normal(jax.random.key(0), (num_points, kernel.shape[2])))
     rows = []
     for i in range(kernel.shape[0]):

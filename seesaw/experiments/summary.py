@@ -48,7 +48,7 @@ def architecture_roles(
     found: dict[str, list[str]] = {}
     for label, spec in models.items():
         overrides = dict(spec)
-        overrides.pop("num_runs", None)  # a run count, not a model field (TrainExperimentConfig.model)
+        overrides.pop("num_runs", None)  # a run count, not a model field (see config.model)
         found.setdefault(model_config(overrides.pop("preset"), **overrides).arch, []).append(label)
     out = {}
     for role in roles:

@@ -1,8 +1,8 @@
 """Dominance of scalarization fronts over paired runs (docs/decision_rules.md §7).
 
 A *front* is one architecture's points across the task weights ω of PLE Eq. 8: array
-``(W, R, T)`` of a per-run score, W weights × R runs × T tasks, oriented so that higher is better
-(AUC as is, a loss negated). Run r of every point of every front saw the same data draw and
+``(W, K, T)`` of a per-run score, W task weightings × K runs × T tasks, oriented so that higher
+is better (AUC as is, a loss negated). Run r of every point of every front saw the same data draw and
 initialisation, so every comparison is paired by run.
 
 Front B *dominates* front A when every point a_w of A is beaten on every task by some point b_v
@@ -45,8 +45,8 @@ def dominance_p(better: np.ndarray, worse: np.ndarray) -> tuple[float, int, int]
     """p-value of "front `better` dominates front `worse`" (module docstring).
 
     Args:
-        better: (V, R, T) front B, higher is better on every task.
-        worse: (W, R, T) front A, the same runs R and tasks T.
+        better: (W_b, K, T) front B, higher is better on every task.
+        worse: (W_a, K, T) front A, the same runs K and tasks T.
 
     Returns:
         (p, w, v): the p-value, the point w of A that binds (the worst-covered) and the point v of
@@ -64,9 +64,9 @@ def dominance_p(better: np.ndarray, worse: np.ndarray) -> tuple[float, int, int]
             ]
             for v in range(num_v)
         ]
-    )  # (V, W)
-    best_v = p_vw.argmin(axis=0)  # (W,)
-    p_w = np.minimum(1.0, num_v * p_vw.min(axis=0))  # (W,)
+    )  # (W_b, W_a)
+    best_v = p_vw.argmin(axis=0)  # (W_a,)
+    p_w = np.minimum(1.0, num_v * p_vw.min(axis=0))  # (W_a,)
     w = int(p_w.argmax())
     return float(p_w[w]), w, int(best_v[w])
 
@@ -74,7 +74,7 @@ def dominance_p(better: np.ndarray, worse: np.ndarray) -> tuple[float, int, int]
 def dominates_in_means(better: np.ndarray, worse: np.ndarray) -> bool:
     """Whether every point of `worse` has a point of `better` with a higher mean on every task:
     dominance of the mean fronts, a description with no test behind it."""
-    b, a = np.asarray(better, float).mean(1), np.asarray(worse, float).mean(1)  # (V, T), (W, T)
+    b, a = np.asarray(better, float).mean(1), np.asarray(worse, float).mean(1)  # (W_b, T), (W_a, T)
     return bool((b[:, None, :] > a[None, :, :]).all(-1).any(0).all())
 
 
@@ -84,7 +84,7 @@ def front_dominance(
     """Which fronts are dominated, by which other, decided as one Holm family over the fronts.
 
     Args:
-        fronts: label -> (W, R, T) front (higher is better), every front on the same runs and
+        fronts: label -> (W, K, T) front (higher is better), every front on the same runs and
             the same weights.
         weights: (W,) the task-1 weight ω of each point.
         alpha: family-wise error rate.
@@ -121,7 +121,7 @@ def front_dominance(
     for row, ok, a_used in zip(rows, rejected, level):
         w, v = row.pop("w"), row.pop("v")
         dominator = fronts[row["dominator"]]
-        diff = dominator[v] - fronts[row["front"]][w]  # (R, T)
+        diff = dominator[v] - fronts[row["front"]][w]  # (K, T)
         n = diff.shape[0]
         # One task's one-sided level inside the Holm and both Bonferroni corrections.
         a_task = a_used / ((len(labels) - 1) * dominator.shape[0])
