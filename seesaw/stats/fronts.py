@@ -2,8 +2,8 @@
 
 A *front* is one architecture's points across the task weights ω of PLE Eq. 8: array
 ``(W, K, T)`` of a per-run score, W task weightings × K runs × T tasks, oriented so that higher
-is better (AUC as is, a loss negated). Run r of every point of every front saw the same data draw and
-initialisation, so every comparison is paired by run.
+is better (AUC as is, a loss negated). Run r of every point of every front saw the same data
+draw and initialisation, so every comparison is paired by run.
 
 Front B *dominates* front A when every point a_w of A is beaten on every task by some point b_v
 of B. As a test, with one-sided paired t-tests p(d > 0) on the per-run differences d:
