@@ -95,16 +95,39 @@ def solve_weight_cosine(
         ConfigError: `target` is outside the range the family reaches, [corr(-1), corr(1)], which
             the message names.
     """
+    return solve_weight_cosines(
+        key, family, [target], cfg, tasks, num_points=num_points, iterations=iterations
+    )[0]
+
+
+def solve_weight_cosines(
+    key: jax.Array,
+    family: Family,
+    targets: Sequence[float],
+    cfg: GeneratorConfig,
+    tasks: TaskConfig,
+    *,
+    num_points: int = 100_000,
+    iterations: int = 30,
+) -> list[tuple[float, float]]:
+    """`solve_weight_cosine` for every target of a grid, on one calibration draw compiled once.
+
+    Raises:
+        ConfigError: a target outside the range the family reaches, which the message names.
+    """
     corr = _correlation_at(key, family, cfg, tasks, num_points)
     low, high = float(corr(-1.0)), float(corr(1.0))
-    if not np.isfinite(target) or not low <= target <= high:
-        raise ConfigError(
-            f"target correlation = {target!r}: this data family reaches "
-            f"[{low:.4f}, {high:.4f}] ({controlled_statistic(tasks)}, weight cosine -1 to 1)"
-        )
-    a, b = -1.0, 1.0
-    for _ in range(iterations):
-        mid = 0.5 * (a + b)
-        a, b = (mid, b) if float(corr(mid)) < target else (a, mid)
-    p = 0.5 * (a + b)
-    return p, float(corr(p))
+    out = []
+    for target in targets:
+        if not np.isfinite(target) or not low <= target <= high:
+            raise ConfigError(
+                f"target correlation = {target!r}: this data family reaches "
+                f"[{low:.4f}, {high:.4f}] ({controlled_statistic(tasks)}, weight cosine -1 to 1)"
+            )
+        a, b = -1.0, 1.0
+        for _ in range(iterations):
+            mid = 0.5 * (a + b)
+            a, b = (mid, b) if float(corr(mid)) < target else (a, mid)
+        p = 0.5 * (a + b)
+        out.append((p, float(corr(p))))
+    return out

@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 
 from seesaw.data import GeneratorConfig, TaskConfig, generator_preset, make_family
-from seesaw.data.calibrate import controlled_statistic, solve_weight_cosine
+from seesaw.data.calibrate import controlled_statistic, solve_weight_cosines
 from seesaw.errors import ConfigError
 from seesaw.models import ModelConfig, model_config
 from seesaw.sweep.cells import CellContext
@@ -282,15 +282,16 @@ def calibration_table(config: TrainExperimentConfig) -> pd.DataFrame:
     """
     gen, tasks = config.data.generator_config(), config.data.task_config()
     key = jax.random.fold_in(jax.random.key(config.seed), CALIBRATION_STREAM)
-    family, rows = config.family(), []
-    for target in config.correlations:
-        try:
-            cosine, realised = solve_weight_cosine(
-                key, family, target, gen, tasks, num_points=CALIBRATION_POINTS
-            )
-        except ConfigError as err:
-            raise ConfigError(f"correlations: {err}") from err
-        rows.append((target, controlled_statistic(tasks), cosine, realised))
+    try:
+        solved = solve_weight_cosines(
+            key, config.family(), config.correlations, gen, tasks, num_points=CALIBRATION_POINTS
+        )
+    except ConfigError as err:
+        raise ConfigError(f"correlations: {err}") from err
+    rows = [
+        (target, controlled_statistic(tasks), cosine, realised)
+        for target, (cosine, realised) in zip(config.correlations, solved)
+    ]
     columns = ["correlation", "controlled", "weight_cosine", "realised"]
     return pd.DataFrame(rows, columns=columns)
 
