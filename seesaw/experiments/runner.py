@@ -213,11 +213,9 @@ def draw_figures(
     Raises:
       ResultsError: the results are missing or damaged, with the command that makes them.
     """
-    if isinstance(config, ViewConfig):
-        source_config = load_experiment(config.source, tier)
-        run_dir(results_root, source_config.name, tier, source=source or config.name)
+    source_config = _checked_view_source(config, tier, results_root, source)
+    if source_config is not None:
         return training_figures(results_root, config, tier, source=source_config)
-    run_dir(results_root, config.name, tier, source=source)
     return KINDS[config.kind].figures(results_root, config, tier)
 
 
@@ -230,9 +228,18 @@ def summary_tables(
     Raises:
       ResultsError: the results are missing or damaged, with the command that makes them.
     """
+    source_config = _checked_view_source(config, tier, results_root, source)
+    if source_config is not None:
+        return training_tables(results_root, config, tier, source=source_config)
+    return KINDS[config.kind].tables(results_root, config, tier)
+
+
+def _checked_view_source(config: Any, tier: str, results_root: Path, source: str | None):
+    """The training experiment a view draws from (None for any other config), after checking
+    that the results drawn exist (ResultsError naming the command that makes them otherwise)."""
     if isinstance(config, ViewConfig):
         source_config = load_experiment(config.source, tier)
         run_dir(results_root, source_config.name, tier, source=source or config.name)
-        return training_tables(results_root, config, tier, source=source_config)
+        return source_config
     run_dir(results_root, config.name, tier, source=source)
-    return KINDS[config.kind].tables(results_root, config, tier)
+    return None
