@@ -48,7 +48,7 @@ gains.pivot_table(index="model", columns=["correlation", "task"], values="mean")
 
 # %%
 hps, mmoe, ple = paper_models(config)
-claims, ratio = tradeoff.ple_fig7_claims(scores, baseline(config), ple, (hps, mmoe))
+claims, ratio = tradeoff.ple_fig7_claims(scores, baseline(config), ple, hps, mmoe)
 display(ratio)  # noqa: F821
 claims[["claim", "estimate", "low", "high", "n", "verdict"]]
 

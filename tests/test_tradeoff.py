@@ -85,7 +85,7 @@ def test_ple_claims_and_ratio():
         kinds=("regression", "regression"),
     )
     scores = tradeoff.task_scores(final, ("regression", "regression"), (1.0, 1.0))
-    decided, ratio = tradeoff.ple_fig7_claims(scores, "single", "ple", ("hps", "mmoe"))
+    decided, ratio = tradeoff.ple_fig7_claims(scores, "single", "ple", "hps", "mmoe")
     assert len(decided) == 2 * 2 + 2  # others × tasks at one correlation, plus the averages
     task2 = decided[(decided["task"] == "2") & (decided["correlation"] == "0.5")]
     assert (task2["verdict"] == "difference").all()

@@ -113,7 +113,7 @@ def training_tables(
     if {"seesaw_scatter", "mtl_gain"} & set(config.figures):
         scores = scores_of(results_root, source, tier)
         decided, flags = tradeoff.gains_and_flags(scores, baseline(source))
-        out[f"{config.name}_summary"] = tradeoff.summary_table(scores, baseline(source))
+        out[f"{config.name}_summary"] = tradeoff.summary_table(scores, decided, flags)
         out[f"{config.name}_scores"] = tradeoff.score_summary(scores)
         out[f"{config.name}_gains"] = tradeoff.gain_summary(scores, baseline(source))
         out[f"{config.name}_claims"] = decided
@@ -127,7 +127,7 @@ def training_tables(
         roles = architecture_roles(source.models, roles=PLE_FIG7_MODELS)
         if "mtl_gain" in config.figures and len(roles) == 3:
             ple_claims, ratio = tradeoff.ple_fig7_claims(
-                scores, baseline(source), roles["ple"], (roles["shared_bottom"], roles["mmoe"])
+                scores, baseline(source), roles["ple"], roles["shared_bottom"], roles["mmoe"]
             )
             out[f"{config.name}_ple_claims"] = ple_claims
             out[f"{config.name}_ple_ratio"] = ratio

@@ -175,27 +175,21 @@ def gain_summary(scores: pd.DataFrame, baseline: str) -> pd.DataFrame:
       Columns model, correlation ("average" for the average panel, else the grid value as text),
       task ("1", "2", "overall"), n, mean, low, high.
     """
-    main = scores[scores["main"]]
     rows = []
-    for model in (m for m in main["model"].unique() if m != baseline):
-        pairs = _paired(main, model, baseline)
-        for (corr, task, metric), group in pairs.groupby(["correlation", "task", "metric"]):
-            ok = group[~group["diverged"]]
-            ev = gain_evidence(
-                ok["value_other"].to_numpy(), ok["value"].to_numpy(), HIGHER_IS_BETTER[metric]
-            )
-            low, high = ev.interval(0.95)
-            rows.append(
-                {
-                    "model": model,
-                    "correlation": f"{corr:g}",
-                    "task": str(task + 1),
-                    "n": ev.n,
-                    "mean": ev.estimate,
-                    "low": low,
-                    "high": high,
-                }
-            )
+    for claim in gain_claims(scores, baseline):
+        low, high = claim.evidence.interval(0.95)
+        keys = claim.keys
+        rows.append(
+            {
+                "model": keys["model"],
+                "correlation": f"{keys['correlation']:g}",
+                "task": str(keys["task"] + 1),
+                "n": claim.evidence.n,
+                "mean": claim.evidence.estimate,
+                "low": low,
+                "high": high,
+            }
+        )
     for (model, task), group in average_gains(scores, baseline).groupby(["model", "task"]):
         ev = mean_interval(group["gain"].to_numpy())
         low, high = ev.interval(0.95)
@@ -214,9 +208,10 @@ def gain_summary(scores: pd.DataFrame, baseline: str) -> pd.DataFrame:
 
 
 def ple_fig7_claims(
-    scores: pd.DataFrame, baseline: str, ple: str, others: tuple[str, ...]
+    scores: pd.DataFrame, baseline: str, ple: str, hps: str, mmoe: str
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """PLE §5.2's statements about Fig. 7, decided as one family.
+    """PLE §5.2's statements about Fig. 7, decided as one family, for the model labels `ple`,
+    `hps` (Hard Parameter Sharing) and `mmoe`.
 
     - "PLE is best on both tasks at every correlation": for each correlation, task and other
       model, PLE's gain minus the other's, paired by run, > 0 (direction +1).
@@ -230,6 +225,7 @@ def ple_fig7_claims(
       (decided claims, the ratio row: estimate, low, high, paper).
     """
     main = scores[scores["main"]]
+    others = (hps, mmoe)
     claims = []
     for other in others:
         pairs = _paired(main, ple, other)
@@ -264,7 +260,6 @@ def ple_fig7_claims(
                 keys={"model": other, "correlation": "average", "task": "overall"},
             )
         )
-    mmoe = others[-1]
     ratio = paired_bootstrap(
         overall[ple].to_numpy(),
         overall[mmoe].to_numpy(),
@@ -314,15 +309,19 @@ def front_table(scores: pd.DataFrame, kinds: tuple[str, ...], front_runs: int) -
     return pd.concat(out, ignore_index=True)
 
 
-def summary_table(scores: pd.DataFrame, baseline: str) -> pd.DataFrame:
+def summary_table(scores: pd.DataFrame, decided: pd.DataFrame, flags: pd.DataFrame) -> pd.DataFrame:
     """The experiment's one-line-per-result table: model × correlation × task → mean score with
     its 95% interval, n and diverged runs, MTL gain with its Holm-adjusted interval and verdict,
     and the (model, correlation)'s seesaw flag.
 
-    The baseline's rows carry its scores and no gain.
+    Args:
+      scores: `task_scores` rows.
+      decided, flags: `gains_and_flags` of the same scores.
+
+    Returns:
+      The table; the baseline's rows carry its scores and no gain.
     """
     means = score_summary(scores[scores["main"]]).drop(columns=["omega", "main"])
-    decided, flags = gains_and_flags(scores, baseline)
     gains = decided[
         ["model", "correlation", "task", "estimate", "low", "high", "level", "verdict"]
     ].rename(
