@@ -3,12 +3,12 @@ bars. Both take summary tables (`seesaw.experiments.tradeoff`), never files."""
 
 from __future__ import annotations
 
-import math
-
 import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+
+from seesaw.plots.common import legend_below, panel_grid
 
 _METRIC_NAMES = {"auc": "AUC", "mse": "MSE", "bce": "BCE"}
 
@@ -39,13 +39,10 @@ def plot_seesaw_scatter(
     correlations = sorted(summary["correlation"].unique())
     models = list(dict.fromkeys(summary["model"]))
     colors = _colors(models)
-    ncols = min(3, len(correlations))
-    nrows = math.ceil(len(correlations) / ncols)
-    fig = Figure(figsize=(5.2 * ncols, 4.4 * nrows))
-    axes = fig.subplots(nrows, ncols, squeeze=False)
+    fig, axes = panel_grid(len(correlations), 3, (5.2, 4.4))
     x_metric = summary.loc[summary["task"] == x_task, "metric"].iloc[0]
     y_metric = summary.loc[summary["task"] == y_task, "metric"].iloc[0]
-    for ax, corr in zip(axes.flat, correlations):
+    for ax, corr in zip(axes, correlations):
         at = summary[summary["correlation"] == corr]
         for model in models:
             rows = at[at["model"] == model]
@@ -89,12 +86,7 @@ def plot_seesaw_scatter(
             + (", inverted" if y_metric != "auc" else "")
         )
         ax.grid(alpha=0.2)
-    for ax in list(axes.flat)[len(correlations) :]:
-        ax.axis("off")
-    handles, labels = axes.flat[0].get_legend_handles_labels()
-    fig.legend(
-        handles, labels, loc="lower center", ncol=min(6, len(labels)), fontsize=8, frameon=False
-    )
+    legend_below(fig, axes[0])
     fig.suptitle(
         f"{title}\nup-right is better on both tasks; crosses: 95% intervals over runs; lines: "
         f"each model's scalarization front (task weights ω, 1 − ω); grey lines: {baseline}",
@@ -123,12 +115,9 @@ def plot_mtl_gain(
     colors = _colors(models)
     panels = list(dict.fromkeys(gains["correlation"]))
     panels = [p for p in panels if p != "average"] + (["average"] if "average" in panels else [])
-    ncols = min(3, len(panels))
-    nrows = math.ceil(len(panels) / ncols)
-    fig = Figure(figsize=(5.0 * ncols, 3.6 * nrows))
-    axes = fig.subplots(nrows, ncols, squeeze=False)
+    fig, axes = panel_grid(len(panels), 3, (5.0, 3.6))
     width = 0.8 / len(models)
-    for ax, panel in zip(axes.flat, panels):
+    for ax, panel in zip(axes, panels):
         at = gains[gains["correlation"] == panel]
         tasks = list(dict.fromkeys(at["task"]))
         for i, model in enumerate(models):
@@ -161,12 +150,7 @@ def plot_mtl_gain(
         ax.set_title(panel if panel == "average" else f"correlation {panel}", fontsize=10)
         ax.set_ylabel("MTL gain")
         ax.grid(axis="y", alpha=0.2)
-    for ax in list(axes.flat)[len(panels) :]:
-        ax.axis("off")
-    handles, labels = axes.flat[0].get_legend_handles_labels()
-    fig.legend(
-        handles, labels, loc="lower center", ncol=min(6, len(labels)), fontsize=8, frameon=False
-    )
+    legend_below(fig, axes[0])
     fig.suptitle(
         f"{title}\nMTL gain over the single-task model (PLE Eq. 11, positive = better); "
         "bars: mean over runs with 95% intervals",
