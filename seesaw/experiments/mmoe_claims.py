@@ -45,6 +45,29 @@ def _low_quantile_log_ratio(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     )
 
 
+def _claim(
+    name: str,
+    evidence,
+    diverged: int,
+    figure: str,
+    model: str,
+    correlation: str,
+    margin: float = LOSS_MARGIN,
+    sameness: bool = False,
+) -> Claim:
+    """A claim of this module: a difference in the paper's direction (+1) or a sameness, with
+    its margin, the diverged runs left out, and the keys figure, model and correlation."""
+    return Claim(
+        name,
+        evidence,
+        kind="sameness" if sameness else "difference",
+        direction=0 if sameness else +1,
+        margin=margin,
+        n_diverged=diverged,
+        keys={"figure": figure, "model": model, "correlation": correlation},
+    )
+
+
 def correlation_claims(final: pd.DataFrame, models: list[str]) -> list[Claim]:
     """MMoE §3.3 and §5.1 observation 1: every model's loss is lower at higher correlation
     (each neighbouring pair of grid values)."""
@@ -56,17 +79,17 @@ def correlation_claims(final: pd.DataFrame, models: list[str]) -> list[Claim]:
             a, b = wide.loc[p, model], wide.loc[q, model]
             runs = a.index.intersection(b.index)
             claims.append(
-                Claim(
+                _claim(
                     f"{model}: lower loss at correlation {q:g} than at {p:g}",
                     paired_difference(
                         a[runs].to_numpy(),
                         b[runs].to_numpy(),
                         statistic=f"loss({p:g}) − loss({q:g}), runs paired by index",
                     ),
-                    direction=+1,
-                    margin=LOSS_MARGIN,
-                    n_diverged=diverged,
-                    keys={"figure": "correlation", "model": model, "correlation": f"{p:g}-{q:g}"},
+                    diverged,
+                    "correlation",
+                    model,
+                    f"{p:g}-{q:g}",
                 )
             )
     return claims
@@ -91,54 +114,56 @@ def fig4_claims(final: pd.DataFrame, shared_bottom: str, omoe: str, mmoe: str) -
     claims = []
     for other in (omoe, shared_bottom):
         claims.append(
-            Claim(
+            _claim(
                 f"the correlation gap is smaller for {mmoe} than for {other}",
                 mean_interval(
                     gap(other) - gap(mmoe),
                     statistic=f"gap({other}) − gap({mmoe}), gap = loss({low:g}) − loss({high:g})",
                 ),
-                direction=+1,
-                margin=LOSS_MARGIN,
-                n_diverged=diverged,
-                keys={"figure": "4", "model": other, "correlation": f"{low:g}-{high:g}"},
+                diverged,
+                "4",
+                other,
+                f"{low:g}-{high:g}",
             )
         )
     claims.append(
-        Claim(
+        _claim(
             f"{mmoe} barely changes with the correlation",
             mean_interval(gap(mmoe), statistic=f"gap({mmoe}) = loss({low:g}) − loss({high:g})"),
-            kind="sameness",
-            margin=LOSS_MARGIN,
-            n_diverged=diverged,
-            keys={"figure": "4", "model": mmoe, "correlation": f"{low:g}-{high:g}"},
+            diverged,
+            "4",
+            mmoe,
+            f"{low:g}-{high:g}",
+            sameness=True,
         )
     )
     at_high = wide.loc[high]
     claims.append(
-        Claim(
+        _claim(
             f"{omoe} and {mmoe} almost identical at correlation {high:g}",
             paired_difference(at_high[omoe].to_numpy(), at_high[mmoe].to_numpy()),
-            kind="sameness",
-            margin=LOSS_MARGIN,
-            n_diverged=diverged,
-            keys={"figure": "4", "model": omoe, "correlation": f"{high:g}"},
+            diverged,
+            "4",
+            omoe,
+            f"{high:g}",
+            sameness=True,
         )
     )
     for moe in (mmoe, omoe):
         for corr in corrs:
             at = wide.loc[corr]
             claims.append(
-                Claim(
+                _claim(
                     f"{moe} beats {shared_bottom} at correlation {corr:g}",
                     paired_difference(
                         at[shared_bottom].to_numpy(),
                         at[moe].to_numpy(),
                         statistic=f"loss({shared_bottom}) − loss({moe}), paired",
                     ),
-                    direction=+1,
-                    margin=LOSS_MARGIN,
-                    n_diverged=diverged,
-                    keys={"figure": "4", "model": moe, "correlation": f"{corr:g}"},
+                    diverged,
+                    "4",
+                    moe,
+                    f"{corr:g}",
                 )
             )
     return claims
@@ -164,7 +189,7 @@ def fig5_claims(final: pd.DataFrame, shared_bottom: str, omoe: str, mmoe: str) -
     for corr in corrs:
         for moe in (mmoe, omoe):
             claims.append(
-                Claim(
+                _claim(
                     f"{shared_bottom} varies more than {moe} at correlation {corr:g}",
                     boot(
                         shared_bottom,
@@ -173,37 +198,41 @@ def fig5_claims(final: pd.DataFrame, shared_bottom: str, omoe: str, mmoe: str) -
                         log_std_ratio,
                         f"log std({shared_bottom}) / std({moe})",
                     ),
-                    direction=+1,
+                    diverged,
+                    "5",
+                    moe,
+                    f"{corr:g}",
                     margin=RATIO_MARGIN,
-                    n_diverged=diverged,
-                    keys={"figure": "5", "model": moe, "correlation": f"{corr:g}"},
                 )
             )
     low, high = corrs[0], corrs[-1]
     claims.append(
-        Claim(
+        _claim(
             f"{omoe} as robust as {mmoe} at correlation {high:g}",
             boot(omoe, mmoe, high, log_std_ratio, f"log std({omoe}) / std({mmoe})"),
-            kind="sameness",
+            diverged,
+            "5",
+            omoe,
+            f"{high:g}",
             margin=RATIO_MARGIN,
-            n_diverged=diverged,
-            keys={"figure": "5", "model": omoe, "correlation": f"{high:g}"},
+            sameness=True,
         )
     )
     claims.append(
-        Claim(
+        _claim(
             f"{omoe} less robust than {mmoe} at correlation {low:g}",
             boot(omoe, mmoe, low, log_std_ratio, f"log std({omoe}) / std({mmoe})"),
-            direction=+1,
+            diverged,
+            "5",
+            omoe,
+            f"{low:g}",
             margin=RATIO_MARGIN,
-            n_diverged=diverged,
-            keys={"figure": "5", "model": omoe, "correlation": f"{low:g}"},
         )
     )
     for corr in corrs:
         for a, b in ((shared_bottom, mmoe), (omoe, mmoe)):
             claims.append(
-                Claim(
+                _claim(
                     f"lowest losses of {a} and {b} comparable at correlation {corr:g}",
                     boot(
                         a,
@@ -212,10 +241,12 @@ def fig5_claims(final: pd.DataFrame, shared_bottom: str, omoe: str, mmoe: str) -
                         _low_quantile_log_ratio,
                         f"log p{LOW_QUANTILE:g}({a}) / p{LOW_QUANTILE:g}({b})",
                     ),
-                    kind="sameness",
+                    diverged,
+                    "5",
+                    a,
+                    f"{corr:g}",
                     margin=RATIO_MARGIN,
-                    n_diverged=diverged,
-                    keys={"figure": "5", "model": a, "correlation": f"{corr:g}"},
+                    sameness=True,
                 )
             )
     return claims
