@@ -71,12 +71,11 @@ def test_sharded_over_8_fake_devices_matches_one_device():
     assert "SHARDED-OK" in out.stdout
 
 
-def test_zero_loss_weight_leaves_the_other_tasks_parameters_untouched():
-    # Single-task routing: task 2's bottom and tower see only L_2, so with ω = (1, 0) their
-    # gradient is exactly 0 and Adam leaves them at their initial values; with (1, 1) they move.
+def _tiny_trainer(arch: str) -> Trainer:
+    """A trainer of a few-unit `arch` on 8-dimensional data: 10 steps of batch 8."""
     gen = generator_preset("mmoe", input_dim=8, num_sinusoids=2)
     spec = TrainSpec(
-        model=model_config("single_task", expert_units=(4,), tower_units=(4,)),
+        model=model_config(arch, expert_units=(4,), tower_units=(4,)),
         generator=gen,
         tasks=TaskConfig(),
         optimizer=OptimizerConfig(),
@@ -86,32 +85,26 @@ def test_zero_loss_weight_leaves_the_other_tasks_parameters_untouched():
         num_steps=10,
         log_every=5,
     )
-    trainer = Trainer(spec, make_family(jax.random.key(0), gen))
+    return Trainer(spec, make_family(jax.random.key(0), gen))
+
+
+def test_zero_loss_weight_leaves_the_other_tasks_parameters_untouched():
+    # Single-task routing: task 2's bottom and tower see only L_2, so with ω = (1, 0) their
+    # gradient is exactly 0 and Adam leaves them at their initial values; with (1, 1) they move.
+    trainer = _tiny_trainer("single_task")
     keys = jax.random.split(jax.random.key(1), 2)
     out = train_runs(
         trainer, keys, jnp.full(2, 0.5), jnp.full(2, 1e-2), jnp.array([[1.0, 0.0], [1.0, 1.0]])
     )
     init = param_arrays(jax.vmap(trainer.init)(keys, jnp.full(2, 0.5), jnp.full(2, 1e-2)).params)
-    kernel = "params/levels/0/experts/members/layers/0/kernel/value"  # (K, T, D, U)
+    kernel = "params/levels/0/experts/members/layers/0/kernel/value"  # (K, T, D, H)
     np.testing.assert_array_equal(out[kernel][0, 1], init[kernel][0, 1])
     assert not np.array_equal(out[kernel][0, 0], init[kernel][0, 0])
     assert not np.array_equal(out[kernel][1, 1], init[kernel][1, 1])
 
 
 def test_stored_parameters_reproduce_the_runs_final_metrics():
-    gen = generator_preset("mmoe", input_dim=8, num_sinusoids=2)
-    spec = TrainSpec(
-        model=model_config("ple", expert_units=(4,), tower_units=(4,)),
-        generator=gen,
-        tasks=TaskConfig(),
-        optimizer=OptimizerConfig(),
-        num_val=16,
-        num_test=16,
-        batch_size=8,
-        num_steps=10,
-        log_every=5,
-    )
-    trainer = Trainer(spec, make_family(jax.random.key(0), gen))
+    trainer = _tiny_trainer("ple")
     keys = jax.random.split(jax.random.key(1), 2)
     out = train_runs(trainer, keys, jnp.full(2, 0.5), jnp.full(2, 1e-2))
     state = trainer.init(keys[1], 0.5, 1e-2)  # same data keys as run 1

@@ -19,6 +19,8 @@ from flax import nnx
 
 from seesaw.errors import ResultsError
 from seesaw.models import build_model, get_architecture
+from seesaw.plots.gates import plot_gate_bars, plot_gate_heatmaps
+from seesaw.stats import Claim, decide, mean_interval, paired_difference
 from seesaw.sweep.config import from_dict
 from seesaw.sweep.store import load_arrays, load_config, load_table, run_dir
 from seesaw.sweep.training import TrainExperimentConfig
@@ -314,8 +316,6 @@ def gate_report(
     Raises:
       ConfigError: a filter value the run does not have, naming the allowed values.
     """
-    from seesaw.plots.gates import plot_gate_bars, plot_gate_heatmaps
-
     table = gate_table(results_root, experiment, tier)
     for column, value, name in (
         ("model", model, "--architecture"),
@@ -363,8 +363,6 @@ def ple_gate_claims(gates: pd.DataFrame, ple: str) -> pd.DataFrame:
     The first level's task gates are left out: each weighs two experts with a bias-free softmax
     of the symmetric input, so their mean weights are 1/2 by symmetry (docs/seesaw.md, Gates).
     """
-    from seesaw.stats import Claim, decide, mean_interval, paired_difference
-
     rows = gates[gates["model"] == ple]
     top = rows["level"].max()
     stats = gate_statistics(rows[rows["level"] == top])
