@@ -103,9 +103,9 @@ def gate_means(ranked: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _entropy(p: np.ndarray) -> float:
-    p = p[p > 0]
-    return float(-(p * np.log(p)).sum())
+def _entropy(p: np.ndarray) -> np.ndarray:
+    """Entropy in nats of distributions along the last axis (0 · log 0 = 0)."""
+    return -(p * np.log(np.clip(p, 1e-12, 1.0))).sum(-1)
 
 
 def gate_statistics(gates: pd.DataFrame) -> pd.DataFrame:
@@ -127,7 +127,7 @@ def gate_statistics(gates: pd.DataFrame) -> pd.DataFrame:
         rows.append(
             dict(zip([*RUN, "level", "gate"], key))
             | {
-                "entropy": _entropy(weights),
+                "entropy": float(_entropy(weights)),
                 "top_mass": float(weights.max()),
                 "shared_mass": float(group.loc[group["owner"] == "shared", "mean"].sum()),
             }
@@ -146,7 +146,9 @@ def gate_statistics(gates: pd.DataFrame) -> pd.DataFrame:
             q.reindex(p.index.union(q.index), fill_value=0.0),
         )
         mix = 0.5 * (p + q).to_numpy()
-        divergence[key] = _entropy(mix) - 0.5 * (_entropy(p.to_numpy()) + _entropy(q.to_numpy()))
+        divergence[key] = float(
+            _entropy(mix) - 0.5 * (_entropy(p.to_numpy()) + _entropy(q.to_numpy()))
+        )
     out["task_gate_js"] = [
         divergence.get((*r[:4], r[4]), np.nan) for r in out[[*RUN, "level"]].itertuples(index=False)
     ]
@@ -173,6 +175,13 @@ def gate_weights(
     """
     config = stored_config(results_root, experiment, tier)
     arrays = load_arrays(results_root, experiment, tier, f"model={model}", "params")
+    return _kept_gates(config, model, arrays, index, x)
+
+
+def _kept_gates(
+    config: TrainExperimentConfig, model: str, arrays: dict, index: int, x: np.ndarray
+) -> dict[str, np.ndarray]:
+    """`gate_weights` of kept run `index`, from already loaded params.npz `arrays`."""
     module = _build(config, model)
     params = load_params(nnx.state(module, nnx.Param), {k: v[index] for k, v in arrays.items()})
     nnx.update(module, params)
@@ -209,23 +218,22 @@ def example_gate_statistics(
       example_task_gate_js (mean per-example Jensen-Shannon divergence between the level's two
       task gates, on the experts both see; NaN for other gates).
     """
-    runs = kept_runs(results_root, experiment, tier, model)
     config = stored_config(results_root, experiment, tier)
+    arrays = load_arrays(results_root, experiment, tier, f"model={model}", "params")
     dim = config.data.generator_config().input_dim
     x = np.asarray(jax.random.normal(jax.random.key(1), (num_points, dim)))
     rows = []
-    for index, corr, run in runs.itertuples(index=False):
-        weights = gate_weights(results_root, experiment, tier, model, index, x)
+    for index, (corr, run) in enumerate(zip(arrays["correlation"], arrays["run"])):
+        weights = _kept_gates(config, model, arrays, index, x)
         for name, w in weights.items():
             if w.ndim != 2 or w.shape[0] != num_points:
                 continue  # a static mixing weight, not a per-example gate
-            p = np.clip(w, 1e-12, 1.0)
             row = {
                 "model": model,
                 "correlation": float(corr),
                 "run": int(run),
                 "gate": name,
-                "example_entropy": float(-(w * np.log(p)).sum(1).mean()),
+                "example_entropy": float(_entropy(w).mean()),
                 "example_top_mass": float(w.max(1).mean()),
                 "example_task_gate_js": np.nan,
             }
@@ -245,12 +253,7 @@ def _example_js(p: np.ndarray, q: np.ndarray) -> float:
         return np.nan
     p, q = p[:, shared], q[:, shared]
     p, q = p / p.sum(1, keepdims=True), q / q.sum(1, keepdims=True)
-    m = 0.5 * (p + q)
-
-    def h(a):
-        return -(a * np.log(np.clip(a, 1e-12, 1.0))).sum(1)
-
-    return float((h(m) - 0.5 * (h(p) + h(q))).mean())
+    return float((_entropy(0.5 * (p + q)) - 0.5 * (_entropy(p) + _entropy(q))).mean())
 
 
 def expert_health(
