@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 
-from seesaw.experiments.mmoe_claims import mmoe_claims
+from seesaw.experiments.mmoe_claims import claims_per_family, mmoe_claims
 
 RNG = np.random.default_rng(0)
 ROLES = {"shared_bottom": "sb", "omoe": "omoe", "mmoe": "mmoe"}
@@ -54,3 +54,23 @@ def test_too_few_runs_is_underpowered_not_equivalent():
     spreads = {"sb": 0.02, "omoe": 0.02, "mmoe": 0.02}
     table = mmoe_claims(_final(means, spreads, runs=10), ROLES).set_index("claim")
     assert table.loc["omoe and mmoe almost identical at correlation 1", "verdict"] == "underpowered"
+
+
+def test_families_widen_pooled_intervals_and_are_decided_alone_too():
+    """A difference that changes sign across data families is not a pooled difference, although
+    the runs alone (ignoring their families) would call it one."""
+    corrs = (0.5, 1.0)
+    means = {(m, c): 0.1 for m in ("sb", "omoe", "mmoe") for c in corrs}
+    final = _final(means, {"sb": 0.002, "omoe": 0.002, "mmoe": 0.002}, runs=200)
+    final["family"] = final["run"] % 5
+    # Shared-Bottom is worse by 0.03 in families 0-3 and better by 0.06 in family 4: mean +0.012.
+    shift = np.where(final["family"] == 4, -0.06, 0.03)
+    final["value"] += np.where(final["model"] == "sb", shift, 0.0)
+    claim = "mmoe beats sb at correlation 0.5"
+    pooled = mmoe_claims(final, ROLES).set_index("claim")
+    assert pooled.loc[claim, "verdict"] == "underpowered"
+    assert pooled.loc[claim, "n_families"] == 5 and pooled.loc[claim, "n"] == 200
+    runs_only = mmoe_claims(final.drop(columns="family"), ROLES).set_index("claim")
+    assert runs_only.loc[claim, "verdict"] == "difference"
+    per_family = claims_per_family(final, ROLES).set_index(["family", "claim"])["verdict"]
+    assert [per_family[f, claim] for f in range(5)] == ["difference"] * 4 + ["contradicted"]

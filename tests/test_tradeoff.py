@@ -102,3 +102,16 @@ def test_front_table_reads_fronts_per_correlation():
     assert set(table["front"]) == {"a", "b"} and (table["correlation"] == 0.5).all()
     row = table.set_index("front").loc["a"]
     assert row["dominated"] and row["dominator"] == "b"
+
+
+def test_gain_intervals_pool_over_data_families():
+    """With a `family` column the gain interval is over family means (n_families, df = F − 1)."""
+    final = _final({"single": (0, 0), "mtl": (0.02, -0.02)})
+    final["family"] = final["run"] % 3
+    scores = tradeoff.task_scores(final, ("binary", "regression"), (1.0, 1.0))
+    assert "family" in scores
+    pooled, _ = tradeoff.gains_and_flags(scores, "single")
+    runs, _ = tradeoff.gains_and_flags(scores.drop(columns="family"), "single")
+    assert (pooled["n_families"] == 3).all() and runs["n_families"].isna().all()
+    np.testing.assert_allclose(pooled["estimate"], runs["estimate"])  # equal families: same mean
+    assert ((pooled["high"] - pooled["low"]) > (runs["high"] - runs["low"])).all()

@@ -153,6 +153,10 @@ def test_run_cells_end_to_end():
             "selection_runs = 2: must be <= the 1 runs of model m",
         ),
         ({"keep_params": 4}, "keep_params = 4"),
+        ({"family_seeds": [1, 1]}, r"family_seeds = \[1, 1\]: .*distinct"),
+        ({"family_seeds": [1, 2], "family_seed": 3}, "give one of them"),
+        ({"family_seeds": [1, 2, 3, 4]}, "models.mmoe.num_runs = 3: fewer runs than the 4"),
+        ({"family_seeds": [1, 2, 3]}, "selection_runs = 2: fewer runs than the 3"),
     ],
 )
 def test_bad_front_calibration_and_run_settings_fail_before_compute(changes, message):
@@ -216,3 +220,23 @@ def test_unreachable_pearson_target_names_the_reachable_range():
     context = CellContext(previous=None, progress=lambda n: None)
     with pytest.raises(ConfigError, match=r"correlations: target correlation = 1.0: .*reaches \["):
         run_cell(config, "calibrate", context)
+
+
+def test_runs_spread_over_families_match_single_family_sweeps():
+    """Run r of a two-family sweep is run r of a one-family sweep of family r % 2 (same keys)."""
+    common = {"learning_rates": [1e-2], "num_runs": 4}
+    common |= {"correlation_is": "pearson", "correlations": [0.2, 0.6]}
+    mixed = _run_all(_config(family_seeds=[3, 5], **common))
+    calibration = mixed["calibrate"]["calibration"]
+    assert sorted(calibration["family"]) == [3, 3, 5, 5]
+    # The solved cosine depends on the family: each family's runs use their own.
+    assert calibration.groupby("correlation")["weight_cosine"].nunique().eq(2).all()
+    final = mixed["model=mmoe"]["final"]
+    assert (final["family"] == np.where(final["run"] % 2 == 0, 3, 5)).all()
+    for family, runs in ((3, [0, 2]), (5, [1, 3])):
+        alone = _run_all(_config(family_seed=family, **common))["model=mmoe"]["final"]
+        assert "family" not in alone
+        keys = ["correlation", "run", "task", "split", "metric"]
+        ours = final[final["run"].isin(runs)].set_index(keys)["value"]
+        theirs = alone[alone["run"].isin(runs)].set_index(keys)["value"]
+        np.testing.assert_allclose(ours.sort_index(), theirs.sort_index(), rtol=1e-5)

@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 
 from seesaw.errors import ResultsError
 from seesaw.experiments import gates, tradeoff
-from seesaw.experiments.mmoe_claims import mmoe_claims
+from seesaw.experiments.mmoe_claims import claims_per_family, mmoe_claims
 from seesaw.experiments.summary import MMOE_ROLES, architecture_roles, paired_curves
 from seesaw.plots.gates import plot_gate_bars, plot_gate_heatmaps
 from seesaw.plots.label_correlation import plot_label_correlation
@@ -110,6 +110,8 @@ def training_tables(
         if roles:
             final = load_table(results_root, source.name, tier, "final")
             out[f"{config.name}_claims"] = mmoe_claims(final, roles)
+            if "family" in final:
+                out[f"{config.name}_claims_per_family"] = claims_per_family(final, roles)
     if {"seesaw_scatter", "mtl_gain"} & set(config.figures):
         scores = scores_of(results_root, source, tier)
         decided, flags = tradeoff.gains_and_flags(scores, baseline(source))

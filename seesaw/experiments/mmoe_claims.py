@@ -8,6 +8,11 @@ paired t-interval valid (the pairs are i.i.d.; they only share no noise). Margin
 claims were decided: **0.005 MSE** for a loss difference (about 5% of the MoE models' losses at
 10⁴ steps), **log 1.5** for a ratio of spreads or of low quantiles ("within a factor 1.5").
 Diverged runs are left out (both members of a pair) and counted.
+
+With several data families (a `family` column, config `family_seeds`) every interval is over the
+families: a t-interval on the F family means (df = F − 1) for a mean, a bootstrap that resamples
+whole families for a spread — a claim about the generator, not about one draw of (u, α, β).
+`claims_per_family` decides the same claims within each family alone.
 """
 
 from __future__ import annotations
@@ -36,6 +41,13 @@ def _wide(final: pd.DataFrame, task: int = 0, metric: str = "mse") -> tuple[pd.D
     diverged = rows[rows["diverged_at"] >= 0][["correlation", "run"]].drop_duplicates()
     bad = pd.MultiIndex.from_frame(diverged)
     return wide.drop(index=bad, errors="ignore"), len(bad)
+
+
+def _clusters(final: pd.DataFrame, runs: pd.Index) -> np.ndarray | None:
+    """The data family of each run in `runs`, or None for a one-family sweep."""
+    if "family" not in final:
+        return None
+    return final.groupby("run")["family"].first().loc[runs].to_numpy()
 
 
 def _low_quantile_log_ratio(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -84,6 +96,7 @@ def correlation_claims(final: pd.DataFrame, models: list[str]) -> list[Claim]:
                     paired_difference(
                         a[runs].to_numpy(),
                         b[runs].to_numpy(),
+                        _clusters(final, runs),
                         statistic=f"loss({p:g}) − loss({q:g}), runs paired by index",
                     ),
                     diverged,
@@ -118,6 +131,7 @@ def fig4_claims(final: pd.DataFrame, shared_bottom: str, omoe: str, mmoe: str) -
                 f"the correlation gap is smaller for {mmoe} than for {other}",
                 mean_interval(
                     gap(other) - gap(mmoe),
+                    _clusters(final, runs),
                     statistic=f"gap({other}) − gap({mmoe}), gap = loss({low:g}) − loss({high:g})",
                 ),
                 diverged,
@@ -129,7 +143,11 @@ def fig4_claims(final: pd.DataFrame, shared_bottom: str, omoe: str, mmoe: str) -
     claims.append(
         _claim(
             f"{mmoe} barely changes with the correlation",
-            mean_interval(gap(mmoe), statistic=f"gap({mmoe}) = loss({low:g}) − loss({high:g})"),
+            mean_interval(
+                gap(mmoe),
+                _clusters(final, runs),
+                statistic=f"gap({mmoe}) = loss({low:g}) − loss({high:g})",
+            ),
             diverged,
             "4",
             mmoe,
@@ -141,7 +159,9 @@ def fig4_claims(final: pd.DataFrame, shared_bottom: str, omoe: str, mmoe: str) -
     claims.append(
         _claim(
             f"{omoe} and {mmoe} almost identical at correlation {high:g}",
-            paired_difference(at_high[omoe].to_numpy(), at_high[mmoe].to_numpy()),
+            paired_difference(
+                at_high[omoe].to_numpy(), at_high[mmoe].to_numpy(), _clusters(final, at_high.index)
+            ),
             diverged,
             "4",
             omoe,
@@ -158,6 +178,7 @@ def fig4_claims(final: pd.DataFrame, shared_bottom: str, omoe: str, mmoe: str) -
                     paired_difference(
                         at[shared_bottom].to_numpy(),
                         at[moe].to_numpy(),
+                        _clusters(final, at.index),
                         statistic=f"loss({shared_bottom}) − loss({moe}), paired",
                     ),
                     diverged,
@@ -184,7 +205,10 @@ def fig5_claims(final: pd.DataFrame, shared_bottom: str, omoe: str, mmoe: str) -
 
     def boot(a, b, corr, statistic, name):
         at = wide.loc[corr]
-        return paired_bootstrap(at[a].to_numpy(), at[b].to_numpy(), statistic, name=name)
+        clusters = _clusters(final, at.index)
+        return paired_bootstrap(
+            at[a].to_numpy(), at[b].to_numpy(), statistic, clusters=clusters, name=name
+        )
 
     for corr in corrs:
         for moe in (mmoe, omoe):
@@ -268,3 +292,17 @@ def mmoe_claims(final: pd.DataFrame, roles: dict[str, str]) -> pd.DataFrame:
         labels = (roles["shared_bottom"], roles["omoe"], roles["mmoe"])
         claims += fig4_claims(final, *labels) + fig5_claims(final, *labels)
     return decide(claims)
+
+
+def claims_per_family(final: pd.DataFrame, roles: dict[str, str]) -> pd.DataFrame:
+    """`mmoe_claims` within each data family alone (one Holm family per data family), with a
+    column `family`; empty for a one-family sweep."""
+    if "family" not in final:
+        return pd.DataFrame()
+    return pd.concat(
+        [
+            mmoe_claims(rows.drop(columns="family"), roles).assign(family=family)
+            for family, rows in final.groupby("family")
+        ],
+        ignore_index=True,
+    )

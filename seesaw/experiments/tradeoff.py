@@ -48,8 +48,8 @@ def task_scores(
       split: "test" (reported) or "val".
 
     Returns:
-      Columns model, correlation, omega, main (True for the main runs), run, diverged, task,
-      metric, value.
+      Columns model, correlation, omega, main (True for the main runs), run, (family, with
+      several data families), diverged, task, metric, value.
     """
     wanted = pd.DataFrame({"task": range(len(kinds)), "metric": [SCORES[k] for k in kinds]})
     parts = [final.assign(omega=loss_weights[0] / sum(loss_weights), main=True)]
@@ -58,7 +58,18 @@ def task_scores(
     rows = pd.concat(parts, ignore_index=True)
     rows = rows[rows["split"] == split].merge(wanted, on=["task", "metric"])
     rows = rows.assign(diverged=rows["diverged_at"] >= 0)
-    columns = ["model", "correlation", "omega", "main", "run", "diverged", "task", "metric"]
+    family = ["family"] if "family" in rows else []
+    columns = [
+        "model",
+        "correlation",
+        "omega",
+        "main",
+        "run",
+        *family,
+        "diverged",
+        "task",
+        "metric",
+    ]
     return rows[[*columns, "value"]].reset_index(drop=True)
 
 
@@ -91,8 +102,15 @@ def _paired(scores: pd.DataFrame, model: str, other: str) -> pd.DataFrame:
     a = scores[scores["model"] == model]
     b = scores[scores["model"] == other]
     keys = ["correlation", "omega", "main", "task", "metric", "run"]
+    keys += ["family"] if "family" in scores else []
     both = a.merge(b, on=keys, suffixes=("", "_other"))
     return both.assign(diverged=both["diverged"] | both["diverged_other"])
+
+
+def _clusters(rows: pd.DataFrame) -> np.ndarray | None:
+    """The data family of each row, or None for a one-family sweep: intervals over runs of
+    several families are taken over the family means (`seesaw.stats.mean_interval`)."""
+    return rows["family"].to_numpy() if "family" in rows else None
 
 
 def margin(metric: str, single_mean: float) -> float:
@@ -113,7 +131,10 @@ def gain_claims(scores: pd.DataFrame, baseline: str) -> list[Claim]:
         for (corr, task, metric), group in pairs.groupby(["correlation", "task", "metric"]):
             ok = group[~group["diverged"]]
             evidence = gain_evidence(
-                ok["value_other"].to_numpy(), ok["value"].to_numpy(), HIGHER_IS_BETTER[metric]
+                ok["value_other"].to_numpy(),
+                ok["value"].to_numpy(),
+                HIGHER_IS_BETTER[metric],
+                clusters=_clusters(ok),
             )
             claims.append(
                 Claim(
@@ -233,7 +254,7 @@ def ple_fig7_claims(
             ok = group[~group["diverged"]]
             sign = 1.0 if HIGHER_IS_BETTER[metric] else -1.0
             evidence = paired_difference(
-                sign * ok["value"].to_numpy(), sign * ok["value_other"].to_numpy()
+                sign * ok["value"].to_numpy(), sign * ok["value_other"].to_numpy(), _clusters(ok)
             )
             claims.append(
                 Claim(
@@ -251,11 +272,14 @@ def ple_fig7_claims(
         .pivot(index="run", columns="model", values="gain")
         .dropna()
     )
+    families = None
+    if "family" in main:
+        families = main.groupby("run")["family"].first().loc[overall.index].to_numpy()
     for other in others:
         claims.append(
             Claim(
                 f"{ple} has more overall MTL gain than {other} on average",
-                paired_difference(overall[ple].to_numpy(), overall[other].to_numpy()),
+                paired_difference(overall[ple].to_numpy(), overall[other].to_numpy(), families),
                 direction=+1,
                 keys={"model": other, "correlation": "average", "task": "overall"},
             )
@@ -264,6 +288,7 @@ def ple_fig7_claims(
         overall[ple].to_numpy(),
         overall[mmoe].to_numpy(),
         lambda a, b: a.mean(-1) / b.mean(-1) - 1.0,
+        clusters=families,
         name=f"overall gain {ple}/{mmoe} - 1",
     )
     low, high = ratio.interval(0.95)

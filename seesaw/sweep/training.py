@@ -29,11 +29,18 @@ Cells, in order, per model label X:
   `omega`.
 
 Run r at correlation index c has the same key for every model and learning rate: paired comparisons.
+
+With `family_seeds`, the runs are spread over several data families (u1, u2, α, β of MMoE
+Eqs. 2-3): run r uses family `family_seeds[r % F]`, for every model, so the pairs still share
+their data. Each family is its own compiled program (the family's vectors are constants of the
+generator); every table gains a column `family` (the family seed), and the analyses pool over
+families with intervals over family means (`seesaw.stats.mean_interval`'s `clusters`).
 """
 
 from __future__ import annotations
 
 import dataclasses
+from functools import partial
 from typing import Any
 
 import jax
@@ -140,6 +147,9 @@ class TrainExperimentConfig:
         stored (`params.npz` of each `model=` cell), so that their gates can be recomputed on
         new inputs.
       seed: seed of the runs; family_seed: seed of the data family (u1, u2, α, β).
+      family_seeds: several data families instead of one (see the module docstring): run r uses
+        family_seeds[r % F]; empty: every run uses `family_seed`. Every model's runs, its
+        selection runs and its front runs must cover every family.
       figures: which figure functions draw this experiment (FIGURES).
       precision: matmul precision of every model, "float32" or "bfloat16" (bfloat16 operands,
         float32 accumulation, parameters and optimiser state; see docs/performance.md).
@@ -166,6 +176,7 @@ class TrainExperimentConfig:
     correlation_is: str = "weight_cosine"
     seed: int = 0
     family_seed: int = 0
+    family_seeds: tuple[int, ...] = ()
     title: str = ""
     figures: tuple[str, ...] = ("loss_curves",)
     precision: str = "float32"
@@ -204,9 +215,20 @@ class TrainExperimentConfig:
         check_int("keep_params", self.keep_params, 0, self.num_runs)
         for key in ("seed", "family_seed"):
             check_int(key, getattr(self, key), 0, 2**32 - 1)
+        for i, seed in enumerate(self.family_seeds):
+            check_int(f"family_seeds[{i}]", seed, 0, 2**32 - 1)
+        if len(set(self.family_seeds)) != len(self.family_seeds):
+            raise invalid("family_seeds", list(self.family_seeds), "distinct seeds")
+        if self.family_seeds and self.family_seed:
+            raise ConfigError(
+                f"family_seed = {self.family_seed} and family_seeds = {list(self.family_seeds)}: "
+                "give one of them"
+            )
         unknown = sorted(set(self.figures) - set(FIGURES))
         if unknown:
             raise ConfigError(f"figures: unknown {unknown}; allowed: {', '.join(FIGURES)}")
+        used = {"selection_runs"} if len(self.learning_rates) > 1 else set()
+        used |= {"front_runs"} if self.front_weights else set()
         for label in self.models:
             self.spec(label)  # validates every model and the budget now, before compute
             runs = self.runs(label)
@@ -214,6 +236,14 @@ class TrainExperimentConfig:
                 if getattr(self, key) > runs:
                     raise ConfigError(
                         f"{key} = {getattr(self, key)}: must be <= the {runs} runs of model {label}"
+                    )
+            counts = {f"models.{label}.num_runs": runs}
+            counts |= {k: getattr(self, k) for k in ("selection_runs", "front_runs") if k in used}
+            for key, count in counts.items():
+                if 0 < count < len(self.family_seeds):
+                    raise ConfigError(
+                        f"{key} = {count}: fewer runs than the {len(self.family_seeds)} "
+                        "family_seeds; every family needs at least one run"
                     )
 
     def runs(self, label: str) -> int:
@@ -269,38 +299,58 @@ class TrainExperimentConfig:
             runs = self.runs(cell.split("model=", 1)[1])
         return runs * len(self.correlations) * self.num_steps
 
-    def family(self):
-        """The data family (u1, u2, α, β) of every run: the key `family_seed`."""
-        return make_family(jax.random.key(self.family_seed), self.data.generator_config())
+    def family_of_runs(self, runs: np.ndarray) -> np.ndarray:
+        """The family seed of each run index in `runs` (see `family_seeds`)."""
+        seeds = np.asarray(self.family_seeds or (self.family_seed,))
+        return seeds[np.asarray(runs) % seeds.size]
+
+    def family(self, seed: int | None = None):
+        """The data family (u1, u2, α, β) of seed `seed` (default: `family_seed`)."""
+        seed = self.family_seed if seed is None else seed
+        return make_family(jax.random.key(seed), self.data.generator_config())
 
 
 def calibration_table(config: TrainExperimentConfig) -> pd.DataFrame:
-    """The weight cosine of every target correlation of a "pearson" grid (`calibrate` cell).
+    """The weight cosine of every target correlation of a "pearson" grid (`calibrate` cell), per
+    data family (column `family` with `family_seeds`).
 
     Raises:
-      ConfigError: a target the data family cannot reach, naming the reachable range.
+      ConfigError: a target a data family cannot reach, naming the reachable range.
     """
     gen, tasks = config.data.generator_config(), config.data.task_config()
     key = jax.random.fold_in(jax.random.key(config.seed), CALIBRATION_STREAM)
-    try:
-        solved = solve_weight_cosines(
-            key, config.family(), config.correlations, gen, tasks, num_points=CALIBRATION_POINTS
+    frames = []
+    for family in config.family_seeds or (config.family_seed,):
+        try:
+            solved = solve_weight_cosines(
+                key,
+                config.family(family),
+                config.correlations,
+                gen,
+                tasks,
+                num_points=CALIBRATION_POINTS,
+            )
+        except ConfigError as err:
+            raise ConfigError(f"correlations: {err} (data family {family})") from err
+        rows = [
+            (target, controlled_statistic(tasks), cosine, realised)
+            for target, (cosine, realised) in zip(config.correlations, solved)
+        ]
+        frame = pd.DataFrame(
+            rows, columns=["correlation", "controlled", "weight_cosine", "realised"]
         )
-    except ConfigError as err:
-        raise ConfigError(f"correlations: {err}") from err
-    rows = [
-        (target, controlled_statistic(tasks), cosine, realised)
-        for target, (cosine, realised) in zip(config.correlations, solved)
-    ]
-    columns = ["correlation", "controlled", "weight_cosine", "realised"]
-    return pd.DataFrame(rows, columns=columns)
+        frames.append(frame.assign(family=family) if config.family_seeds else frame)
+    return pd.concat(frames, ignore_index=True)
 
 
-def weight_cosines(config: TrainExperimentConfig, previous) -> np.ndarray:
-    """(C,) the weight cosine of each grid correlation: the grid itself, or the calibration's."""
+def weight_cosines(config: TrainExperimentConfig, previous, family: int) -> np.ndarray:
+    """(C,) the weight cosine of each grid correlation in data family `family`: the grid itself,
+    or the calibration's."""
     if config.correlation_is == "weight_cosine":
         return np.asarray(config.correlations, np.float64)
     table = previous("calibrate", "calibration")
+    if "family" in table:
+        table = table[table["family"] == family]
     return table.set_index("correlation").loc[list(config.correlations), "weight_cosine"].to_numpy()
 
 
@@ -312,7 +362,6 @@ def run_cell(
         context.progress(1)
         return {"calibration": calibration_table(config)}
     part, label = cell.split("model=", 1)
-    trainer = Trainer(config.spec(label), config.family())
     num_corr = len(config.correlations)
     # The main runs' weighting is `loss_weights`; the front's ω index the task-1 weights.
     omegas = config.front_weights if part == "front+" else (np.nan,)
@@ -329,16 +378,22 @@ def run_cell(
         loss_weights = np.stack([np.asarray(omegas), 1.0 - np.asarray(omegas)], -1)[grid[:, 1]]
     else:
         loss_weights = np.tile(config.loss_weights, (len(grid), 1))
-    cosines = weight_cosines(config, context.previous)
-    out = train_runs(
-        trainer,
-        keys[grid[:, 2], grid[:, 3] - runs.start],
-        jnp.asarray(cosines, jnp.float32)[grid[:, 2]],
-        jnp.asarray(rates, jnp.float32)[grid[:, 0]],
-        jnp.asarray(loss_weights, jnp.float32),
-        mesh=run_mesh(),
-        on_steps=lambda steps: context.progress(steps * len(grid)),
-    )
+    families = config.family_of_runs(grid[:, 3])  # (N,)
+    parts = []
+    for family in np.unique(families):
+        rows = np.flatnonzero(families == family)
+        cosines = weight_cosines(config, context.previous, family)
+        out = train_runs(
+            Trainer(config.spec(label), config.family(family)),
+            keys[grid[rows, 2], grid[rows, 3] - runs.start],
+            jnp.asarray(cosines, jnp.float32)[grid[rows, 2]],
+            jnp.asarray(rates, jnp.float32)[grid[rows, 0]],
+            jnp.asarray(loss_weights[rows], jnp.float32),
+            mesh=run_mesh(),
+            on_steps=partial(_progress, context, len(rows)),
+        )
+        parts.append((rows, out))
+    out = _in_grid_order(parts, len(grid))
     index = pd.DataFrame(
         {
             "model": label,
@@ -348,6 +403,8 @@ def run_cell(
             "diverged_at": out["diverged_at"],
         }
     )
+    if config.family_seeds:
+        index.insert(4, "family", families)
     if part == "select+":
         return _selection_tables(config, index, out)
     if part == "front+":
@@ -362,6 +419,22 @@ def run_cell(
         "gates": _gates_table(index, out),
         "data": _data_table(index, out),
     } | ({"params": params | index_arrays} if config.keep_params else {})
+
+
+def _progress(context: CellContext, num_runs: int, steps: int) -> None:
+    context.progress(steps * num_runs)
+
+
+def _in_grid_order(parts: list[tuple[np.ndarray, dict]], num_rows: int) -> dict[str, np.ndarray]:
+    """One output dict from the per-family outputs (rows of the grid, outputs of those rows)."""
+    if len(parts) == 1:
+        return parts[0][1]
+    merged = {}
+    for key, first in parts[0][1].items():
+        merged[key] = np.empty((num_rows, *first.shape[1:]), first.dtype)
+        for rows, out in parts:
+            merged[key][rows] = out[key]
+    return merged
 
 
 def _chosen_rate(config: TrainExperimentConfig, label: str, previous) -> float:
