@@ -96,6 +96,8 @@ def test_roles_come_from_the_config_and_no_label_is_hard_coded():
     assert theirs["claim"].str.contains("gated").any()
     with pytest.raises(ConfigError, match="pass the one that plays mmoe"):
         architecture_roles(models | {"other": {"preset": "mmoe_synthetic"}})
+    two = models | {"other": {"preset": "mmoe_synthetic"}}
+    assert architecture_roles(two, chosen={"mmoe": "other"})["mmoe"] == "other"
 
 
 def test_another_task_and_metric():

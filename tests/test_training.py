@@ -153,6 +153,8 @@ def test_run_cells_end_to_end():
             "selection_runs = 2: must be <= the 1 runs of model m",
         ),
         ({"keep_params": 4}, "keep_params = 4"),
+        ({"roles": {"mmoe": "nope"}}, r"roles.mmoe = 'nope'; allowed: mmoe"),
+        ({"roles": {"omoe": "mmoe"}}, "model mmoe is a 'mmoe' model, not 'omoe'"),
         ({"family_seeds": [1, 1]}, r"family_seeds = \[1, 1\]: .*distinct"),
         ({"family_seeds": [1, 2], "family_seed": 3}, "give one of them"),
         ({"family_seeds": [1, 2, 3, 4]}, "models.mmoe.num_runs = 3: fewer runs than the 4"),

@@ -70,7 +70,7 @@ def training_figures(
         stem = config.name if len(config.figures) == 1 else f"{config.name}_histograms"
         out[stem] = plot_final_loss_histograms(final, title, task=task, metric=metric)
     if "paired_curves" in config.figures:
-        roles = architecture_roles(source.models, roles=MMOE_ROLES)
+        roles = architecture_roles(source.models, chosen=source.roles, roles=MMOE_ROLES)
         pairs = [(roles[a], roles[b]) for a, b in MMOE_PAIRS if {a, b} <= set(roles)]
         curves = load_table(results_root, source.name, tier, "curves")
         diffs = paired_curves(curves, final, pairs, task=task)
@@ -106,12 +106,19 @@ def training_tables(
     source = source or config
     out = {}
     if {"loss_curves", "final_loss_histograms"} & set(config.figures):
-        roles = architecture_roles(source.models, roles=MMOE_ROLES)
+        roles = architecture_roles(source.models, chosen=source.roles, roles=MMOE_ROLES)
         if roles:
             final = load_table(results_root, source.name, tier, "final")
             out[f"{config.name}_claims"] = mmoe_claims(final, roles)
             if "family" in final:
                 out[f"{config.name}_claims_per_family"] = claims_per_family(final, roles)
+        single = architecture_roles(source.models, chosen=source.roles, roles=("single_task",))
+        if single:
+            # Every MTL model's result read as a gain over the single-task model (PLE Eq. 11).
+            scores = scores_of(results_root, source, tier)
+            decided, flags = tradeoff.gains_and_flags(scores, single["single_task"])
+            out[f"{config.name}_gain_claims"] = decided
+            out[f"{config.name}_flags"] = flags
     if {"seesaw_scatter", "mtl_gain"} & set(config.figures):
         scores = scores_of(results_root, source, tier)
         decided, flags = tradeoff.gains_and_flags(scores, baseline(source))
@@ -126,7 +133,7 @@ def training_tables(
             out[f"{config.name}_fronts"] = tradeoff.front_table(
                 scores, source.data.tasks, source.front_runs
             )
-        roles = architecture_roles(source.models, roles=PLE_FIG7_MODELS)
+        roles = architecture_roles(source.models, chosen=source.roles, roles=PLE_FIG7_MODELS)
         if "mtl_gain" in config.figures and len(roles) == 3:
             ple_claims, ratio = tradeoff.ple_fig7_claims(
                 scores, baseline(source), roles["ple"], roles["shared_bottom"], roles["mmoe"]
@@ -137,7 +144,7 @@ def training_tables(
         table = gates.gate_table(results_root, source.name, tier)
         stats = gates.gate_statistics(table)
         out[f"{config.name}_gate_means"] = gates.gate_means(gates.ranked(table))
-        ple = architecture_roles(source.models, roles=("ple",))
+        ple = architecture_roles(source.models, chosen=source.roles, roles=("ple",))
         if ple:
             out[f"{config.name}_ple_gate_claims"] = gates.ple_gate_claims(table, ple["ple"])
         out[f"{config.name}_gate_statistics"] = (
@@ -188,7 +195,7 @@ def baseline(config: TrainExperimentConfig) -> str:
     Raises:
       ResultsError: the config has no single-task model.
     """
-    roles = architecture_roles(config.models, roles=("single_task",))
+    roles = architecture_roles(config.models, chosen=config.roles, roles=("single_task",))
     if "single_task" not in roles:
         raise ResultsError(
             f"{config.name}: MTL gains need a single-task model; add one to [models] "
@@ -200,14 +207,14 @@ def baseline(config: TrainExperimentConfig) -> str:
 def paper_models(config: TrainExperimentConfig) -> list[str]:
     """The labels of the models PLE Fig. 7 draws (Hard Parameter Sharing, MMoE, PLE), in order,
     for those the config has."""
-    roles = architecture_roles(config.models, roles=PLE_FIG7_MODELS)
+    roles = architecture_roles(config.models, chosen=config.roles, roles=PLE_FIG7_MODELS)
     return [roles[r] for r in PLE_FIG7_MODELS if r in roles]
 
 
 def ple_fig7_readings(config: TrainExperimentConfig) -> pd.DataFrame:
     """PLE Fig. 7's readings as rows (model label, correlation, task, gain) for the config's
     models, matching `gain_summary`'s panel and task names."""
-    roles = architecture_roles(config.models, roles=PLE_FIG7_MODELS)
+    roles = architecture_roles(config.models, chosen=config.roles, roles=PLE_FIG7_MODELS)
     rows = [
         {"model": roles[role], "correlation": panel, "task": task, "gain": values[i]}
         for panel, tasks in PLE_FIG7.items()

@@ -26,7 +26,9 @@ MMOE_ROLES = ("shared_bottom", "omoe", "mmoe")
 
 
 def architecture_roles(
-    models: Mapping[str, Mapping[str, Any]], roles: tuple[str, ...] = MMOE_ROLES
+    models: Mapping[str, Mapping[str, Any]],
+    roles: tuple[str, ...] = MMOE_ROLES,
+    chosen: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
     """Which model label plays each role of a paper's claims, read from a training config.
 
@@ -37,14 +39,17 @@ def architecture_roles(
       models: a training config's `models` table, label -> {"preset": name, overrides...}: the
         TOML table, `TrainExperimentConfig.models`, or the "models" of a stored config.json.
       roles: the architectures to look for.
+      chosen: role -> label for the roles that several models could play (a config's `roles`,
+        e.g. Fig. 4's Shared-Bottom beside Fig. 3's smaller one); taken as given.
 
     Returns:
       role -> model label, for every role that one model plays (roles no model plays are left
       out), e.g. for `seesaw.experiments.mmoe_claims.mmoe_claims`.
 
     Raises:
-      ConfigError: several models play one role; name the labels in the call instead.
+      ConfigError: several models play one role and `chosen` does not say which.
     """
+    chosen = chosen or {}
     found: dict[str, list[str]] = {}
     for label, spec in models.items():
         overrides = dict(spec)
@@ -52,11 +57,11 @@ def architecture_roles(
         found.setdefault(model_config(overrides.pop("preset"), **overrides).arch, []).append(label)
     out = {}
     for role in roles:
-        labels = found.get(role, [])
+        labels = [chosen[role]] if role in chosen else found.get(role, [])
         if len(labels) > 1:
             raise ConfigError(
-                f"models {labels} are all {role!r} models; pass the one that plays {role} "
-                f"explicitly (e.g. {role}={labels[0]!r})"
+                f"models {labels} are all {role!r} models; pass the one that plays {role} in "
+                f"the config's roles (e.g. roles = {{ {role} = {labels[0]!r} }})"
             )
         if labels:
             out[role] = labels[0]

@@ -34,6 +34,7 @@ MODEL_PRESETS: dict[str, ModelConfig] = {
     "omoe_synthetic": ModelConfig("omoe", num_experts=8, expert_units=(16,), tower_units=(8,)),
     "shared_bottom_synthetic": ModelConfig("shared_bottom", expert_units=(113,), tower_units=(8,)),
     "shared_bottom_fig3": ModelConfig("shared_bottom", expert_units=(16,), tower_units=(8,)),
+    "single_task_synthetic": ModelConfig("single_task", expert_units=(113,), tower_units=(8,)),
     "ple_synthetic": ModelConfig(
         "ple", num_levels=2, expert_units=_PLE_EXPERT, tower_units=_PLE_TOWER, **_PLE_SYNTH
     ),
@@ -72,6 +73,9 @@ PRESET_INFO: dict[str, PresetInfo] = {
         _MMOE_D, "MMoE §5.1: bottom 13056/(100+8*2) ~ 113 units, towers Dense(8)"
     ),
     "shared_bottom_fig3": PresetInfo(_MMOE_D, "MMoE §3.3 / Fig. 3: bottom 16, towers Dense(8)"),
+    "single_task_synthetic": PresetInfo(
+        _MMOE_D, "baseline (PLE Eq. 11): per task shared_bottom_synthetic's bottom 113 + tower 8"
+    ),
     "ple_synthetic": PresetInfo(
         _PLE_D, "PLE §5.2: 2 levels, towers [256,128,64]; choice: 2+2 experts/level of 64 units"
     ),

@@ -127,6 +127,9 @@ class TrainExperimentConfig:
         and optionally "num_runs": this model's runs, overriding the top-level `num_runs` (spend
         runs where the claims are; intervals report each model's own n)}.
       correlations: the task-correlation grid, in the quantity `correlation_is` names.
+      roles: paper role (an architecture name, e.g. "shared_bottom") -> the model label that
+        plays it in the papers' claims, needed only when several models share that architecture
+        (`seesaw.experiments.summary.architecture_roles`).
       only_models: when non-empty, the labels of `models` that this config runs (a quick tier's
         smoke test may drop models that its paper tier trains); the others are removed.
       correlation_is: "weight_cosine" (p of MMoE Eq. 2) or "pearson" (target label Pearson
@@ -172,6 +175,7 @@ class TrainExperimentConfig:
     front_weights: tuple[float, ...] = ()
     front_runs: int = 0
     keep_params: int = 0
+    roles: dict[str, str] = dataclasses.field(default_factory=dict)
     only_models: tuple[str, ...] = ()
     correlation_is: str = "weight_cosine"
     seed: int = 0
@@ -189,8 +193,18 @@ class TrainExperimentConfig:
         unknown = sorted(set(self.only_models) - set(self.models))
         if unknown:
             raise not_allowed("only_models", unknown, sorted(self.models))
+        for role, label in self.roles.items():
+            if label not in self.models:
+                raise not_allowed(f"roles.{role}", label, sorted(self.models))
+            if self.model(label).arch != role:
+                raise ConfigError(
+                    f"roles.{role} = {label!r}: model {label} is a {self.model(label).arch!r} "
+                    f"model, not {role!r}"
+                )
         if self.only_models:
             object.__setattr__(self, "models", {k: self.models[k] for k in self.only_models})
+            kept = {role: label for role, label in self.roles.items() if label in self.models}
+            object.__setattr__(self, "roles", kept)
         for label in self.models:
             check_name(f"models.{label}", label)  # the label names a results folder
         check_correlations("correlations", self.correlations)
