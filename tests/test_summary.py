@@ -4,7 +4,14 @@ import pytest
 
 from seesaw.errors import ConfigError
 from seesaw.experiments.mmoe_claims import mmoe_claims
-from seesaw.experiments.summary import MMOE_ROLES, architecture_roles, final_summary, paired_curves
+from seesaw.experiments.summary import (
+    MMOE_ROLES,
+    architecture_roles,
+    convergence_table,
+    final_summary,
+    learning_rate_table,
+    paired_curves,
+)
 
 
 def _final(center, spread, runs=100, seed=0, diverged=()):
@@ -138,3 +145,37 @@ def test_paired_curves_are_paired_per_run_and_skip_diverged_runs():
     assert (diffs["n"] == 5).all()
     np.testing.assert_allclose(diffs.sort_values("step")["mean"], [0.0, -0.1, -0.2], atol=1e-12)
     np.testing.assert_allclose(diffs["high"] - diffs["low"], 0.0, atol=1e-9)  # no noise left
+
+
+def test_learning_rate_table_says_where_the_choice_lies_in_its_grid():
+    selected = pd.DataFrame(
+        {
+            "model": ["a"] * 3 + ["b"] * 3 + ["c"] * 3,
+            "lr": [1e-3, 1e-2, 1e-1] * 3,
+            "score": [3.0, 1.0, 2.0, 1.0, 2.0, 3.0, 3.0, 2.0, 1.0],
+        }
+    )
+    selected["chosen"] = selected.groupby("model")["score"].transform("min") == selected["score"]
+    table = learning_rate_table(selected).set_index("model")
+    assert list(table["position"]) == ["inside", "lowest", "highest"]
+    assert table.loc["a", "chosen"] == 1e-2 and table.loc["c", "score@0.1"] == 1.0
+
+
+def test_convergence_table_reads_the_last_quarter_of_the_weighted_objective():
+    steps = np.arange(1, 9) * 100
+    rows = []
+    for run in range(2):
+        for step in steps:
+            for task in (0, 1):
+                # objective = 1·L0 + 0.5·L1 = 1000/step + 0.5·2 (task 1 constant at 2)
+                loss = 1000.0 / step if task == 0 else 2.0
+                rows.append(
+                    {"model": "m", "correlation": 0.5, "run": run, "step": step, "task": task}
+                    | {"split": "val", "loss": loss}
+                )
+    rows.append(rows[-1] | {"split": "train", "loss": np.nan})  # train rows are ignored
+    table = convergence_table(pd.DataFrame(rows), (1.0, 0.5)).iloc[0]
+    assert table["runs"] == 2 and table["steps"] == 800
+    np.testing.assert_allclose(table["final"], 1000 / 800 + 1.0)
+    np.testing.assert_allclose(table["three_quarters"], 1000 / 600 + 1.0)
+    np.testing.assert_allclose(table["last_quarter_change"], (2.25 / (1000 / 600 + 1.0)) - 1.0)

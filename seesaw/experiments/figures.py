@@ -12,7 +12,13 @@ from matplotlib.figure import Figure
 from seesaw.errors import ResultsError
 from seesaw.experiments import gates, tradeoff
 from seesaw.experiments.mmoe_claims import claims_per_family, mmoe_claims
-from seesaw.experiments.summary import MMOE_ROLES, architecture_roles, paired_curves
+from seesaw.experiments.summary import (
+    MMOE_ROLES,
+    architecture_roles,
+    convergence_table,
+    learning_rate_table,
+    paired_curves,
+)
 from seesaw.plots.gates import plot_gate_bars, plot_gate_heatmaps
 from seesaw.plots.label_correlation import plot_label_correlation
 from seesaw.plots.paper_readings import PLE_FIG7, PLE_FIG7_MODELS
@@ -100,11 +106,19 @@ def training_tables(
     tier: str,
     source: TrainExperimentConfig | None = None,
 ) -> dict[str, pd.DataFrame]:
-    """The summary tables behind the figures `config.figures` names, named by file stem: mean
-    scores, MTL-gain claims with their verdicts, seesaw flags, front dominance (the scatter), PLE
-    Fig. 7's claims (the gain figure), gate statistics and expert health (the gates)."""
+    """The summary tables behind the figures `config.figures` names, named by file stem: the
+    protocol's evidence (convergence of the validation curves, position of each chosen learning
+    rate in its grid), mean scores, MTL-gain claims with their verdicts, seesaw flags, front
+    dominance (the scatter), PLE Fig. 7's claims (the gain figure), gate statistics and expert
+    health (the gates)."""
     source = source or config
     out = {}
+    if config is source:  # a view's protocol is its source's
+        curves = load_table(results_root, source.name, tier, "curves")
+        out[f"{config.name}_convergence"] = convergence_table(curves, source.loss_weights)
+        if len(source.learning_rates) > 1:
+            selected = load_table(results_root, source.name, tier, "selected")
+            out[f"{config.name}_learning_rates"] = learning_rate_table(selected)
     if {"loss_curves", "final_loss_histograms"} & set(config.figures):
         roles = architecture_roles(source.models, chosen=source.roles, roles=MMOE_ROLES)
         if roles:

@@ -144,3 +144,73 @@ def paired_curves(
                 }
             )
     return pd.DataFrame(out)
+
+
+def learning_rate_table(selected: pd.DataFrame) -> pd.DataFrame:
+    """Where each model's chosen learning rate lies in its grid: a choice on the grid's edge
+    means the grid did not bracket the best rate on validation (the choice may be too small or
+    too large for the budget).
+
+    Args:
+      selected: the `selected` tables of a sweep's selection cells (model, lr, score, chosen).
+
+    Returns:
+      One row per model: chosen, lowest, highest, position ("inside", "lowest", "highest"), and
+      the validation score of every rate (columns "score@LR").
+    """
+    rows = []
+    for model, group in selected.groupby("model", sort=False):
+        rates = np.sort(group["lr"].to_numpy())
+        chosen = float(group.loc[group["chosen"], "lr"].iloc[0])
+        position = (
+            "lowest" if chosen == rates[0] else "highest" if chosen == rates[-1] else "inside"
+        )
+        scores = {f"score@{lr:g}": s for lr, s in zip(group["lr"], group["score"])}
+        rows.append(
+            {"model": model, "chosen": chosen, "lowest": rates[0], "highest": rates[-1]}
+            | {"position": position}
+            | scores
+        )
+    return pd.DataFrame(rows)
+
+
+def convergence_table(curves: pd.DataFrame, loss_weights: tuple[float, ...]) -> pd.DataFrame:
+    """How far each model's validation objective Σ_k ω_k L_k still moved at the end of training,
+    per (model, correlation): its mean over runs at half, three quarters and all of the steps,
+    and the relative change over the last quarter (negative: still falling). Runs with a
+    non-finite logged loss are left out.
+
+    Args:
+      curves: the `curves` table of a training sweep (validation rows are used).
+      loss_weights: ω_k of the runs (config `loss_weights`).
+
+    Returns:
+      Columns model, correlation, runs, steps, half, three_quarters, final, last_quarter_change.
+    """
+    val = curves[curves["split"] == "val"]
+    weights = pd.Series(loss_weights, name="w")
+    objective = (
+        val.assign(loss=val["loss"] * val["task"].map(weights))
+        .groupby(["model", "correlation", "run", "step"])["loss"]
+        .sum(min_count=1)
+        .unstack("step")
+    )
+    objective = objective[np.isfinite(objective).all(axis=1)]
+    steps = objective.columns.to_numpy()
+    last = steps[-1]
+
+    def at(fraction: float):
+        return steps[np.argmin(np.abs(steps - fraction * last))]
+
+    half, quarter = at(0.5), at(0.75)
+    means = objective.groupby(["model", "correlation"]).mean()
+    return pd.DataFrame(
+        {
+            "runs": objective.groupby(["model", "correlation"]).size(),
+            "steps": last,
+            "half": means[half],
+            "three_quarters": means[quarter],
+            "final": means[last],
+            "last_quarter_change": means[last] / means[quarter] - 1.0,
+        }
+    ).reset_index()
