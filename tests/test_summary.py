@@ -174,8 +174,13 @@ def test_convergence_table_reads_the_last_quarter_of_the_weighted_objective():
                     | {"split": "val", "loss": loss}
                 )
     rows.append(rows[-1] | {"split": "train", "loss": np.nan})  # train rows are ignored
-    table = convergence_table(pd.DataFrame(rows), (1.0, 0.5)).iloc[0]
-    assert table["runs"] == 2 and table["steps"] == 800
-    np.testing.assert_allclose(table["final"], 1000 / 800 + 1.0)
-    np.testing.assert_allclose(table["three_quarters"], 1000 / 600 + 1.0)
-    np.testing.assert_allclose(table["last_quarter_change"], (2.25 / (1000 / 600 + 1.0)) - 1.0)
+    table = convergence_table(pd.DataFrame(rows), (1.0, 0.5)).set_index("quantity")
+    assert list(table.index) == ["objective", "task 1", "task 2"]
+    assert (table["runs"] == 2).all() and (table["steps"] == 800).all()
+    objective = table.loc["objective"]
+    np.testing.assert_allclose(objective["final"], 1000 / 800 + 1.0)
+    np.testing.assert_allclose(objective["three_quarters"], 1000 / 600 + 1.0)
+    np.testing.assert_allclose(objective["last_quarter_change"], 2.25 / (1000 / 600 + 1.0) - 1.0)
+    # Task 2 alone does not move; task 1 alone falls by a quarter.
+    np.testing.assert_allclose(table.loc["task 2", "last_quarter_change"], 0.0)
+    np.testing.assert_allclose(table.loc["task 1", "last_quarter_change"], 600 / 800 - 1.0)

@@ -175,42 +175,49 @@ def learning_rate_table(selected: pd.DataFrame) -> pd.DataFrame:
 
 
 def convergence_table(curves: pd.DataFrame, loss_weights: tuple[float, ...]) -> pd.DataFrame:
-    """How far each model's validation objective Σ_k ω_k L_k still moved at the end of training,
-    per (model, correlation): its mean over runs at half, three quarters and all of the steps,
-    and the relative change over the last quarter (negative: still falling). Runs with a
-    non-finite logged loss are left out.
+    """How far each model's validation losses still moved at the end of training, per (model,
+    correlation) and quantity: the objective Σ_k ω_k L_k that chose the learning rate, and each
+    task's loss alone (a small loss beside a large one hardly moves the objective). For each: its
+    mean over runs at half, three quarters and all of the steps, and the relative change over the
+    last quarter (negative: still falling). Runs with a non-finite logged loss are left out.
 
     Args:
       curves: the `curves` table of a training sweep (validation rows are used).
       loss_weights: ω_k of the runs (config `loss_weights`).
 
     Returns:
-      Columns model, correlation, runs, steps, half, three_quarters, final, last_quarter_change.
+      Columns model, correlation, quantity ("objective", "task 1", ...), runs, steps, half,
+      three_quarters, final, last_quarter_change.
     """
     val = curves[curves["split"] == "val"]
-    weights = pd.Series(loss_weights, name="w")
-    objective = (
-        val.assign(loss=val["loss"] * val["task"].map(weights))
-        .groupby(["model", "correlation", "run", "step"])["loss"]
-        .sum(min_count=1)
-        .unstack("step")
-    )
-    objective = objective[np.isfinite(objective).all(axis=1)]
-    steps = objective.columns.to_numpy()
-    last = steps[-1]
-
-    def at(fraction: float):
-        return steps[np.argmin(np.abs(steps - fraction * last))]
-
-    half, quarter = at(0.5), at(0.75)
-    means = objective.groupby(["model", "correlation"]).mean()
-    return pd.DataFrame(
-        {
-            "runs": objective.groupby(["model", "correlation"]).size(),
-            "steps": last,
-            "half": means[half],
-            "three_quarters": means[quarter],
-            "final": means[last],
-            "last_quarter_change": means[last] / means[quarter] - 1.0,
-        }
-    ).reset_index()
+    one_hot = np.eye(len(loss_weights))
+    quantities = [("objective", loss_weights)]
+    quantities += [(f"task {t + 1}", one_hot[t]) for t in range(len(loss_weights))]
+    frames = []
+    for name, weights in quantities:
+        weighted = val.assign(loss=val["loss"] * val["task"].map(pd.Series(weights)))
+        objective = (
+            weighted.groupby(["model", "correlation", "run", "step"])["loss"]
+            .sum(min_count=1)
+            .unstack("step")
+        )
+        objective = objective[np.isfinite(objective).all(axis=1)]
+        steps = objective.columns.to_numpy()
+        last = steps[-1]
+        half = steps[np.argmin(np.abs(steps - 0.5 * last))]
+        quarter = steps[np.argmin(np.abs(steps - 0.75 * last))]
+        means = objective.groupby(["model", "correlation"]).mean()
+        frames.append(
+            pd.DataFrame(
+                {
+                    "quantity": name,
+                    "runs": objective.groupby(["model", "correlation"]).size(),
+                    "steps": last,
+                    "half": means[half],
+                    "three_quarters": means[quarter],
+                    "final": means[last],
+                    "last_quarter_change": means[last] / means[quarter] - 1.0,
+                }
+            ).reset_index()
+        )
+    return pd.concat(frames, ignore_index=True)
