@@ -16,6 +16,11 @@ Training is a single pass over the generator: step s draws a fresh minibatch fro
 size; PLE's 1.4M samples per correlation are one pass of num_steps × batch_size <= 1.4M). The
 validation and test sets are fixed draws of their own keys, regenerated chunk by chunk whenever
 they are evaluated.
+
+On a fixed dataset instead (`ArrayData`, e.g. Census-Income), step s trains on `batch_size` rows
+drawn uniformly with replacement by `fold_in(k_train, s)`, and the validation and test sets are
+the dataset's own. The arrays are an *argument* of `advance` and `evaluate`, shared by every run
+(not vmapped), so the compiled program holds no copy of them and one copy serves all runs.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 import optax
 from flax import nnx
 
@@ -88,6 +94,68 @@ class TrainSpec:
         return self.num_steps // self.log_every
 
 
+@jax.tree_util.register_dataclass
+@dataclasses.dataclass(frozen=True)
+class ArrayData:
+    """A fixed dataset: the training rows, and validation and test rows padded to whole
+    evaluation chunks (padded rows have mask 0 and count nowhere).
+
+    Attributes:
+      x_train: (N, D) float32 inputs; y_train: (N, T) float32 labels (0./1. for binary tasks).
+      x_val, y_val, mask_val: (N_val, D), (N_val, T), (N_val, T) validation rows and 1. where a
+        label counts.
+      x_test, y_test, mask_test: the same for the test rows.
+      kinds: task kinds, "binary" or "regression" (static).
+    """
+
+    x_train: jax.Array
+    y_train: jax.Array
+    x_val: jax.Array
+    y_val: jax.Array
+    mask_val: jax.Array
+    x_test: jax.Array
+    y_test: jax.Array
+    mask_test: jax.Array
+    kinds: tuple[str, ...] = dataclasses.field(metadata={"static": True}, default=())
+
+
+def array_data(
+    x_train: np.ndarray,
+    y_train: np.ndarray,
+    x_val: np.ndarray,
+    y_val: np.ndarray,
+    x_test: np.ndarray,
+    y_test: np.ndarray,
+    kinds: tuple[str, ...],
+    chunk: int,
+) -> ArrayData:
+    """`ArrayData` from host arrays, validation and test padded with masked rows to multiples of
+    `chunk` (`TrainSpec.eval_chunk`)."""
+
+    def padded(x, y):
+        pad = -len(x) % chunk
+        mask = np.concatenate(
+            [np.ones(y.shape, np.float32), np.zeros((pad, y.shape[1]), np.float32)]
+        )
+        x = np.concatenate([x, np.zeros((pad, x.shape[1]), x.dtype)])
+        y = np.concatenate([y, np.zeros((pad, y.shape[1]), y.dtype)])
+        return x.astype(np.float32), y.astype(np.float32), mask
+
+    x_val, y_val, mask_val = padded(x_val, y_val)
+    x_test, y_test, mask_test = padded(x_test, y_test)
+    return ArrayData(
+        np.asarray(x_train, np.float32),
+        np.asarray(y_train, np.float32),
+        x_val,
+        y_val,
+        mask_val,
+        x_test,
+        y_test,
+        mask_test,
+        tuple(kinds),
+    )
+
+
 class RunState(NamedTuple):
     """The carry of one run. Leading run axis K when vmapped."""
 
@@ -105,22 +173,38 @@ class Trainer:
     """The pure per-run functions of one sweep cell; see the module docstring.
 
     Args:
-      spec: static description of the runs.
-      family: the data family (u1, u2, α, β) shared by every run and correlation.
+      spec: static description of the runs (with `arrays`, its generator and task settings are
+        not used: the arrays give the input width and the task kinds).
+      family: the data family (u1, u2, α, β) shared by every run and correlation; None with
+        `arrays`.
+      arrays: a fixed dataset to train on instead of the generator. Only its shapes and task
+        kinds are read here; the arrays themselves are passed to `advance` and `evaluate` on
+        every call (see the module docstring).
     """
 
-    def __init__(self, spec: TrainSpec, family: Family):
+    def __init__(self, spec: TrainSpec, family: Family | None, arrays: ArrayData | None = None):
         self.spec = spec
         self.family = family
-        self.kinds = spec.tasks.kinds
+        self.kinds = spec.tasks.kinds if arrays is None else arrays.kinds
         self.num_tasks = len(self.kinds)
+        if arrays is None:
+            self.input_dim = spec.generator.input_dim
+            self.sizes = {"val": spec.num_val, "test": spec.num_test}
+        else:
+            self.input_dim = arrays.x_train.shape[1]
+            self.sizes = {"val": arrays.x_val.shape[0], "test": arrays.x_test.shape[0]}
+            if any(n % spec.eval_chunk for n in self.sizes.values()):
+                raise ConfigError(
+                    f"validation and test rows {self.sizes} must be multiples of eval_chunk = "
+                    f"{spec.eval_chunk}: build the data with array_data(..., chunk=eval_chunk)"
+                )
         self.graphdef = nnx.graphdef(nnx.eval_shape(lambda: self._build(jax.random.key(0))))
         # Per-example gates are the outputs whose leading axis follows the batch; static mixing
         # weights (cross-stitch, sluice) do not. Decided from shapes alone, without compute.
         gate_shapes = [
             jax.eval_shape(
                 lambda x: self._build(jax.random.key(0))(x)[1],
-                jax.ShapeDtypeStruct((n, spec.generator.input_dim), jnp.float32),
+                jax.ShapeDtypeStruct((n, self.input_dim), jnp.float32),
             )
             for n in (1, 2)
         ]
@@ -133,7 +217,7 @@ class Trainer:
     def _build(self, key: jax.Array) -> nnx.Module:
         return build_model(
             self.spec.model,
-            input_dim=self.spec.generator.input_dim,
+            input_dim=self.input_dim,
             num_tasks=self.num_tasks,
             rngs=nnx.Rngs(key),
         )
@@ -176,21 +260,26 @@ class Trainer:
         losses = task_losses(preds, batch.y, batch.mask, self.kinds)  # (T,)
         return joint_loss(losses, weights) + model.penalty(), losses
 
-    def train_batch(self, state: RunState) -> Dataset:
-        """The fresh minibatch (B examples) of step `state.step` of this run."""
+    def train_batch(self, state: RunState, data: ArrayData | None = None) -> Dataset:
+        """The minibatch (B examples) of step `state.step` of this run: a fresh draw of the
+        generator, or B rows of `data` drawn uniformly with replacement."""
         key = jax.random.fold_in(state.data_keys[0], state.step)
         spec = self.spec
-        return sample(
-            key, self.family, state.correlation, spec.batch_size, spec.generator, spec.tasks
-        )
+        if data is None:
+            return sample(
+                key, self.family, state.correlation, spec.batch_size, spec.generator, spec.tasks
+            )
+        rows = jax.random.randint(key, (spec.batch_size,), 0, data.x_train.shape[0])
+        y = data.y_train[rows]
+        return Dataset(data.x_train[rows], y, jnp.ones_like(y), y, y)
 
-    def step(self, state: RunState, _=None) -> tuple[RunState, jax.Array]:
-        """One optimisation step on a fresh minibatch (the body of the training scan).
+    def step(self, state: RunState, data: ArrayData | None = None) -> tuple[RunState, jax.Array]:
+        """One optimisation step on a minibatch (the body of the training scan).
 
         Returns:
           The new state and the (T,) task losses of the minibatch.
         """
-        batch = self.train_batch(state)
+        batch = self.train_batch(state, data)
         (loss, losses), grads = jax.value_and_grad(self._loss, has_aux=True)(
             state.params, batch, state.loss_weights
         )
@@ -206,8 +295,10 @@ class Trainer:
         )
         return state, losses
 
-    def advance(self, state: RunState, intervals: int) -> tuple[RunState, dict[str, jax.Array]]:
-        """Trains `intervals` × `log_every` steps.
+    def advance(
+        self, state: RunState, data: ArrayData | None = None, *, intervals: int
+    ) -> tuple[RunState, dict[str, jax.Array]]:
+        """Trains `intervals` × `log_every` steps (on `data` if given, see `ArrayData`).
 
         Returns:
           The new state and logs "train_loss" (I, T), the mean minibatch loss over each interval,
@@ -215,42 +306,58 @@ class Trainer:
         """
 
         def interval(state, _):
-            state, losses = jax.lax.scan(self.step, state, length=self.spec.log_every)
-            val = self.predict(state, "val")
+            state, losses = jax.lax.scan(
+                lambda s, _: self.step(s, data), state, length=self.spec.log_every
+            )
+            val = self.predict(state, "val", data)
             val_loss = task_losses(val["preds"], val["y"], val["mask"], self.kinds)
             return state, {"train_loss": losses.mean(0), "val_loss": val_loss}
 
         return jax.lax.scan(interval, state, length=intervals)
 
-    def predict(self, state: RunState, split: str) -> dict[str, jax.Array]:
-        """Predictions on the whole validation or test set, generated chunk by chunk.
+    def predict(
+        self, state: RunState, split: str, data: ArrayData | None = None
+    ) -> dict[str, jax.Array]:
+        """Predictions on the whole validation or test set, chunk by chunk: generated, or the
+        rows of `data`.
 
         Returns:
           "preds", "y", "mask", "latent", "signal": (N, T); "gate_sum", "gate_sumsq": per
-          per-example gate, (E,) sums over the examples of its weights and of their squares.
+          per-example gate, (E,) sums over the examples of its weights and of their squares
+          (rows of `data` whose every label is masked are padding and count nowhere).
         """
-        size = {"val": self.spec.num_val, "test": self.spec.num_test}[split]
+        size = self.sizes[split]
         key = state.data_keys[{"val": 1, "test": 2}[split]]
         chunk = _largest_divisor(size, self.spec.eval_chunk)
         num_chunks = size // chunk
 
         def one_chunk(c):
-            data = sample(
-                jax.random.fold_in(key, c),
-                self.family,
-                state.correlation,
-                chunk,
-                self.spec.generator,
-                self.spec.tasks,
-            )
-            preds, gates = self.apply(state.params, data.x)
+            if data is None:
+                rows = sample(
+                    jax.random.fold_in(key, c),
+                    self.family,
+                    state.correlation,
+                    chunk,
+                    self.spec.generator,
+                    self.spec.tasks,
+                )
+            else:
+                x, y, mask = (getattr(data, f"{name}_{split}") for name in ("x", "y", "mask"))
+                x, y, mask = (
+                    jax.lax.dynamic_slice_in_dim(a, c * chunk, chunk) for a in (x, y, mask)
+                )
+                rows = Dataset(x, y, mask, y, y)
+            preds, gates = self.apply(state.params, rows.x)
             example_gates = {k: gates[k] for k in self.example_gates}
+            if data is not None:
+                real = rows.mask.max(axis=1, keepdims=True)  # (chunk, 1): 0 on padding rows
+                example_gates = {k: g * real for k, g in example_gates.items()}
             return {
                 "preds": preds,
-                "y": data.y,
-                "mask": data.mask,
-                "latent": data.latent,
-                "signal": data.signal,
+                "y": rows.y,
+                "mask": rows.mask,
+                "latent": rows.latent,
+                "signal": rows.signal,
                 "gate_sum": {k: g.sum(0) for k, g in example_gates.items()},
                 "gate_sumsq": {k: (g**2).sum(0) for k, g in example_gates.items()},
             }
@@ -259,7 +366,7 @@ class Trainer:
         sums = {k: jax.tree.map(lambda a: a.sum(0), out.pop(k)) for k in ("gate_sum", "gate_sumsq")}
         return {k: v.reshape(size, -1) for k, v in out.items()} | sums
 
-    def evaluate(self, state: RunState) -> dict[str, jax.Array]:
+    def evaluate(self, state: RunState, data: ArrayData | None = None) -> dict[str, jax.Array]:
         """Final metrics on the validation and test sets, and test-set gate statistics.
 
         Returns:
@@ -269,12 +376,13 @@ class Trainer:
           "data_pearson", "data_spearman", "data_latent_pearson" (), "data_snr" (T,): realised
           label statistics of the validation set (the weight cosine p is not the label
           correlation, MMoE Fig. 2; with a sample-space mask the label correlations are NaN and
-          the latent one is the meaningful one).
+          the latent one is the meaningful one). On `data` the labels stand in for the latents
+          and "data_snr" is NaN.
         """
         out = {}
         regression = jnp.array([kind == "regression" for kind in self.kinds])  # (T,)
         for split in ("val", "test"):
-            pred = self.predict(state, split)
+            pred = self.predict(state, split, data)
             losses = task_losses(pred["preds"], pred["y"], pred["mask"], self.kinds)  # (T,)
             out[f"{split}_mse"] = jnp.where(regression, losses, jnp.nan)
             out[f"{split}_bce"] = jnp.where(regression, jnp.nan, losses)
@@ -293,12 +401,15 @@ class Trainer:
                 out |= {
                     f"data_{k}": stats[k] for k in ("pearson", "spearman", "latent_pearson", "snr")
                 }
+                if data is not None:
+                    out["data_snr"] = jnp.full((self.num_tasks,), jnp.nan)
             if split == "test":
+                count = self.spec.num_test if data is None else pred["mask"].max(axis=1).sum()
                 for name, total in pred["gate_sum"].items():
-                    mean = total / self.spec.num_test
+                    mean = total / count
                     out[f"gate_mean/{name}"] = mean
                     out[f"gate_std/{name}"] = jnp.sqrt(
-                        jnp.maximum(pred["gate_sumsq"][name] / self.spec.num_test - mean**2, 0.0)
+                        jnp.maximum(pred["gate_sumsq"][name] / count - mean**2, 0.0)
                     )
         return out
 

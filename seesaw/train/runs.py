@@ -20,7 +20,7 @@ import numpy as np
 from jax.experimental import multihost_utils
 from jax.sharding import AxisType, NamedSharding, PartitionSpec
 
-from seesaw.train.engine import Trainer
+from seesaw.train.engine import ArrayData, Trainer
 
 
 def run_mesh(devices: list | None = None) -> jax.sharding.Mesh | None:
@@ -58,6 +58,7 @@ def train_runs(
     *,
     mesh: jax.sharding.Mesh | None = None,
     on_steps: Callable[[int], None] | None = None,
+    arrays: ArrayData | None = None,
 ) -> dict[str, np.ndarray]:
     """Trains K independent runs in one vmapped program and returns their logs and metrics.
 
@@ -69,6 +70,8 @@ def train_runs(
       loss_weights: (K, T) ω_k of PLE Eq. 8 of each run; default the spec's for every run.
       mesh: optional 1-D "run" mesh; K is padded to a multiple of its size, then trimmed back.
       on_steps: called with the number of steps just completed (for progress bars).
+      arrays: the fixed dataset of a trainer built with it (`ArrayData`), shared by every run:
+        one copy, replicated over the mesh's devices, passed to every call.
 
     Returns:
       NumPy arrays with leading axis K: "train_loss", "val_loss" (K, I, T), every entry of
@@ -94,19 +97,23 @@ def train_runs(
     init = jax.jit(
         jax.vmap(lambda k, c, lr, w: trainer.init(jax.random.wrap_key_data(k), c, lr, w))
     )
-    advance = jax.jit(jax.vmap(partial(trainer.advance, intervals=chunk)))
-    evaluate = jax.jit(jax.vmap(trainer.evaluate))
+    advance = jax.jit(jax.vmap(partial(trainer.advance, intervals=chunk), in_axes=(0, None)))
+    evaluate = jax.jit(jax.vmap(trainer.evaluate, in_axes=(0, None)))
+    if arrays is not None:
+        arrays = jax.device_put(
+            arrays, None if mesh is None else NamedSharding(mesh, PartitionSpec())
+        )
 
     state = init(*inputs)
     logs = []
     for _ in range(spec.num_logs // chunk):
-        state, log = advance(state)
+        state, log = advance(state, arrays)
         logs.append(log)
         if on_steps is not None:
             jax.block_until_ready(log)
             on_steps(chunk * spec.log_every)
     logs, final, diverged_at, params = _fetch(
-        (logs, evaluate(state), state.diverged_at, state.params)
+        (logs, evaluate(state, arrays), state.diverged_at, state.params)
     )
     out = {k: np.concatenate([log[k] for log in logs], axis=1) for k in logs[0]}
     out |= final | {"diverged_at": diverged_at}
