@@ -313,9 +313,14 @@ class TrainExperimentConfig:
             runs = self.runs(cell.split("model=", 1)[1])
         return runs * len(self.correlations) * self.num_steps
 
+    @property
+    def families(self) -> tuple[int, ...]:
+        """The data families' seeds: `family_seeds`, or `family_seed` alone."""
+        return self.family_seeds or (self.family_seed,)
+
     def family_of_runs(self, runs: np.ndarray) -> np.ndarray:
         """The family seed of each run index in `runs` (see `family_seeds`)."""
-        seeds = np.asarray(self.family_seeds or (self.family_seed,))
+        seeds = np.asarray(self.families)
         return seeds[np.asarray(runs) % seeds.size]
 
     def family(self, seed: int | None = None):
@@ -334,7 +339,7 @@ def calibration_table(config: TrainExperimentConfig) -> pd.DataFrame:
     gen, tasks = config.data.generator_config(), config.data.task_config()
     key = jax.random.fold_in(jax.random.key(config.seed), CALIBRATION_STREAM)
     frames = []
-    for family in config.family_seeds or (config.family_seed,):
+    for family in config.families:
         try:
             solved = solve_weight_cosines(
                 key,
