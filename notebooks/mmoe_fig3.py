@@ -49,7 +49,7 @@ final_summary(final).round(4)
 # docs/decision_rules.md (a difference needs a Holm-adjusted interval above 0):
 
 # %%
-claims = mmoe_claims(final, architecture_roles(config["models"]))
+claims = mmoe_claims(final, architecture_roles(config["models"], chosen=config.get("roles")))
 claims[["claim", "estimate", "low", "high", "margin", "n", "verdict"]]
 
 # %%

@@ -31,7 +31,7 @@ from seesaw.plots.training import plot_loss_curves  # noqa: E402
 from seesaw.sweep.store import load_config, load_table  # noqa: E402
 
 config = load_config(results, experiment, tier)
-roles = architecture_roles(config["models"])  # which label is the Shared-Bottom, OMoE, MMoE model
+roles = architecture_roles(config["models"], chosen=config.get("roles"))  # which label plays each
 final = load_table(results, experiment, tier, "final")
 curves = load_table(results, experiment, tier, "curves")
 selected = load_table(results, experiment, tier, "selected")

@@ -30,7 +30,8 @@ from seesaw.experiments.summary import architecture_roles, final_summary  # noqa
 from seesaw.plots.training import plot_final_loss_histograms  # noqa: E402
 from seesaw.sweep.store import load_config, load_table  # noqa: E402
 
-roles = architecture_roles(load_config(results, experiment, tier)["models"])
+config = load_config(results, experiment, tier)
+roles = architecture_roles(config["models"], chosen=config.get("roles"))
 final = load_table(results, experiment, tier, "final")
 final_summary(final)[["model", "correlation", "runs", "diverged", "std", "min", "median"]].round(4)
 

@@ -76,7 +76,7 @@ def training_figures(
         stem = config.name if len(config.figures) == 1 else f"{config.name}_histograms"
         out[stem] = plot_final_loss_histograms(final, title, task=task, metric=metric)
     if "paired_curves" in config.figures:
-        roles = architecture_roles(source.models, chosen=source.roles, roles=MMOE_ROLES)
+        roles = _roles(source, MMOE_ROLES)
         pairs = [(roles[a], roles[b]) for a, b in MMOE_PAIRS if {a, b} <= set(roles)]
         curves = load_table(results_root, source.name, tier, "curves")
         diffs = paired_curves(curves, final, pairs, task=task)
@@ -120,13 +120,13 @@ def training_tables(
             selected = load_table(results_root, source.name, tier, "selected")
             out[f"{config.name}_learning_rates"] = learning_rate_table(selected)
     if {"loss_curves", "final_loss_histograms"} & set(config.figures):
-        roles = architecture_roles(source.models, chosen=source.roles, roles=MMOE_ROLES)
+        roles = _roles(source, MMOE_ROLES)
         if roles:
             final = load_table(results_root, source.name, tier, "final")
             out[f"{config.name}_claims"] = mmoe_claims(final, roles)
             if "family" in final:
                 out[f"{config.name}_claims_per_family"] = claims_per_family(final, roles)
-        single = architecture_roles(source.models, chosen=source.roles, roles=("single_task",))
+        single = _roles(source, ("single_task",))
         if single:
             # Every MTL model's result read as a gain over the single-task model (PLE Eq. 11).
             scores = scores_of(results_root, source, tier)
@@ -147,7 +147,7 @@ def training_tables(
             out[f"{config.name}_fronts"] = tradeoff.front_table(
                 scores, source.data.tasks, source.front_runs
             )
-        roles = architecture_roles(source.models, chosen=source.roles, roles=PLE_FIG7_MODELS)
+        roles = _roles(source, PLE_FIG7_MODELS)
         if "mtl_gain" in config.figures and len(roles) == 3:
             ple_claims, ratio = tradeoff.ple_fig7_claims(
                 scores, baseline(source), roles["ple"], roles["shared_bottom"], roles["mmoe"]
@@ -158,7 +158,7 @@ def training_tables(
         table = gates.gate_table(results_root, source.name, tier)
         stats = gates.gate_statistics(table)
         out[f"{config.name}_gate_means"] = gates.gate_means(gates.ranked(table))
-        ple = architecture_roles(source.models, chosen=source.roles, roles=("ple",))
+        ple = _roles(source, ("ple",))
         if ple:
             out[f"{config.name}_ple_gate_claims"] = gates.ple_gate_claims(table, ple["ple"])
         out[f"{config.name}_gate_statistics"] = (
@@ -203,13 +203,18 @@ def scores_of(results_root: Path, config: TrainExperimentConfig, tier: str) -> p
     return tradeoff.task_scores(final, config.data.tasks, config.loss_weights, front)
 
 
+def _roles(config: TrainExperimentConfig, roles: tuple[str, ...]) -> dict[str, str]:
+    """`architecture_roles` of a training config, its `roles` table deciding shared ones."""
+    return architecture_roles(config.models, roles, chosen=config.roles)
+
+
 def baseline(config: TrainExperimentConfig) -> str:
     """The label of the config's single-task model, against which MTL gains are measured.
 
     Raises:
       ResultsError: the config has no single-task model.
     """
-    roles = architecture_roles(config.models, chosen=config.roles, roles=("single_task",))
+    roles = _roles(config, ("single_task",))
     if "single_task" not in roles:
         raise ResultsError(
             f"{config.name}: MTL gains need a single-task model; add one to [models] "
@@ -221,14 +226,14 @@ def baseline(config: TrainExperimentConfig) -> str:
 def paper_models(config: TrainExperimentConfig) -> list[str]:
     """The labels of the models PLE Fig. 7 draws (Hard Parameter Sharing, MMoE, PLE), in order,
     for those the config has."""
-    roles = architecture_roles(config.models, chosen=config.roles, roles=PLE_FIG7_MODELS)
+    roles = _roles(config, PLE_FIG7_MODELS)
     return [roles[r] for r in PLE_FIG7_MODELS if r in roles]
 
 
 def ple_fig7_readings(config: TrainExperimentConfig) -> pd.DataFrame:
     """PLE Fig. 7's readings as rows (model label, correlation, task, gain) for the config's
     models, matching `gain_summary`'s panel and task names."""
-    roles = architecture_roles(config.models, chosen=config.roles, roles=PLE_FIG7_MODELS)
+    roles = _roles(config, PLE_FIG7_MODELS)
     rows = [
         {"model": roles[role], "correlation": panel, "task": task, "gain": values[i]}
         for panel, tasks in PLE_FIG7.items()
