@@ -8,6 +8,7 @@ from seesaw.sweep.config import from_dict
 from seesaw.sweep.training import (
     TrainExperimentConfig,
     _selection_tables,
+    calibration_table,
     run_cell,
 )
 
@@ -226,14 +227,8 @@ def test_unreachable_pearson_target_names_the_reachable_range():
 
 def test_runs_spread_over_families_match_single_family_sweeps():
     """Run r of a two-family sweep is run r of a one-family sweep of family r % 2 (same keys)."""
-    common = {"learning_rates": [1e-2], "num_runs": 4}
-    common |= {"correlation_is": "pearson", "correlations": [0.2, 0.6]}
-    mixed = _run_all(_config(family_seeds=[3, 5], **common))
-    calibration = mixed["calibrate"]["calibration"]
-    assert sorted(calibration["family"]) == [3, 3, 5, 5]
-    # The solved cosine depends on the family: each family's runs use their own.
-    assert calibration.groupby("correlation")["weight_cosine"].nunique().eq(2).all()
-    final = mixed["model=mmoe"]["final"]
+    common = {"learning_rates": [1e-2], "num_runs": 4, "correlations": [0.5]}
+    final = _run_all(_config(family_seeds=[3, 5], **common))["model=mmoe"]["final"]
     assert (final["family"] == np.where(final["run"] % 2 == 0, 3, 5)).all()
     for family, runs in ((3, [0, 2]), (5, [1, 3])):
         alone = _run_all(_config(family_seed=family, **common))["model=mmoe"]["final"]
@@ -242,3 +237,17 @@ def test_runs_spread_over_families_match_single_family_sweeps():
         ours = final[final["run"].isin(runs)].set_index(keys)["value"]
         theirs = alone[alone["run"].isin(runs)].set_index(keys)["value"]
         np.testing.assert_allclose(ours.sort_index(), theirs.sort_index(), rtol=1e-5)
+
+
+def test_pearson_grid_is_calibrated_for_every_family():
+    config = _config(
+        family_seeds=[3, 5],
+        correlation_is="pearson",
+        correlations=[0.2, 0.6],
+        learning_rates=[1e-2],
+    )
+    calibration = calibration_table(config)
+    assert sorted(calibration["family"]) == [3, 3, 5, 5]
+    np.testing.assert_allclose(calibration["realised"], [0.2, 0.6, 0.2, 0.6], atol=1e-3)
+    # The solved cosine depends on the family: each family's runs use their own.
+    assert calibration.groupby("correlation")["weight_cosine"].nunique().eq(2).all()
