@@ -22,6 +22,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from seesaw.experiments.summary import run_families
 from seesaw.stats import Claim, decide, mean_interval, paired_bootstrap, paired_difference
 from seesaw.stats.bootstrap import log_std_ratio
 
@@ -41,13 +42,6 @@ def _wide(final: pd.DataFrame, task: int = 0, metric: str = "mse") -> tuple[pd.D
     diverged = rows[rows["diverged_at"] >= 0][["correlation", "run"]].drop_duplicates()
     bad = pd.MultiIndex.from_frame(diverged)
     return wide.drop(index=bad, errors="ignore"), len(bad)
-
-
-def _clusters(final: pd.DataFrame, runs: pd.Index) -> np.ndarray | None:
-    """The data family of each run in `runs`, or None for a one-family sweep."""
-    if "family" not in final:
-        return None
-    return final.groupby("run")["family"].first().loc[runs].to_numpy()
 
 
 def _low_quantile_log_ratio(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -96,7 +90,7 @@ def correlation_claims(final: pd.DataFrame, models: list[str]) -> list[Claim]:
                     paired_difference(
                         a[runs].to_numpy(),
                         b[runs].to_numpy(),
-                        _clusters(final, runs),
+                        run_families(final, runs),
                         statistic=f"loss({p:g}) − loss({q:g}), runs paired by index",
                     ),
                     diverged,
@@ -131,7 +125,7 @@ def fig4_claims(final: pd.DataFrame, shared_bottom: str, omoe: str, mmoe: str) -
                 f"the correlation gap is smaller for {mmoe} than for {other}",
                 mean_interval(
                     gap(other) - gap(mmoe),
-                    _clusters(final, runs),
+                    run_families(final, runs),
                     statistic=f"gap({other}) − gap({mmoe}), gap = loss({low:g}) − loss({high:g})",
                 ),
                 diverged,
@@ -145,7 +139,7 @@ def fig4_claims(final: pd.DataFrame, shared_bottom: str, omoe: str, mmoe: str) -
             f"{mmoe} barely changes with the correlation",
             mean_interval(
                 gap(mmoe),
-                _clusters(final, runs),
+                run_families(final, runs),
                 statistic=f"gap({mmoe}) = loss({low:g}) − loss({high:g})",
             ),
             diverged,
@@ -160,7 +154,9 @@ def fig4_claims(final: pd.DataFrame, shared_bottom: str, omoe: str, mmoe: str) -
         _claim(
             f"{omoe} and {mmoe} almost identical at correlation {high:g}",
             paired_difference(
-                at_high[omoe].to_numpy(), at_high[mmoe].to_numpy(), _clusters(final, at_high.index)
+                at_high[omoe].to_numpy(),
+                at_high[mmoe].to_numpy(),
+                run_families(final, at_high.index),
             ),
             diverged,
             "4",
@@ -178,7 +174,7 @@ def fig4_claims(final: pd.DataFrame, shared_bottom: str, omoe: str, mmoe: str) -
                     paired_difference(
                         at[shared_bottom].to_numpy(),
                         at[moe].to_numpy(),
-                        _clusters(final, at.index),
+                        run_families(final, at.index),
                         statistic=f"loss({shared_bottom}) − loss({moe}), paired",
                     ),
                     diverged,
@@ -205,7 +201,7 @@ def fig5_claims(final: pd.DataFrame, shared_bottom: str, omoe: str, mmoe: str) -
 
     def boot(a, b, corr, statistic, name):
         at = wide.loc[corr]
-        clusters = _clusters(final, at.index)
+        clusters = run_families(final, at.index)
         return paired_bootstrap(
             at[a].to_numpy(), at[b].to_numpy(), statistic, clusters=clusters, name=name
         )

@@ -68,6 +68,15 @@ def architecture_roles(
     return out
 
 
+def run_families(table: pd.DataFrame, runs: pd.Index) -> np.ndarray | None:
+    """The data family of each run index in `runs`, read off a results table with a `family`
+    column (run r has one family for every model and correlation); None for a one-family sweep,
+    whose intervals are over runs."""
+    if "family" not in table:
+        return None
+    return table.groupby("run")["family"].first().loc[runs].to_numpy()
+
+
 def final_losses(
     final: pd.DataFrame, task: int = 0, split: str = "test", metric: str = "mse"
 ) -> pd.DataFrame:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from seesaw.experiments.summary import run_families
 from seesaw.stats import Claim, decide, gain_evidence, mean_interval, paired_difference
 from seesaw.stats.bootstrap import paired_bootstrap
 from seesaw.stats.flags import transfer_flags
@@ -272,9 +273,7 @@ def ple_fig7_claims(
         .pivot(index="run", columns="model", values="gain")
         .dropna()
     )
-    families = None
-    if "family" in main:
-        families = main.groupby("run")["family"].first().loc[overall.index].to_numpy()
+    families = run_families(main, overall.index)
     for other in others:
         claims.append(
             Claim(
