@@ -26,7 +26,11 @@ tier = "paper"  # "paper" (committed) or "quick" (after `make reproduce`)
 # %%
 # %matplotlib inline
 from seesaw.experiments.mmoe_claims import mmoe_claims  # noqa: E402
-from seesaw.experiments.summary import architecture_roles, final_summary  # noqa: E402
+from seesaw.experiments.summary import (  # noqa: E402
+    architecture_roles,
+    capacity_references,
+    final_summary,
+)
 from seesaw.plots.training import plot_loss_curves  # noqa: E402
 from seesaw.sweep.store import load_config, load_table  # noqa: E402
 
@@ -50,7 +54,7 @@ final_summary(final).round(4)
 # rules of docs/decision_rules.md (intervals at the level Holm assigned each claim):
 
 # %%
-claims = mmoe_claims(final, roles)
+claims = mmoe_claims(final, roles, capacity_references(config["models"], roles))
 claims[claims["figure"] != "5"][["claim", "estimate", "low", "high", "margin", "n", "verdict"]]
 
 # %%

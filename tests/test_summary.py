@@ -7,6 +7,7 @@ from seesaw.experiments.mmoe_claims import mmoe_claims
 from seesaw.experiments.summary import (
     MMOE_ROLES,
     architecture_roles,
+    capacity_references,
     convergence_table,
     final_summary,
     learning_rate_table,
@@ -105,6 +106,29 @@ def test_roles_come_from_the_config_and_no_label_is_hard_coded():
         architecture_roles(models | {"other": {"preset": "mmoe_synthetic"}})
     two = models | {"other": {"preset": "mmoe_synthetic"}}
     assert architecture_roles(two, chosen={"mmoe": "other"})["mmoe"] == "other"
+
+
+def test_a_smaller_shared_bottom_is_a_capacity_reference_the_moe_models_must_also_beat():
+    models = {
+        "shared_bottom": {"preset": "shared_bottom_synthetic"},
+        "shared_bottom_16": {"preset": "shared_bottom_fig3"},
+        "omoe": {"preset": "omoe_synthetic"},
+        "mmoe": {"preset": "mmoe_synthetic"},
+    }
+    roles = architecture_roles(models, chosen={"shared_bottom": "shared_bottom"})
+    assert capacity_references(models, roles) == ("shared_bottom_16",)
+    assert capacity_references(models, {"mmoe": "mmoe"}) == ()
+    # The small Shared-Bottom ties MMoE and loses to nothing else: the routing claims against it
+    # must not come out as differences where the losses are equal.
+    center = PAPER_LIKE | {"shared_bottom_16": PAPER_LIKE["mmoe"]}
+    claims = mmoe_claims(
+        _final(center, SPREAD | {"shared_bottom_16": 0.01}), roles, ("shared_bottom_16",)
+    ).set_index("claim")
+    against = claims[claims.index.str.contains("beats shared_bottom_16")]
+    assert len(against) == 2 * 3
+    assert (against.filter(like="mmoe beats", axis=0)["verdict"] != "difference").all()
+    assert (against.filter(like="omoe beats", axis=0)["verdict"] == "contradicted").all()
+    assert len(claims) == len(mmoe_claims(_final(PAPER_LIKE, SPREAD), ROLES)) + 6
 
 
 def test_another_task_and_metric():

@@ -15,6 +15,7 @@ from seesaw.experiments.mmoe_claims import claims_per_family, mmoe_claims
 from seesaw.experiments.summary import (
     MMOE_ROLES,
     architecture_roles,
+    capacity_references,
     convergence_table,
     learning_rate_table,
     paired_curves,
@@ -123,9 +124,12 @@ def training_tables(
         roles = _roles(source, MMOE_ROLES)
         if roles:
             final = load_table(results_root, source.name, tier, "final")
-            out[f"{config.name}_claims"] = mmoe_claims(final, roles)
+            references = capacity_references(source.models, roles)
+            out[f"{config.name}_claims"] = mmoe_claims(final, roles, references)
             if "family" in final:
-                out[f"{config.name}_claims_per_family"] = claims_per_family(final, roles)
+                out[f"{config.name}_claims_per_family"] = claims_per_family(
+                    final, roles, references
+                )
         single = _roles(source, ("single_task",))
         if single:
             # Every MTL model's result read as a gain over the single-task model (PLE Eq. 11).

@@ -102,13 +102,21 @@ def correlation_claims(final: pd.DataFrame, models: list[str]) -> list[Claim]:
     return claims
 
 
-def fig4_claims(final: pd.DataFrame, shared_bottom: str, omoe: str, mmoe: str) -> list[Claim]:
+def fig4_claims(
+    final: pd.DataFrame,
+    shared_bottom: str,
+    omoe: str,
+    mmoe: str,
+    references: tuple[str, ...] = (),
+) -> list[Claim]:
     """MMoE §5.1 observations 2 and 3 (Fig. 4).
 
     2. The gap loss(lowest correlation) − loss(1) is smaller for MMoE than for OMoE and
        Shared-Bottom (per-run contrast of gaps); MMoE and OMoE are "almost identical" on identical
        tasks (sameness at the highest correlation); MMoE "barely changes" (sameness of its gap).
-    3. Both MoE models beat Shared-Bottom at every correlation (paired differences).
+    3. Both MoE models beat Shared-Bottom at every correlation (paired differences), and every
+       Shared-Bottom of `references` too: a smaller Shared-Bottom (Fig. 3's) tells whether the
+       MoE models win by routing or because the large Shared-Bottom optimises slower.
     """
     wide, diverged = _wide(final)
     corrs = sorted(wide.index.get_level_values(0).unique())
@@ -165,24 +173,25 @@ def fig4_claims(final: pd.DataFrame, shared_bottom: str, omoe: str, mmoe: str) -
             sameness=True,
         )
     )
-    for moe in (mmoe, omoe):
-        for corr in corrs:
-            at = wide.loc[corr]
-            claims.append(
-                _claim(
-                    f"{moe} beats {shared_bottom} at correlation {corr:g}",
-                    paired_difference(
-                        at[shared_bottom].to_numpy(),
-                        at[moe].to_numpy(),
-                        run_families(final, at.index),
-                        statistic=f"loss({shared_bottom}) − loss({moe}), paired",
-                    ),
-                    diverged,
-                    "4",
-                    moe,
-                    f"{corr:g}",
+    for bottom in (shared_bottom, *references):
+        for moe in (mmoe, omoe):
+            for corr in corrs:
+                at = wide.loc[corr]
+                claims.append(
+                    _claim(
+                        f"{moe} beats {bottom} at correlation {corr:g}",
+                        paired_difference(
+                            at[bottom].to_numpy(),
+                            at[moe].to_numpy(),
+                            run_families(final, at.index),
+                            statistic=f"loss({bottom}) − loss({moe}), paired",
+                        ),
+                        diverged,
+                        "4",
+                        moe,
+                        f"{corr:g}",
+                    )
                 )
-            )
     return claims
 
 
@@ -272,13 +281,16 @@ def fig5_claims(final: pd.DataFrame, shared_bottom: str, omoe: str, mmoe: str) -
     return claims
 
 
-def mmoe_claims(final: pd.DataFrame, roles: dict[str, str]) -> pd.DataFrame:
+def mmoe_claims(
+    final: pd.DataFrame, roles: dict[str, str], references: tuple[str, ...] = ()
+) -> pd.DataFrame:
     """Every MMoE claim the roles of a config allow, decided as one Holm family.
 
     Args:
       final: the `final` table of a training sweep.
       roles: architecture -> model label (`architecture_roles`); the Fig. 4-5 claims need
         shared_bottom, omoe and mmoe, the correlation claims any of them.
+      references: further Shared-Bottom labels the MoE models must also beat (`fig4_claims`).
 
     Returns:
       The claims table of `seesaw.stats.decide`, with columns figure, model and correlation.
@@ -286,18 +298,20 @@ def mmoe_claims(final: pd.DataFrame, roles: dict[str, str]) -> pd.DataFrame:
     claims = correlation_claims(final, list(roles.values()))
     if {"shared_bottom", "omoe", "mmoe"} <= set(roles):
         labels = (roles["shared_bottom"], roles["omoe"], roles["mmoe"])
-        claims += fig4_claims(final, *labels) + fig5_claims(final, *labels)
+        claims += fig4_claims(final, *labels, references) + fig5_claims(final, *labels)
     return decide(claims)
 
 
-def claims_per_family(final: pd.DataFrame, roles: dict[str, str]) -> pd.DataFrame:
+def claims_per_family(
+    final: pd.DataFrame, roles: dict[str, str], references: tuple[str, ...] = ()
+) -> pd.DataFrame:
     """`mmoe_claims` within each data family alone (one Holm family per data family), with a
     column `family`; empty for a one-family sweep."""
     if "family" not in final:
         return pd.DataFrame()
     return pd.concat(
         [
-            mmoe_claims(rows.drop(columns="family"), roles).assign(family=family)
+            mmoe_claims(rows.drop(columns="family"), roles, references).assign(family=family)
             for family, rows in final.groupby("family")
         ],
         ignore_index=True,

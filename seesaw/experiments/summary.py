@@ -51,10 +51,8 @@ def architecture_roles(
     """
     chosen = chosen or {}
     found: dict[str, list[str]] = {}
-    for label, spec in models.items():
-        overrides = dict(spec)
-        overrides.pop("num_runs", None)  # a run count, not a model field (see config.model)
-        found.setdefault(model_config(overrides.pop("preset"), **overrides).arch, []).append(label)
+    for label, arch in _architectures(models).items():
+        found.setdefault(arch, []).append(label)
     out = {}
     for role in roles:
         labels = [chosen[role]] if role in chosen else found.get(role, [])
@@ -65,6 +63,32 @@ def architecture_roles(
             )
         if labels:
             out[role] = labels[0]
+    return out
+
+
+def capacity_references(
+    models: Mapping[str, Mapping[str, Any]], roles: Mapping[str, str], role: str = "shared_bottom"
+) -> tuple[str, ...]:
+    """The models of a role's architecture that do not play the role (e.g. Fig. 3's 16-unit
+    Shared-Bottom beside Fig. 4's), sorted; `models` and `roles` as in `architecture_roles`."""
+    if role not in roles:
+        return ()
+    return tuple(
+        sorted(
+            label
+            for label, arch in _architectures(models).items()
+            if arch == role and label != roles[role]
+        )
+    )
+
+
+def _architectures(models: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
+    """Model label -> architecture name, from a config's `models` table."""
+    out = {}
+    for label, spec in models.items():
+        overrides = dict(spec)
+        overrides.pop("num_runs", None)  # a run count, not a model field (see config.model)
+        out[label] = model_config(overrides.pop("preset"), **overrides).arch
     return out
 
 
