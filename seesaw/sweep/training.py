@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import dataclasses
 from functools import partial
-from typing import Any
+from typing import Any, ClassVar
 
 import jax
 import jax.numpy as jnp
@@ -51,13 +51,12 @@ import pandas as pd
 from seesaw.data import GeneratorConfig, TaskConfig, generator_preset, make_family
 from seesaw.data.calibrate import controlled_statistic, solve_weight_cosines
 from seesaw.errors import ConfigError
-from seesaw.models import ModelConfig, model_config
 from seesaw.sweep.cells import CellContext
 from seesaw.sweep.config import check_correlations
+from seesaw.sweep.protocol import TrainingProtocol
 from seesaw.train.engine import Trainer, TrainSpec
-from seesaw.train.optim import OptimizerConfig
 from seesaw.train.runs import run_keys, run_mesh, train_runs
-from seesaw.validate import check_choice, check_int, check_name, check_real, invalid, not_allowed
+from seesaw.validate import check_choice, check_int, check_real, invalid
 
 FIGURES = (
     "loss_curves",
@@ -117,31 +116,16 @@ class DataConfig:
         )
 
 
-@dataclasses.dataclass(frozen=True)
-class TrainExperimentConfig:
-    """A training sweep (MMoE Figs. 3-5; PLE Fig. 7 later).
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class TrainExperimentConfig(TrainingProtocol):
+    """A training sweep on synthetic data (MMoE Figs. 3-5, PLE Figs. 3 and 7): the protocol of
+    `TrainingProtocol` (models, learning rates, runs, budget) over a grid of task correlations.
 
     Attributes:
-      name, kind, title: experiment name, "train", one-line description.
-      models: label -> {"preset": a model preset or architecture name, ModelConfig overrides...,
-        and optionally "num_runs": this model's runs, overriding the top-level `num_runs` (spend
-        runs where the claims are; intervals report each model's own n)}.
       correlations: the task-correlation grid, in the quantity `correlation_is` names.
-      roles: paper role (an architecture name, e.g. "shared_bottom") -> the model label that
-        plays it in the papers' claims, needed only when several models share that architecture
-        (`seesaw.experiments.summary.architecture_roles`).
-      only_models: when non-empty, the labels of `models` that this config runs (a quick tier's
-        smoke test may drop models that its paper tier trains); the others are removed.
       correlation_is: "weight_cosine" (p of MMoE Eq. 2) or "pearson" (target label Pearson
         correlation; latent Pearson with a binary task 1), see the module docstring.
-      learning_rates: the grid searched on validation data (one value: no search).
-      num_runs: independent runs (data draw + initialisation) per model and correlation.
-      selection_runs: runs per correlation used to choose the learning rate.
-      max_diverged: largest fraction of diverged selection runs for a rate to stay eligible.
-      num_steps, batch_size, log_every: training budget and logging interval, the same for all.
       data: the synthetic data.
-      optimizer: optimiser and schedule.
-      loss_weights: ω_k of PLE Eq. 8 of the main runs (and of the learning-rate selection).
       front_weights: task-1 weights ω of the scalarization front, each in (0, 1); task 2 gets
         1 − ω. Empty: no front.
       front_runs: runs per correlation and ω of the front (runs 0..front_runs-1: the same data
@@ -149,77 +133,28 @@ class TrainExperimentConfig:
       keep_params: main runs per correlation (runs 0..keep_params-1) whose final parameters are
         stored (`params.npz` of each `model=` cell), so that their gates can be recomputed on
         new inputs.
-      seed: seed of the runs; family_seed: seed of the data family (u1, u2, α, β).
+      family_seed: seed of the data family (u1, u2, α, β).
       family_seeds: several data families instead of one (see the module docstring): run r uses
         family_seeds[r % F]; empty: every run uses `family_seed`. Every model's runs, its
         selection runs and its front runs must cover every family.
       figures: which figure functions draw this experiment (FIGURES).
-      precision: matmul precision of every model, "float32" or "bfloat16" (bfloat16 operands,
-        float32 accumulation, parameters and optimiser state; see docs/performance.md).
     """
 
-    name: str
-    kind: str
-    models: dict[str, dict[str, Any]]
+    KIND: ClassVar[str] = "train"
+
     correlations: tuple[float, ...]
-    learning_rates: tuple[float, ...]
-    num_runs: int
-    num_steps: int
-    batch_size: int
-    log_every: int
     data: DataConfig = DataConfig()
-    optimizer: OptimizerConfig = OptimizerConfig()
-    selection_runs: int = 0
-    max_diverged: float = 0.1
-    loss_weights: tuple[float, ...] = (1.0, 1.0)
     front_weights: tuple[float, ...] = ()
     front_runs: int = 0
     keep_params: int = 0
-    roles: dict[str, str] = dataclasses.field(default_factory=dict)
-    only_models: tuple[str, ...] = ()
     correlation_is: str = "weight_cosine"
-    seed: int = 0
     family_seed: int = 0
     family_seeds: tuple[int, ...] = ()
-    title: str = ""
     figures: tuple[str, ...] = ("loss_curves",)
-    precision: str = "float32"
 
     def __post_init__(self):
-        check_name("name", self.name)
-        check_choice("kind", self.kind, ("train",))
-        if not self.models:
-            raise invalid("models", {}, "a table naming at least one model")
-        unknown = sorted(set(self.only_models) - set(self.models))
-        if unknown:
-            raise not_allowed("only_models", unknown, sorted(self.models))
-        for role, label in self.roles.items():
-            if label not in self.models:
-                raise not_allowed(f"roles.{role}", label, sorted(self.models))
-            if self.model(label).arch != role:
-                raise ConfigError(
-                    f"roles.{role} = {label!r}: model {label} is a {self.model(label).arch!r} "
-                    f"model, not {role!r}"
-                )
-        if self.only_models:
-            object.__setattr__(self, "models", {k: self.models[k] for k in self.only_models})
-            kept = {role: label for role, label in self.roles.items() if label in self.models}
-            object.__setattr__(self, "roles", kept)
-        for label in self.models:
-            check_name(f"models.{label}", label)  # the label names a results folder
+        super().__post_init__()
         check_correlations("correlations", self.correlations)
-        if not self.learning_rates:
-            raise invalid("learning_rates", [], "a list of at least one learning rate")
-        for i, lr in enumerate(self.learning_rates):
-            check_real(f"learning_rates[{i}]", lr, 0.0, low_open=True)
-        check_int("num_runs", self.num_runs, 1)
-        check_int("selection_runs", self.selection_runs, 0)
-        if len(self.learning_rates) > 1 and not 1 <= self.selection_runs <= self.num_runs:
-            raise ConfigError(
-                f"selection_runs = {self.selection_runs}: with {len(self.learning_rates)} learning "
-                f"rates it must be in [1, num_runs = {self.num_runs}]"
-            )
-        check_real("max_diverged", self.max_diverged, 0.0, 1.0, high_open=True)
         check_choice("correlation_is", self.correlation_is, CORRELATION_QUANTITIES)
         if len(set(self.front_weights)) != len(self.front_weights):
             raise invalid("front_weights", list(self.front_weights), "distinct weights")
@@ -227,8 +162,7 @@ class TrainExperimentConfig:
             check_real(f"front_weights[{i}]", omega, 0.0, 1.0, low_open=True, high_open=True)
         check_int("front_runs", self.front_runs, 1 if self.front_weights else 0, self.num_runs)
         check_int("keep_params", self.keep_params, 0, self.num_runs)
-        for key in ("seed", "family_seed"):
-            check_int(key, getattr(self, key), 0, 2**32 - 1)
+        check_int("family_seed", self.family_seed, 0, 2**32 - 1)
         for i, seed in enumerate(self.family_seeds):
             check_int(f"family_seeds[{i}]", seed, 0, 2**32 - 1)
         if len(set(self.family_seeds)) != len(self.family_seeds):
@@ -244,14 +178,8 @@ class TrainExperimentConfig:
         used = {"selection_runs"} if len(self.learning_rates) > 1 else set()
         used |= {"front_runs"} if self.front_weights else set()
         for label in self.models:
-            self.spec(label)  # validates every model and the budget now, before compute
-            runs = self.runs(label)
-            for key in ("selection_runs", "front_runs", "keep_params"):
-                if getattr(self, key) > runs:
-                    raise ConfigError(
-                        f"{key} = {getattr(self, key)}: must be <= the {runs} runs of model {label}"
-                    )
-            counts = {f"models.{label}.num_runs": runs}
+            self.check_at_most_runs(label, ("front_runs", "keep_params"))
+            counts = {f"models.{label}.num_runs": self.runs(label)}
             counts |= {k: getattr(self, k) for k in ("selection_runs", "front_runs") if k in used}
             for key, count in counts.items():
                 if 0 < count < len(self.family_seeds):
@@ -259,26 +187,6 @@ class TrainExperimentConfig:
                         f"{key} = {count}: fewer runs than the {len(self.family_seeds)} "
                         "family_seeds; every family needs at least one run"
                     )
-
-    def runs(self, label: str) -> int:
-        """Main runs per correlation of model `label`."""
-        runs = self.models[label].get("num_runs", self.num_runs)
-        check_int(f"models.{label}.num_runs", runs, 1)
-        return runs
-
-    def model(self, label: str) -> ModelConfig:
-        spec = dict(self.models[label])
-        spec.pop("num_runs", None)
-        if "preset" not in spec:
-            raise ConfigError(f"models.{label}: missing key 'preset'")
-        if "precision" in spec:
-            # One precision for every model, so that no comparison mixes them.
-            raise ConfigError(f"models.{label}.precision: set precision at the top level instead")
-        spec["precision"] = self.precision
-        try:
-            return model_config(spec.pop("preset"), **spec)
-        except ConfigError as err:
-            raise ConfigError(f"models.{label}: {err}") from err
 
     def spec(self, label: str) -> TrainSpec:
         """The static TrainSpec of one model's runs."""
