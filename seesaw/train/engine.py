@@ -302,7 +302,9 @@ class Trainer:
 
         Returns:
           The new state and logs "train_loss" (I, T), the mean minibatch loss over each interval,
-          and "val_loss" (I, T), the validation loss at the end of each interval.
+          "val_loss" (I, T), the validation loss at the end of each interval, and
+          "val_auc_curve" (I, T), the validation AUC there (NaN for a regression task), on which a
+          stopping step can be chosen.
         """
 
         def interval(state, _):
@@ -311,7 +313,8 @@ class Trainer:
             )
             val = self.predict(state, "val", data)
             val_loss = task_losses(val["preds"], val["y"], val["mask"], self.kinds)
-            return state, {"train_loss": losses.mean(0), "val_loss": val_loss}
+            logs = {"train_loss": losses.mean(0), "val_loss": val_loss}
+            return state, logs | {"val_auc_curve": self._aucs(val)}
 
         return jax.lax.scan(interval, state, length=intervals)
 
@@ -386,14 +389,7 @@ class Trainer:
             losses = task_losses(pred["preds"], pred["y"], pred["mask"], self.kinds)  # (T,)
             out[f"{split}_mse"] = jnp.where(regression, losses, jnp.nan)
             out[f"{split}_bce"] = jnp.where(regression, jnp.nan, losses)
-            out[f"{split}_auc"] = jnp.stack(
-                [
-                    auc(pred["preds"][:, t], pred["y"][:, t], pred["mask"][:, t])
-                    if kind == "binary"
-                    else jnp.full((), jnp.nan)
-                    for t, kind in enumerate(self.kinds)
-                ]
-            )
+            out[f"{split}_auc"] = self._aucs(pred)
             if split == "val":
                 stats = label_stats(
                     Dataset(None, pred["y"], pred["mask"], pred["latent"], pred["signal"])
@@ -412,6 +408,18 @@ class Trainer:
                         jnp.maximum(pred["gate_sumsq"][name] / count - mean**2, 0.0)
                     )
         return out
+
+    def _aucs(self, pred: dict[str, jax.Array]) -> jax.Array:
+        """(T,) the AUC of each binary task's predictions in `pred` (`predict`), NaN for a
+        regression task."""
+        return jnp.stack(
+            [
+                auc(pred["preds"][:, t], pred["y"][:, t], pred["mask"][:, t])
+                if kind == "binary"
+                else jnp.full((), jnp.nan)
+                for t, kind in enumerate(self.kinds)
+            ]
+        )
 
 
 def _largest_divisor(n: int, at_most: int) -> int:

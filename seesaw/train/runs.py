@@ -74,9 +74,10 @@ def train_runs(
         one copy, replicated over the mesh's devices, passed to every call.
 
     Returns:
-      NumPy arrays with leading axis K: "train_loss", "val_loss" (K, I, T), every entry of
-      `Trainer.evaluate`, "diverged_at" (K,), and the final parameters as "params/PATH" (K, ...)
-      (`param_arrays`).
+      NumPy arrays with leading axis K: the logs of `Trainer.advance`, "train_loss", "val_loss"
+      and "val_auc_curve" (K, I, T) with I = num_steps / log_every; every entry of
+      `Trainer.evaluate`; "diverged_at" (K,); and the final parameters as "params/PATH"
+      (K, ...) (`param_arrays`).
     """
     num_runs = keys.shape[0]
     if loss_weights is None:
