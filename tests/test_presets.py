@@ -45,7 +45,18 @@ def test_ple_presets():
 def test_every_preset_is_documented_and_loads_by_name():
     assert set(PRESET_INFO) == set(MODEL_PRESETS)
     assert all(model_config(name) == cfg for name, cfg in MODEL_PRESETS.items())
-    assert {info.input_dim for info in PRESET_INFO.values()} == {100, 512}
+    assert {info.input_dim for info in PRESET_INFO.values()} == {100, 512, 486}
+
+
+def test_census_presets_have_128_units_per_expert_level():
+    """Every census model's expert level (or bottom) has 128 hidden units, far under MMoE §6.2's
+    cap of 2048, and the single-task model is Shared-Bottom's network per task (PLE Eq. 11)."""
+    for name in ("mmoe_census", "omoe_census", "cgc_census", "ple_census"):
+        cfg = MODEL_PRESETS[name]
+        experts = cfg.num_experts + (2 * cfg.num_task_experts if cfg.arch in ("cgc", "ple") else 0)
+        assert experts * cfg.expert_units[0] == 128 and cfg.tower_units == (8,)
+    single, sb = MODEL_PRESETS["single_task_census"], MODEL_PRESETS["shared_bottom_census"]
+    assert single.expert_units == sb.expert_units == (128,) and single.tower_units == sb.tower_units
 
 
 def test_main_prints_every_preset_with_counts():

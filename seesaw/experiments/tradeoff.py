@@ -114,14 +114,18 @@ def _clusters(rows: pd.DataFrame) -> np.ndarray | None:
     return rows["family"].to_numpy() if "family" in rows else None
 
 
-def margin(metric: str, single_mean: float) -> float:
-    """The pre-registered margin of an MTL gain on `metric` (module constants)."""
-    return AUC_MARGIN if metric == "auc" else MSE_MARGIN * abs(single_mean)
+def margin(metric: str, single_mean: float, auc_margin: float = AUC_MARGIN) -> float:
+    """The pre-registered margin of an MTL gain on `metric` (module constants; an experiment
+    may fix its own AUC margin, e.g. Census-Income's)."""
+    return auc_margin if metric == "auc" else MSE_MARGIN * abs(single_mean)
 
 
-def gain_claims(scores: pd.DataFrame, baseline: str) -> list[Claim]:
+def gain_claims(
+    scores: pd.DataFrame, baseline: str, auc_margin: float = AUC_MARGIN, grid: str = "correlation"
+) -> list[Claim]:
     """One difference claim per (model, correlation, task): its mean MTL gain (PLE Eq. 11)
-    against `baseline`, paired by run, at the main task weighting.
+    against `baseline`, paired by run, at the main task weighting; its margin is `margin`'s.
+    `grid` names the grid value in the claims' names ("... at 0.5"; else "... in GRID 1").
 
     Every comparison an experiment reports is in the list, so that `decide` corrects over all.
     """
@@ -139,9 +143,10 @@ def gain_claims(scores: pd.DataFrame, baseline: str) -> list[Claim]:
             )
             claims.append(
                 Claim(
-                    f"{model} MTL gain on task {task + 1} ({metric}) at {corr:g}",
+                    f"{model} MTL gain on task {task + 1} ({metric}) "
+                    + (f"at {corr:g}" if grid == "correlation" else f"in {grid} {corr:g}"),
                     evidence,
-                    margin=margin(metric, ok["value_other"].mean()),
+                    margin=margin(metric, ok["value_other"].mean(), auc_margin),
                     n_diverged=int(group["diverged"].sum()),
                     keys={"model": model, "correlation": corr, "task": task, "metric": metric},
                 )
@@ -149,10 +154,12 @@ def gain_claims(scores: pd.DataFrame, baseline: str) -> list[Claim]:
     return claims
 
 
-def gains_and_flags(scores: pd.DataFrame, baseline: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The decided MTL-gain claims (one Holm family) and the seesaw flag of each (model,
-    correlation) (`seesaw.stats.flags`)."""
-    decided = decide(gain_claims(scores, baseline))
+def gains_and_flags(
+    scores: pd.DataFrame, baseline: str, auc_margin: float = AUC_MARGIN, grid: str = "correlation"
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The decided MTL-gain claims (one Holm family; `gain_claims`) and the seesaw flag of each
+    (model, correlation) (`seesaw.stats.flags`)."""
+    decided = decide(gain_claims(scores, baseline, auc_margin, grid))
     return decided, transfer_flags(decided, by=["model", "correlation"])
 
 

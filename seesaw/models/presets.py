@@ -28,6 +28,13 @@ _MMOE_D, _PLE_D = 100, 512
 _PLE_TOWER = (256, 128, 64)  # PLE §5.1.3 / §5.2.2: [256, 128, 64] ReLU MLP per task
 _PLE_EXPERT = (64,)  # choice: PLE uses single-layer experts but never gives their width
 _PLE_SYNTH = {"num_task_experts": 2, "num_experts": 2}  # choice: PLE §5.2 omits expert counts
+# Census-Income (MMoE §6): D = 486 one-hot and standardised inputs (seesaw.data.census). MMoE §6.2
+# gives no sizes, only a cap of 2048 hidden units per layer; a choice: PaddleRec's census configs
+# (MMoE 8 experts x 16 units, PLE 3 task + 2 shared experts x 16; towers 8), so that every
+# expert level has 8 x 16 = 128 units, and one-bottom models a bottom of those 128 units.
+_CENSUS_D = 486
+_CENSUS_EXPERT, _CENSUS_TOWER, _CENSUS_BOTTOM = (16,), (8,), (128,)
+_CENSUS_CGC = {"num_task_experts": 3, "num_experts": 2}
 
 MODEL_PRESETS: dict[str, ModelConfig] = {
     "mmoe_synthetic": ModelConfig("mmoe", num_experts=8, expert_units=(16,), tower_units=(8,)),
@@ -63,6 +70,24 @@ MODEL_PRESETS: dict[str, ModelConfig] = {
     "ml_mmoe_fig8": ModelConfig(
         "ml_mmoe", num_levels=2, num_experts=3, expert_units=_PLE_EXPERT, tower_units=_PLE_TOWER
     ),
+    "single_task_census": ModelConfig(
+        "single_task", expert_units=_CENSUS_BOTTOM, tower_units=_CENSUS_TOWER
+    ),
+    "shared_bottom_census": ModelConfig(
+        "shared_bottom", expert_units=_CENSUS_BOTTOM, tower_units=_CENSUS_TOWER
+    ),
+    "omoe_census": ModelConfig(
+        "omoe", num_experts=8, expert_units=_CENSUS_EXPERT, tower_units=_CENSUS_TOWER
+    ),
+    "mmoe_census": ModelConfig(
+        "mmoe", num_experts=8, expert_units=_CENSUS_EXPERT, tower_units=_CENSUS_TOWER
+    ),
+    "cgc_census": ModelConfig(
+        "cgc", expert_units=_CENSUS_EXPERT, tower_units=_CENSUS_TOWER, **_CENSUS_CGC
+    ),
+    "ple_census": ModelConfig(
+        "ple", num_levels=2, expert_units=_CENSUS_EXPERT, tower_units=_CENSUS_TOWER, **_CENSUS_CGC
+    ),
 }
 """Every preset by name; ``model_config(name)`` returns a copy with optional overrides."""
 
@@ -94,6 +119,21 @@ PRESET_INFO: dict[str, PresetInfo] = {
     "cgc_fig8": PresetInfo(_PLE_D, "PLE §5.3 / Fig. 8: one expert per module"),
     "mmoe_fig8": PresetInfo(_PLE_D, "PLE §5.3 / Fig. 8: 3 experts"),
     "ml_mmoe_fig8": PresetInfo(_PLE_D, "PLE §5.3 / Fig. 8: 3 experts per level, 2 levels"),
+    "single_task_census": PresetInfo(
+        _CENSUS_D,
+        "MMoE §6.1 / PLE Eq. 11 baseline: per task shared_bottom_census's network (128 + tower 8)",
+    ),
+    "shared_bottom_census": PresetInfo(
+        _CENSUS_D, "MMoE §6: choice: a bottom of 128 units = mmoe_census's 8 x 16, towers 8"
+    ),
+    "omoe_census": PresetInfo(_CENSUS_D, "MMoE §6: as mmoe_census with one gate"),
+    "mmoe_census": PresetInfo(
+        _CENSUS_D, "MMoE §6: choice (PaddleRec's census config): 8 experts x 16, towers 8"
+    ),
+    "cgc_census": PresetInfo(
+        _CENSUS_D, "PLE §5.2: choice (PaddleRec's): 3 task + 2 shared experts x 16, towers 8"
+    ),
+    "ple_census": PresetInfo(_CENSUS_D, "PLE §5.2: two levels of cgc_census (PLE §5.1.2)"),
 }
 """Input width and source of every preset."""
 

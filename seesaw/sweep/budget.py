@@ -29,6 +29,8 @@ CPU_FLOPS = 25e9
 # A sweep whose estimate exceeds either bound has its estimate printed before it starts.
 LARGE_BYTES = 2**30
 LARGE_SECONDS = 60.0
+# Encoded Census-Income inputs (seesaw.data.census: 7 numeric + 479 one-hot columns).
+CENSUS_FEATURES = 486
 
 
 @dataclasses.dataclass(frozen=True)
@@ -48,22 +50,63 @@ def training_cell(config: Any, cell: str) -> Estimate:
     """Estimate of one cell of a training experiment (`seesaw.sweep.training`)."""
     if cell == "calibrate":  # a few dozen generator draws of CALIBRATION_POINTS examples
         return Estimate(bytes=0, flops=0)
-    label = cell.split("model=", 1)[1]
-    model = config.model(label)
     data = config.data.generator_config()
     num_tasks = len(config.data.tasks)
     # K: every run of the cell is vmapped in one program
     runs = config.steps(cell) // config.num_steps
-    params = count_params(model, input_dim=data.input_dim, num_tasks=num_tasks)
+    # Values per example beyond the model's: the sinusoid phases of the generator.
+    per_run = _run_estimate(
+        config,
+        config.model(cell.split("model=", 1)[1]),
+        input_dim=data.input_dim,
+        num_tasks=num_tasks,
+        num_val=config.data.num_val,
+        num_test=config.data.num_test,
+        extra_width=num_tasks * (data.num_sinusoids + 1),
+    )
+    return Estimate(bytes=runs * per_run.bytes, flops=runs * per_run.flops)
+
+
+def census_cell(config: Any, cell: str) -> Estimate:
+    """Estimate of one cell of the Census-Income experiment (`seesaw.sweep.census_training`):
+    its runs, plus the dataset, one copy per device."""
+    rows = config.data.rows()
+    per_run = _run_estimate(
+        config,
+        config.model(cell.split("model=", 1)[1]),
+        input_dim=CENSUS_FEATURES,
+        num_tasks=2,
+        num_val=rows["val"],
+        num_test=rows["test"],
+        extra_width=0,
+    )
+    runs = config.steps(cell) // config.num_steps
+    dataset = sum(rows.values()) * (CENSUS_FEATURES + 3 * 2) * _FLOAT * _devices()
+    return Estimate(bytes=dataset + runs * per_run.bytes, flops=runs * per_run.flops)
+
+
+def _run_estimate(
+    config: Any,
+    model: Any,
+    *,
+    input_dim: int,
+    num_tasks: int,
+    num_val: int,
+    num_test: int,
+    extra_width: int,
+) -> Estimate:
+    """Memory and work of one run of `model` under `config`'s budget (num_steps, batch_size,
+    log_every), validating on `num_val` examples at every log and testing on `num_test`."""
+    params = count_params(model, input_dim=input_dim, num_tasks=num_tasks)
     routing = get_architecture(model.arch).routing(model, num_tasks)
     experts = sum(level.num_experts for level in routing.levels)
-    width = (  # values per example: inputs, sinusoid phases, expert and tower units, outputs
-        data.input_dim
-        + num_tasks * (data.num_sinusoids + 1)
+    width = (  # values per example: inputs, expert and tower units, outputs, data extras
+        input_dim
+        + extra_width
         + experts * sum(model.expert_units)
         + num_tasks * (sum(model.tower_units) + 1)
     )
-    num_eval = max(config.data.num_val, config.data.num_test)
+    num_eval = max(num_val, num_test)
     chunk = min(num_eval, 1000)
     num_logs = config.num_steps // config.log_every
     per_run = (
@@ -73,8 +116,15 @@ def training_cell(config: Any, cell: str) -> Estimate:
         + 2 * num_logs * num_tasks * (_FLOAT + 2 * _ROW_BYTES)  # train/val curves, then tables
     )
     train_flops = 6 * params * config.batch_size * config.num_steps  # forward + backward
-    eval_flops = 2 * params * config.data.num_val * num_logs + 4 * params * num_eval
-    return Estimate(bytes=runs * per_run, flops=runs * (train_flops + eval_flops))
+    eval_flops = 2 * params * num_val * num_logs + 4 * params * num_eval
+    return Estimate(bytes=per_run, flops=train_flops + eval_flops)
+
+
+def _devices() -> int:
+    """XLA devices of this process: a fixed dataset is replicated on each."""
+    import jax
+
+    return jax.local_device_count()
 
 
 def label_correlation_cell(config: Any, cell: str) -> Estimate:

@@ -13,6 +13,9 @@ import pandas as pd
 from pandas.api import types
 
 _RUN = {"model": "str", "lr": "finite", "correlation": "finite", "run": "int"}
+# The training tables of Census-Income (`seesaw.sweep.census_training`) are those of the synthetic
+# sweeps with the task group in place of the correlation: their grid axis is a task group.
+_GRID, _GROUP = "correlation", {"group": "int"}
 
 SCHEMAS: dict[str, dict[str, str]] = {
     # Label-correlation kind (MMoE Fig. 2).
@@ -55,6 +58,18 @@ SCHEMAS: dict[str, dict[str, str]] = {
         "realised": "float",
     },
     "selection": _RUN | {"diverged_at": "int", "val_objective": "float"},
+    # Census-Income: every selection run's validation AUC and BCE per task at every logged step.
+    "selection_curves": {
+        "model": "str",
+        "group": "int",
+        "lr": "finite",
+        "run": "int",
+        "diverged_at": "int",
+        "step": "int",
+        "task": "int",
+        "auc": "float",
+        "bce": "float",
+    },
     "selected": {
         "model": "str",
         "lr": "finite",
@@ -72,9 +87,13 @@ MAY_BE_EMPTY = frozenset({"gates"})
 def problems(table: str, frame: pd.DataFrame) -> list[str]:
     """What is wrong with `frame` as table `table`: an empty list when it matches its schema.
 
-    Tables without a schema are only checked for rows.
+    Tables without a schema are only checked for rows. A training table whose grid axis is a
+    Census-Income task group has an integer column `group` where the synthetic ones have
+    `correlation`.
     """
     schema = SCHEMAS.get(table, {})
+    if _GRID in schema and _GRID not in frame.columns and "group" in frame.columns:
+        schema = {**{k: v for k, v in schema.items() if k != _GRID}, **_GROUP}
     missing = [c for c in schema if c not in frame.columns]
     if missing:
         return [f"missing column(s) {', '.join(missing)}"]

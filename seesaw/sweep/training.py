@@ -336,14 +336,14 @@ def run_cell(
         return _selection_tables(config, index, out)
     if part == "front+":
         omega = np.asarray(omegas)[grid[:, 1]]
-        return {"front": _final_table(config, index.assign(omega=omega), out)}
+        return {"front": final_table(config.data.tasks, index.assign(omega=omega), out)}
     kept = np.flatnonzero(grid[:, 3] < config.keep_params)
     params = {k: v[kept] for k, v in out.items() if k.startswith("params/")}
     index_arrays = {"correlation": index["correlation"].to_numpy()[kept], "run": grid[kept, 3]}
     return {
-        "final": _final_table(config, index, out),
-        "curves": _curves_table(config, index, out),
-        "gates": _gates_table(index, out),
+        "final": final_table(config.data.tasks, index, out),
+        "curves": curves_table(config.log_every, index, out),
+        "gates": gates_table(index, out),
         "data": _data_table(index, out),
     } | ({"params": params | index_arrays} if config.keep_params else {})
 
@@ -403,19 +403,25 @@ def loss_metric(config: TrainExperimentConfig, task: int) -> str:
     return METRICS[config.data.tasks[task]][0]
 
 
-def _final_table(config, index, out) -> pd.DataFrame:
+def final_table(kinds: tuple[str, ...], index: pd.DataFrame, out: dict) -> pd.DataFrame:
+    """The `final` table: one row per run of `index` (its rows follow the runs of `out`, the
+    output of `train_runs`), task, split and metric (`METRICS` of the task's kind)."""
     rows = [
         index.assign(task=t, split=split, metric=metric, value=out[f"{split}_{metric}"][:, t])
         for split in ("val", "test")
-        for t, kind in enumerate(config.data.tasks)
+        for t, kind in enumerate(kinds)
         for metric in METRICS[kind]
     ]
     return pd.concat(rows, ignore_index=True)
 
 
-def _curves_table(config, index, out) -> pd.DataFrame:
+def curves_table(
+    log_every: int, index: pd.DataFrame, out: dict, with_auc: bool = False
+) -> pd.DataFrame:
+    """The `curves` table: every run's training and validation loss per task at every logged
+    step; `with_auc` adds the column `auc`, the validation AUC (NaN on the training rows)."""
     num_runs, num_logs, num_tasks = out["train_loss"].shape
-    steps = (np.arange(num_logs) + 1) * config.log_every
+    steps = (np.arange(num_logs) + 1) * log_every
     frames = []
     for split in ("train", "val"):
         values = out[f"{split}_loss"]  # (K, I, T)
@@ -423,13 +429,19 @@ def _curves_table(config, index, out) -> pd.DataFrame:
             np.arange(num_runs), np.arange(num_logs), np.arange(num_tasks), indexing="ij"
         )
         frame = index.drop(columns="diverged_at").iloc[k.ravel()].reset_index(drop=True)
-        frames.append(
-            frame.assign(step=steps[i.ravel()], task=t.ravel(), split=split, loss=values.ravel())
+        frame = frame.assign(
+            step=steps[i.ravel()], task=t.ravel(), split=split, loss=values.ravel()
         )
+        if with_auc:
+            auc = out["val_auc_curve"] if split == "val" else np.full(values.shape, np.nan)
+            frame = frame.assign(auc=auc.ravel())
+        frames.append(frame)
     return pd.concat(frames, ignore_index=True)
 
 
-def _gates_table(index, out) -> pd.DataFrame:
+def gates_table(index: pd.DataFrame, out: dict) -> pd.DataFrame:
+    """The `gates` table: the test-set mean and standard deviation of every per-example gate's
+    weight on each expert, per run (no rows for a model without per-example gates)."""
     frames = []
     for key in sorted(k for k in out if k.startswith("gate_mean/")):
         name = key.split("/", 1)[1]
@@ -451,15 +463,16 @@ def _data_table(index, out) -> pd.DataFrame:
     )
 
 
-def all_diverged(final: pd.DataFrame) -> list[str]:
-    """The (model, correlation) groups of a `final` table whose every run diverged, described."""
-    runs = final[["model", "lr", "correlation", "run", "diverged_at"]].drop_duplicates()
+def all_diverged(final: pd.DataFrame, grid: str = "correlation") -> list[str]:
+    """The (model, grid point) groups of a `final` table whose every run diverged, described;
+    `grid` names its grid column ("group" for Census-Income)."""
+    runs = final[["model", "lr", grid, "run", "diverged_at"]].drop_duplicates()
     out = []
-    for (model, corr), rows in runs.groupby(["model", "correlation"], sort=False):
+    for (model, point), rows in runs.groupby(["model", grid], sort=False):
         if (rows["diverged_at"] >= 0).all():
             rates = ", ".join(f"{lr:g}" for lr in sorted(set(rows["lr"])))
             out.append(
-                f"every run of model {model} at correlation {corr:g} diverged "
+                f"every run of model {model} at {grid} {point:g} diverged "
                 f"({len(rows)} runs, learning rate {rates}): try smaller learning rates"
             )
     return out
