@@ -14,3 +14,48 @@ os.environ["XLA_FLAGS"] = f"{os.environ.get('XLA_FLAGS', '')} {_FAST_COMPILE}".s
 import jax  # noqa: E402  (XLA_FLAGS must be set before JAX starts its backend)
 
 jax.config.update("jax_numpy_rank_promotion", "raise")
+
+import pytest  # noqa: E402
+from census_rows import write_census_files  # noqa: E402
+
+from seesaw.experiments.kinds import load_experiment  # noqa: E402
+from seesaw.experiments.runner import run_experiment  # noqa: E402
+
+TINY_CENSUS = """
+name = "tiny_census"
+kind = "census"
+groups = [1]
+learning_rates = [0.01, 0.03]
+selection_runs = 2
+num_runs = 3
+num_steps = 30
+batch_size = 32
+log_every = 10
+[data]
+path = "{path}"
+[models.single_task]
+preset = "single_task"
+expert_units = [8]
+tower_units = [4]
+[models.mmoe]
+preset = "mmoe"
+num_experts = 2
+expert_units = [4]
+tower_units = [4]
+[tiers.quick]
+"""
+
+
+@pytest.fixture(scope="session")
+def census_results(tmp_path_factory):
+    """A results folder holding the quick tier of `tiny_census`: a single-task model and MMoE on
+    a few hundred raw-format rows (`census_rows.write_census_files`), run once for every test
+    module that reads it (the census kind's tests and the notebooks')."""
+    root = tmp_path_factory.mktemp("census")
+    data = root / "data"
+    data.mkdir()
+    write_census_files(data)
+    path = root / "tiny_census.toml"
+    path.write_text(TINY_CENSUS.format(path=data))
+    run_experiment(load_experiment(str(path), "quick"), "quick", root / "results", progress=False)
+    return root / "results"

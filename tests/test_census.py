@@ -6,6 +6,7 @@ import time
 
 import numpy as np
 import pytest
+from census_rows import BASE, line
 
 from seesaw.data import census
 from seesaw.data.census import (
@@ -24,52 +25,6 @@ from seesaw.data.census import (
     split_half,
 )
 from seesaw.errors import ConfigError
-
-# One made-up person; each fixture row overrides a few fields.
-BASE = {
-    "age": "40",
-    "class_of_worker": "Private",
-    "detailed_industry_recode": "33",
-    "detailed_occupation_recode": "19",
-    "education": "High school graduate",
-    "wage_per_hour": "0",
-    "enroll_in_edu_inst_last_wk": "Not in universe",
-    "marital_stat": "Married-civilian spouse present",
-    "major_industry_code": "Retail trade",
-    "major_occupation_code": "Sales",
-    "race": "White",
-    "hispanic_origin": "All other",
-    "sex": "Female",
-    "member_of_a_labor_union": "No",
-    "reason_for_unemployment": "Not in universe",
-    "full_or_part_time_employment_stat": "Full-time schedules",
-    "capital_gains": "0",
-    "capital_losses": "0",
-    "dividends_from_stocks": "0",
-    "tax_filer_stat": "Joint both under 65",
-    "region_of_previous_residence": "Not in universe",
-    "state_of_previous_residence": "Not in universe",
-    "detailed_household_and_family_stat": "Householder",
-    "detailed_household_summary_in_household": "Householder",
-    "instance_weight": "1000.5",
-    "migration_code_change_in_msa": "Nonmover",
-    "migration_code_change_in_reg": "Nonmover",
-    "migration_code_move_within_reg": "Nonmover",
-    "live_in_this_house_1_year_ago": "Yes",
-    "migration_prev_res_in_sunbelt": "Not in universe",
-    "num_persons_worked_for_employer": "4",
-    "family_members_under_18": "Not in universe",
-    "country_of_birth_father": "United-States",
-    "country_of_birth_mother": "United-States",
-    "country_of_birth_self": "United-States",
-    "citizenship": "Native- Born in the United States",
-    "own_business_or_self_employed": "0",
-    "fill_inc_questionnaire_for_veterans_admin": "Not in universe",
-    "veterans_benefits": "2",
-    "weeks_worked_in_year": "52",
-    "year": "95",
-    "income_50k": "- 50000.",
-}
 
 TRAIN_ROWS = [
     {"age": "20", "marital_stat": "Never married", "hispanic_origin": "NA"},
@@ -94,13 +49,8 @@ _TEST_ROWS = [
 TEST_ROWS = [{**row, "wage_per_hour": str(wage)} for wage, row in enumerate(_TEST_ROWS)]
 
 
-def _line(overrides: dict[str, str]) -> str:
-    row = {**BASE, **overrides}
-    return ", ".join(row[c] for c in COLUMNS)
-
-
 def _write(path, rows, extra=""):
-    path.write_text("".join(_line(r) + "\n" for r in rows) + extra)
+    path.write_text("".join(line(r) + "\n" for r in rows) + extra)
     return path
 
 
@@ -131,7 +81,7 @@ def test_read_parses_42_columns_and_keeps_na_and_missing_as_categories(folder):
 def test_gzipped_uci_files_are_found_and_read(tmp_path):
     for name, rows in (("census-income.data.gz", TRAIN_ROWS), ("census-income.test.gz", TEST_ROWS)):
         with gzip.open(tmp_path / name, "wt") as f:
-            f.write("".join(_line(r) + "\n" for r in rows))
+            f.write("".join(line(r) + "\n" for r in rows))
     train, test = find_census_files(tmp_path)
     assert (train.name, test.name) == ("census-income.data.gz", "census-income.test.gz")
     assert len(read_census(test)) == len(TEST_ROWS)
@@ -212,11 +162,11 @@ def test_validation_test_split_is_half_disjoint_and_deterministic(folder):
 
 
 def test_malformed_line_names_the_file_and_line(tmp_path):
-    short = _line({}).rsplit(", ", 1)[0]
+    short = line({}).rsplit(", ", 1)[0]
     bad = _write(tmp_path / "short.data", TRAIN_ROWS[:2], extra=short + "\n")
     with pytest.raises(ConfigError, match=r"short\.data.*line 3: 41 fields"):
         read_census(bad)
-    long = _write(tmp_path / "long.data", TRAIN_ROWS[:3], extra=_line({}) + ", extra\n")
+    long = _write(tmp_path / "long.data", TRAIN_ROWS[:3], extra=line({}) + ", extra\n")
     with pytest.raises(ConfigError, match=r"long\.data.*line 4: 43 fields"):
         read_census(long)
     empty = _write(tmp_path / "empty.data", [{"race": ""}])
@@ -230,7 +180,7 @@ def test_malformed_line_names_the_file_and_line(tmp_path):
     with pytest.raises(ConfigError, match=r"nothing\.data' not in UCI's format"):
         read_census(nothing)
     with gzip.open(tmp_path / "short.data.gz", "wt") as f:
-        f.write(_line({}) + "\n" + short + "\n")
+        f.write(line({}) + "\n" + short + "\n")
     with pytest.raises(ConfigError, match=r"short\.data\.gz' line 2: 41 fields"):
         read_census(tmp_path / "short.data.gz")
     label = _write(tmp_path / "label.data", [{"income_50k": "rich"}])
@@ -241,7 +191,7 @@ def test_malformed_line_names_the_file_and_line(tmp_path):
 def test_missing_data_says_how_to_get_it(tmp_path, monkeypatch):
     with pytest.raises(ConfigError, match=r"'.*nowhere' does not exist.*seesaw\[census\]"):
         find_census_files(tmp_path / "nowhere")
-    (tmp_path / "census-income.data").write_text(_line({}) + "\n")  # no test file
+    (tmp_path / "census-income.data").write_text(line({}) + "\n")  # no test file
     with pytest.raises(ConfigError, match=r"holds none of.*UCI repository"):
         find_census_files(tmp_path)
     monkeypatch.setattr(census, "_themis_data_dir", lambda: None)

@@ -2,7 +2,9 @@
 
 The training notebooks read tiny stand-ins for the mmoe_fig3/4 quick tiers (experiments of their own
 names with the same model labels, a few runs and steps), so the test takes seconds, not the quick
-tier's minutes. The stand-ins are passed the way a reader would: as the notebook's parameters.
+tier's minutes; the census notebook reads `tiny_census` (conftest), trained on raw-format rows
+written by the tests, not on the real files. The stand-ins are passed the way a reader would: as
+the notebook's parameters.
 """
 
 from pathlib import Path
@@ -41,8 +43,8 @@ MODEL = (
 
 
 @pytest.fixture(scope="module")
-def quick_results(tmp_path_factory):
-    root = tmp_path_factory.mktemp("results")
+def quick_results(census_results):
+    root = census_results  # holds the tiny Census-Income run already (conftest)
     run_experiment(load_experiment("mmoe_fig2", "quick"), "quick", root, progress=False)
     specs = {
         "tiny_fig3": {"shared_bottom": "shared_bottom"},
@@ -143,6 +145,7 @@ EXPERIMENT = {
     "seesaw_scatter": "tiny_scatter",
     "ple_fig7": "tiny_fig7",
     "gates": "tiny_scatter",
+    "census": "tiny_census",
 }
 FIGURES = {"gates": 2}  # figures each notebook draws (default 1)
 

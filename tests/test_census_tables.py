@@ -1,0 +1,186 @@
+"""Census-Income's tables (`seesaw.experiments.census_tables`) and pre-registered statements
+(`seesaw.experiments.census_claims`) on hand-made `final` tables with known answers, and its
+figure."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from seesaw.experiments import census_claims, census_tables
+from seesaw.experiments.census_claims import ALMOST_ALWAYS, statement_verdicts
+from seesaw.plots.census import plot_census_auc
+from seesaw.plots.paper_tables import MMOE_TABLES, PLE_TABLE5
+
+
+def _final(aucs: dict[tuple[str, int], np.ndarray], diverged=()) -> pd.DataFrame:
+    """A `final` table: (model, group) -> (runs, split [val, test], task) AUCs; BCE rows too."""
+    rows = []
+    for (model, group), values in aucs.items():
+        for run, per_split in enumerate(values):
+            for s, split in enumerate(("val", "test")):
+                for task in (0, 1):
+                    for metric, value in (("bce", 0.3), ("auc", per_split[s][task])):
+                        rows.append(
+                            {
+                                "model": model,
+                                "group": group,
+                                "lr": 1e-3,
+                                "num_steps": 100,
+                                "run": run,
+                                "diverged_at": 7 if (model, run) in diverged else -1,
+                                "task": task,
+                                "split": split,
+                                "metric": metric,
+                                "value": value,
+                            }
+                        )
+    return pd.DataFrame(rows)
+
+
+# Run 2 is the best on test for the main task, run 0 the best on validation.
+MMOE_RUNS = np.array(
+    [
+        [[0.95, 0.90], [0.92, 0.97]],  # run 0: best main-task validation AUC
+        [[0.91, 0.99], [0.93, 0.96]],
+        [[0.90, 0.91], [0.96, 0.95]],  # run 2: best main-task test AUC
+    ]
+)
+SINGLE_RUNS = np.array(
+    [
+        [[0.93, 0.90], [0.94, 0.90]],
+        [[0.92, 0.98], [0.91, 0.99]],  # best auxiliary validation AUC: its own network's best
+        [[0.94, 0.91], [0.90, 0.93]],  # best main-task validation AUC
+    ]
+)
+
+
+def test_best_run_is_chosen_on_validation_and_means_match_a_hand_computation():
+    final = _final({("mmoe", 1): MMOE_RUNS, ("single", 1): SINGLE_RUNS})
+    roles = {"mmoe": "mmoe", "single_task": "single"}
+    table = census_tables.mmoe_tables(final, roles, independent={"single"}).set_index("model")
+    mmoe, single = table.loc["mmoe"], table.loc["single"]
+    # MMoE: main best = run 0's test AUC (not run 2's 0.96), aux "w/ best" = run 0's aux.
+    assert (mmoe["main_best"], mmoe["aux_with_best"]) == (0.92, 0.97)
+    assert mmoe["main_mean"] == pytest.approx(np.mean([0.92, 0.93, 0.96]))
+    assert mmoe["aux_mean"] == pytest.approx(np.mean([0.97, 0.96, 0.95]))
+    assert mmoe["main_low"] < mmoe["main_mean"] < mmoe["main_high"]
+    # The single-task networks are separate: each task's best run by its own validation AUC.
+    assert (single["main_best"], single["aux_with_best"]) == (0.90, 0.99)
+    assert tuple(mmoe[[f"paper_{c}" for c in census_tables.MMOE_COLUMNS]]) == MMOE_TABLES[1]["mmoe"]
+    # A diverged run is left out and counted, never averaged in.
+    table = census_tables.mmoe_tables(
+        _final({("mmoe", 1): MMOE_RUNS}, diverged={("mmoe", 0)}), roles, set()
+    ).iloc[0]
+    assert (table["n"], table["n_diverged"], table["main_best"]) == (2, 1, 0.93)
+
+
+def test_ple_table5_matches_a_hand_computation():
+    final = _final({("mmoe", 1): MMOE_RUNS, ("single", 1): SINGLE_RUNS})
+    scores = census_tables.census_scores(final)
+    decided, flags = census_tables.gains_and_flags(scores, "single")
+    roles = {"mmoe": "mmoe", "single_task": "single"}
+    table = census_tables.ple_table5(scores, "single", decided, roles).set_index("model")
+    gains = MMOE_RUNS[:, 1] - SINGLE_RUNS[:, 1]  # (runs, task): PLE Eq. 11, paired by run
+    for k in (1, 2):
+        assert table.loc["mmoe", f"gain_{k}"] == pytest.approx(gains[:, k - 1].mean())
+        assert table.loc["mmoe", f"auc_{k}"] == pytest.approx(MMOE_RUNS[:, 1, k - 1].mean())
+        assert np.isnan(table.loc["single", f"gain_{k}"])
+    assert table.loc["mmoe", "paper_auc_1"] == PLE_TABLE5["mmoe"][0]
+    # PLE's printed MMoE task-1 pair is inconsistent (0.9393 - 0.9445 = -0.0052, not +0.0048).
+    assert (
+        "+0.0048" in table.loc["mmoe", "paper_note"]
+        and "-0.0052" in table.loc["mmoe", "paper_note"]
+    )
+    assert table.loc["single", "paper_note"] == ""
+    assert set(decided["claim"].str.extract(r"(in group \d)")[0]) == {"in group 1"}
+    assert flags["group"].tolist() == [1]
+
+
+def _scores(means: dict[str, tuple[float, float]], groups=(1, 2), runs=8) -> pd.DataFrame:
+    """Per-run AUCs: model -> (main, aux) mean, shared run noise (paired), tiny own noise."""
+    rng = np.random.default_rng(0)
+    shared = rng.normal(0, 0.002, size=(runs, 2))
+    rows = [
+        {
+            "model": model,
+            "group": group,
+            "omega": 0.5,
+            "main": True,
+            "run": run,
+            "diverged": False,
+            "task": task,
+            "metric": "auc",
+            "value": mean[task] + shared[run, task] + rng.normal(0, 1e-4),
+        }
+        for model, mean in means.items()
+        for group in groups
+        for run in range(runs)
+        for task in (0, 1)
+    ]
+    return pd.DataFrame(rows)
+
+
+ROLES = {"single_task": "single", "shared_bottom": "sb", "mmoe": "mmoe", "ple": "ple"}
+
+
+def test_the_papers_statements_hold_on_data_made_to_hold_them():
+    scores = _scores(
+        {"single": (0.93, 0.999), "sb": (0.92, 0.97), "mmoe": (0.95, 0.99), "ple": (0.96, 0.98)}
+    )
+    decided, statements = census_claims.census_claims(scores, ROLES)
+    verdict = statements.set_index("key")["verdict"]
+    counts = statements.set_index("key")["claims"]
+    # 2 other multi-task models x 2 groups x 2 tasks; 3 others x 2 tasks; 3 x 2 groups; 2 x 2.
+    assert counts.to_dict() == {
+        "shared_bottom_worst": 8,
+        "mmoe_best_group2": 6,
+        "single_task_best_aux": 6,
+        "ple_mmoe_single": 4,
+    }
+    assert verdict["shared_bottom_worst"] == "supported"
+    assert verdict["single_task_best_aux"] == "supported"
+    # PLE beats MMoE on the main task: "MMoE best in group 2" is contradicted there.
+    assert verdict["mmoe_best_group2"] == "contradicted"
+    # PLE is below MMoE on never married: the ordering does not hold on both tasks.
+    assert verdict["ple_mmoe_single"] == "contradicted"
+    assert len(set(decided["claim"])) == len(decided)  # one family, distinct claims
+
+
+def test_statement_rules_and_missing_models():
+    def table(key, verdicts):
+        return pd.DataFrame({"statement": key, "verdict": verdicts})
+
+    def verdict(key, verdicts):
+        return statement_verdicts(table(key, verdicts)).set_index("key").loc[key, "verdict"]
+
+    assert verdict("mmoe_best_group2", ["difference"] * 3) == "supported"
+    assert verdict("mmoe_best_group2", ["difference", "underpowered"]) == "not resolved"
+    assert verdict("mmoe_best_group2", ["difference", "contradicted"]) == "contradicted"
+    almost = "shared_bottom_worst"
+    assert ALMOST_ALWAYS == 0.75
+    assert verdict(almost, ["difference"] * 3 + ["contradicted"]) == "supported"
+    assert verdict(almost, ["difference"] * 2 + ["absent"] * 2) == "not resolved"
+    assert verdict(almost, ["difference"] * 2 + ["contradicted"] * 2) == "contradicted"
+    # Without a PLE model (and in group 1 only) two statements are not tested.
+    scores = _scores({"single": (0.9, 0.9), "sb": (0.9, 0.9), "mmoe": (0.9, 0.9)}, groups=(1,))
+    roles = {k: v for k, v in ROLES.items() if k != "ple"}
+    _, statements = census_claims.census_claims(scores, roles)
+    untested = statements.loc[statements["verdict"] == "not tested", "key"].tolist()
+    assert untested == ["mmoe_best_group2", "ple_mmoe_single"]
+
+
+def test_figure_draws_a_panel_per_group_and_task_with_the_single_task_line():
+    scores = _scores({"single": (0.93, 0.99), "mmoe": (0.95, 0.99)})
+    summary = census_tables.score_summary(scores)
+    assert summary["task_name"].tolist()[:2] == ["income", "never_married"]
+    paper = census_tables.paper_means({"mmoe": "mmoe", "single_task": "single"})
+    assert set(paper["source"]) == {"MMoE Tables 1-2", "PLE Table 5"}
+    fig = plot_census_auc(summary, paper, "t", baseline="single", models=["single", "mmoe"])
+    panels = [ax for ax in fig.axes if ax.get_visible() and ax.get_title()]
+    assert [ax.get_title() for ax in panels] == [
+        "group 1: income",
+        "group 1: never_married",
+        "group 2: education_associate_plus",
+        "group 2: never_married",
+    ]
+    assert all(len(ax.lines) >= 1 for ax in panels)  # the single-task mean line
