@@ -1,8 +1,10 @@
-"""Census-Income rows in UCI's raw format for the tests: one made-up person (`BASE`), rows that
+"""Census-Income rows for the tests. In UCI's raw format: one made-up person (`BASE`), rows that
 override a few of its fields (`line`), and `write_census_files`, a few hundred seeded rows whose
-labels the other inputs predict, so that a tiny experiment has something to learn."""
+labels the other inputs predict, so that a tiny experiment has something to learn. As results:
+`auc_scores`, per-run AUCs with known means for the analysis tests."""
 
 import numpy as np
+import pandas as pd
 
 from seesaw.data.census import COLUMNS
 
@@ -85,3 +87,28 @@ def write_census_files(folder, num_train: int = 400, num_test: int = 200, seed: 
         lines = [line(_person(rng)) + "\n" for _ in range(rows)]
         (folder / name).write_text("".join(lines))
     return folder
+
+
+def auc_scores(means: dict[str, tuple[float, float]], groups=(1, 2), runs=8) -> pd.DataFrame:
+    """A `census_scores` table: each run's AUC per task, model -> (main, aux) mean, plus a noise
+    shared by the runs of the same index (paired) and a tiny noise of each model's own."""
+    rng = np.random.default_rng(0)
+    shared = rng.normal(0, 0.002, size=(runs, 2))
+    rows = [
+        {
+            "model": model,
+            "group": group,
+            "omega": 0.5,
+            "main": True,
+            "run": run,
+            "diverged": False,
+            "task": task,
+            "metric": "auc",
+            "value": mean[task] + shared[run, task] + rng.normal(0, 1e-4),
+        }
+        for model, mean in means.items()
+        for group in groups
+        for run in range(runs)
+        for task in (0, 1)
+    ]
+    return pd.DataFrame(rows)

@@ -1,13 +1,12 @@
-"""Census-Income's tables (`seesaw.experiments.census_tables`) and pre-registered statements
-(`seesaw.experiments.census_claims`) on hand-made `final` tables with known answers, and its
-figure."""
+"""Census-Income's tables (`seesaw.experiments.census_tables`) on hand-made `final` tables with
+known answers, and its figure (`seesaw.plots.census`)."""
 
 import numpy as np
 import pandas as pd
 import pytest
+from census_rows import auc_scores
 
-from seesaw.experiments import census_claims, census_tables
-from seesaw.experiments.census_claims import ALMOST_ALWAYS, statement_verdicts
+from seesaw.experiments import census_tables
 from seesaw.plots.census import plot_census_auc
 from seesaw.plots.paper_tables import MMOE_TABLES, PLE_TABLE5
 
@@ -96,82 +95,10 @@ def test_ple_table5_matches_a_hand_computation():
     assert flags["group"].tolist() == [1]
 
 
-def _scores(means: dict[str, tuple[float, float]], groups=(1, 2), runs=8) -> pd.DataFrame:
-    """Per-run AUCs: model -> (main, aux) mean, shared run noise (paired), tiny own noise."""
-    rng = np.random.default_rng(0)
-    shared = rng.normal(0, 0.002, size=(runs, 2))
-    rows = [
-        {
-            "model": model,
-            "group": group,
-            "omega": 0.5,
-            "main": True,
-            "run": run,
-            "diverged": False,
-            "task": task,
-            "metric": "auc",
-            "value": mean[task] + shared[run, task] + rng.normal(0, 1e-4),
-        }
-        for model, mean in means.items()
-        for group in groups
-        for run in range(runs)
-        for task in (0, 1)
-    ]
-    return pd.DataFrame(rows)
-
-
-ROLES = {"single_task": "single", "shared_bottom": "sb", "mmoe": "mmoe", "ple": "ple"}
-
-
-def test_the_papers_statements_hold_on_data_made_to_hold_them():
-    scores = _scores(
-        {"single": (0.93, 0.999), "sb": (0.92, 0.97), "mmoe": (0.95, 0.99), "ple": (0.96, 0.98)}
-    )
-    decided, statements = census_claims.census_claims(scores, ROLES)
-    verdict = statements.set_index("key")["verdict"]
-    counts = statements.set_index("key")["claims"]
-    # 2 other multi-task models x 2 groups x 2 tasks; 3 others x 2 tasks; 3 x 2 groups; 2 x 2.
-    assert counts.to_dict() == {
-        "shared_bottom_worst": 8,
-        "mmoe_best_group2": 6,
-        "single_task_best_aux": 6,
-        "ple_mmoe_single": 4,
-    }
-    assert verdict["shared_bottom_worst"] == "supported"
-    assert verdict["single_task_best_aux"] == "supported"
-    # PLE beats MMoE on the main task: "MMoE best in group 2" is contradicted there.
-    assert verdict["mmoe_best_group2"] == "contradicted"
-    # PLE is below MMoE on never married: the ordering does not hold on both tasks.
-    assert verdict["ple_mmoe_single"] == "contradicted"
-    assert len(set(decided["claim"])) == len(decided)  # one family, distinct claims
-
-
-def test_statement_rules_and_missing_models():
-    def table(key, verdicts):
-        return pd.DataFrame({"statement": key, "verdict": verdicts})
-
-    def verdict(key, verdicts):
-        return statement_verdicts(table(key, verdicts)).set_index("key").loc[key, "verdict"]
-
-    assert verdict("mmoe_best_group2", ["difference"] * 3) == "supported"
-    assert verdict("mmoe_best_group2", ["difference", "underpowered"]) == "not resolved"
-    assert verdict("mmoe_best_group2", ["difference", "contradicted"]) == "contradicted"
-    almost = "shared_bottom_worst"
-    assert ALMOST_ALWAYS == 0.75
-    assert verdict(almost, ["difference"] * 3 + ["contradicted"]) == "supported"
-    assert verdict(almost, ["difference"] * 2 + ["absent"] * 2) == "not resolved"
-    assert verdict(almost, ["difference"] * 2 + ["contradicted"] * 2) == "contradicted"
-    # Without a PLE model (and in group 1 only) two statements are not tested.
-    scores = _scores({"single": (0.9, 0.9), "sb": (0.9, 0.9), "mmoe": (0.9, 0.9)}, groups=(1,))
-    roles = {k: v for k, v in ROLES.items() if k != "ple"}
-    _, statements = census_claims.census_claims(scores, roles)
-    untested = statements.loc[statements["verdict"] == "not tested", "key"].tolist()
-    assert untested == ["mmoe_best_group2", "ple_mmoe_single"]
-
-
 def test_figure_draws_a_panel_per_group_and_task_with_the_single_task_line():
-    scores = _scores({"single": (0.93, 0.99), "mmoe": (0.95, 0.99)})
-    summary = census_tables.score_summary(scores)
+    summary = census_tables.score_summary(
+        auc_scores({"single": (0.93, 0.99), "mmoe": (0.95, 0.99)})
+    )
     assert summary["task_name"].tolist()[:2] == ["income", "never_married"]
     paper = census_tables.paper_means({"mmoe": "mmoe", "single_task": "single"})
     assert set(paper["source"]) == {"MMoE Tables 1-2", "PLE Table 5"}

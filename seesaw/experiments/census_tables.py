@@ -106,6 +106,7 @@ def mmoe_tables(
     percentile bootstrap over runs of the same selection (the test AUC of the run best on
     validation), a rough interval: the statistic is a selected extreme, and its value grows with
     the number of runs (MMoE: 400), so the best of a few runs is not the paper's best of 400.
+    A run that diverged (in either task's program) is left out of both tasks and counted.
 
     Args:
       final: the `final` table.

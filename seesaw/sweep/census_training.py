@@ -36,6 +36,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
+from collections.abc import Callable
 from typing import ClassVar
 
 import jax
@@ -223,13 +224,12 @@ def run_cell(
         plans.setdefault(choice, []).append(task)
     runs = np.arange(config.runs(label))
     # One cell's progress adds up to its `steps`, whatever the chosen numbers of steps.
-    total = sum(steps for _, steps in plans) * runs.size
-    scale = config.steps(cell) / total
+    scale = config.steps(cell) / (sum(steps for _, steps in plans) * runs.size)
+    progress = functools.partial(_scaled, context.progress, scale)
     tables = []
     for (lr, steps), tasks in plans.items():
         rates = np.full(runs.size, lr)
-        report = lambda n: context.progress(round(n * scale))  # noqa: E731
-        out = _train(config, label, group, arrays, rates, runs, steps, report)
+        out = _train(config, label, group, arrays, rates, runs, steps, progress)
         index = _index(label, group, rates, runs, steps, out)
         tables.append(
             {
@@ -241,8 +241,22 @@ def run_cell(
     return {name: pd.concat([t[name] for t in tables], ignore_index=True) for name in tables[0]}
 
 
-def _train(config, label, group, arrays, rates, runs, num_steps, progress) -> dict[str, np.ndarray]:
-    """Trains runs `runs` (K,) of `label` in `group` at the rates `rates` (K,), one program."""
+def _scaled(progress: Callable[[int], None], scale: float, units: int) -> None:
+    progress(round(units * scale))
+
+
+def _train(
+    config: CensusExperimentConfig,
+    label: str,
+    group: int,
+    arrays: ArrayData,
+    rates: np.ndarray,
+    runs: np.ndarray,
+    num_steps: int,
+    progress: Callable[[int], None],
+) -> dict[str, np.ndarray]:
+    """Trains runs `runs` (K,) of `label` in `group` at the rates `rates` (K,) for `num_steps`
+    steps, one compiled program; `progress` receives run-steps."""
     trainer = Trainer(config.spec(label, num_steps, eval_chunk(arrays)), None, arrays)
     return train_runs(
         trainer,
@@ -255,7 +269,10 @@ def _train(config, label, group, arrays, rates, runs, num_steps, progress) -> di
     )
 
 
-def _index(label, group, rates, runs, num_steps, out) -> pd.DataFrame:
+def _index(
+    label: str, group: int, rates: np.ndarray, runs: np.ndarray, num_steps: int, out: dict
+) -> pd.DataFrame:
+    """The columns every table of a program's runs starts with, one row per run."""
     return pd.DataFrame(
         {
             "model": label,
@@ -269,6 +286,7 @@ def _index(label, group, rates, runs, num_steps, out) -> pd.DataFrame:
 
 
 def _tasks(table: pd.DataFrame, tasks: list[int]) -> pd.DataFrame:
+    """The rows of `table` of the tasks `tasks` (those a program trained at its choice)."""
     return table[table["task"].isin(tasks)].reset_index(drop=True)
 
 
@@ -347,7 +365,12 @@ def choose(curves: pd.DataFrame, objective: str, max_diverged: float) -> pd.Data
     ]
 
 
-def _choices(config, label, group, previous) -> dict[int, tuple[float, int]]:
+def _choices(
+    config: CensusExperimentConfig,
+    label: str,
+    group: int,
+    previous: Callable[[str, str], pd.DataFrame],
+) -> dict[int, tuple[float, int]]:
     """Task -> (learning rate, number of steps) of the main runs of `label` in `group`."""
     if not config.selection_runs:
         return {t: (config.learning_rates[0], config.num_steps) for t in range(len(TASK_KINDS))}
