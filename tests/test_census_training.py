@@ -61,6 +61,7 @@ def test_builtin_config_loads_at_both_tiers():
     ]
     assert len(paper.cells()) == 2 * 2 * 11
     assert quick.data.rows() == {"train": 20_000, "val": 5_000, "test": 5_000}
+    assert len(quick.models) == 3
     # The quick tier's selection and main cells have the same runs: one compiled program.
     assert quick.selection_runs * len(quick.learning_rates) == quick.num_runs
 
