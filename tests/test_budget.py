@@ -28,3 +28,16 @@ def test_descriptions():
     text = budget.describe(budget.Estimate(bytes=3 * 2**30, flops=budget.CPU_FLOPS * 120))
     assert text.startswith("~3 GiB peak memory, ~2 min on a 2-core CPU (rough estimate")
     assert budget.available_memory() > 0
+
+
+def test_census_estimate_counts_its_dataset_and_fits_a_laptop():
+    census = load_experiment("census", "paper")
+    cells = [budget.census_cell(census, c) for c in census.cells()]
+    assert max(e.bytes for e in cells) < 4 * 2**30
+    # Within a factor of a few of the ~55 minutes a timed slice extrapolates to (docs/census.md).
+    assert 20 * 60 < sum(e.seconds for e in cells) < 5 * 3600
+    quick = load_experiment("census", "quick")
+    cell = quick.cells()[0]
+    small = budget.census_cell(quick, cell)
+    full = budget.census_cell(dataclasses.replace(quick, data=census.data), cell)
+    assert full.bytes > small.bytes + 300 * 2**20  # 199,523 x 486 float32 inputs, at least

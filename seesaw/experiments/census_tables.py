@@ -68,10 +68,12 @@ def census_scores(final: pd.DataFrame, split: str = "test") -> pd.DataFrame:
 
 
 def _as_grid(table: pd.DataFrame) -> pd.DataFrame:
+    """`table` with its task group in the column the synthetic sweeps' analyses group by."""
     return table.rename(columns={"group": "correlation"})
 
 
 def _from_grid(table: pd.DataFrame) -> pd.DataFrame:
+    """The inverse of `_as_grid`: the column back to `group`, as integers."""
     table = table.rename(columns={"correlation": "group"})
     return table.assign(group=table["group"].astype(int)) if len(table) else table
 

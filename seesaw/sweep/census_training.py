@@ -182,16 +182,15 @@ def census_arrays(data: CensusDataConfig, groups: tuple[int, ...]) -> dict[int, 
     out = {}
     for group in groups:
         census = build_census(train, test, group, data.split_seed)
-        rows = np.arange(len(census.x_train))
-        if data.train_rows and data.train_rows < rows.size:
+        x_train, y_train = census.x_train, census.y_train  # (N, D), (N, T): no copy unless drawn
+        if data.train_rows and data.train_rows < len(x_train):
             draw = np.random.default_rng([data.split_seed, 1])  # a stream of its own
-            rows = np.sort(draw.choice(rows.size, data.train_rows, replace=False))
+            rows = np.sort(draw.choice(len(x_train), data.train_rows, replace=False))
+            x_train, y_train = x_train[rows], y_train[rows]
         n = data.eval_rows or None
         val, test_ = (census.x_val[:n], census.y_val[:n]), (census.x_test[:n], census.y_test[:n])
         chunk = min(EVAL_CHUNK, len(val[0]), len(test_[0]))
-        out[group] = array_data(
-            census.x_train[rows], census.y_train[rows], *val, *test_, TASK_KINDS, chunk
-        )
+        out[group] = array_data(x_train, y_train, *val, *test_, TASK_KINDS, chunk)
     return out
 
 
