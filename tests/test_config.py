@@ -127,6 +127,6 @@ def test_bad_experiment_files_fail_before_compute(tmp_path, corr, preset, extra,
 def test_unknown_kind_lists_kinds(tmp_path):
     path = _write(tmp_path, 'name = "t"\nkind = "magic"\n')
     with pytest.raises(
-        ConfigError, match=r"kind = 'magic'; allowed: label_correlation, train, view"
+        ConfigError, match=r"kind = 'magic'; allowed: census, label_correlation, train, view"
     ):
         load_experiment(path, "paper")
