@@ -164,6 +164,8 @@ def plot_paired_curves(diffs: pd.DataFrame, title: str = "", metric: str = "mse"
                 rows["step"], rows["low"], rows["high"], alpha=0.25, color=line.get_color(), lw=0
             )
         ax.axhline(0.0, color="k", lw=0.7)
+        # Early differences are tens of times the late ones; symlog keeps both readable.
+        ax.set_yscale("symlog", linthresh=0.01)
         families = int(at["families"].max())
         over = f", {families} data families" if families > 1 else ""
         ax.set_title(
