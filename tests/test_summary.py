@@ -169,6 +169,33 @@ def test_paired_curves_are_paired_per_run_and_skip_diverged_runs():
     assert (diffs["n"] == 5).all()
     np.testing.assert_allclose(diffs.sort_values("step")["mean"], [0.0, -0.1, -0.2], atol=1e-12)
     np.testing.assert_allclose(diffs["high"] - diffs["low"], 0.0, atol=1e-9)  # no noise left
+    assert (diffs["families"] == 1).all()
+
+
+def test_paired_curves_over_several_families_are_intervals_over_family_means():
+    rng = np.random.default_rng(2)
+    d = rng.normal(size=8)  # run r's difference at the single step
+    curves = pd.DataFrame(
+        [
+            {"model": m, "correlation": 0.5, "run": r, "step": 10, "task": 0, "split": "val"}
+            | {"loss": d[r] if m == "a" else 0.0}
+            for r in range(8)
+            for m in ("a", "b")
+        ]
+    )
+    final = pd.DataFrame(
+        [
+            {"model": m, "correlation": 0.5, "run": r, "diverged_at": -1, "family": r % 3}
+            for r in range(8)
+            for m in ("a", "b")
+        ]
+    )
+    row = paired_curves(curves, final, [("a", "b")]).iloc[0]
+    means = np.array([d[f::3].mean() for f in range(3)])  # the 3 family means, by hand
+    half = 4.302653 * means.std(ddof=1) / np.sqrt(3)  # t(0.975, df = 2)
+    assert (row["n"], row["families"]) == (8, 3)
+    assert row["mean"] == pytest.approx(means.mean())
+    assert (row["low"], row["high"]) == pytest.approx((means.mean() - half, means.mean() + half))
 
 
 def test_learning_rate_table_says_where_the_choice_lies_in_its_grid():

@@ -79,6 +79,8 @@ def training_figures(
     if "paired_curves" in config.figures:
         roles = _roles(source, MMOE_ROLES)
         pairs = [(roles[a], roles[b]) for a, b in MMOE_PAIRS if {a, b} <= set(roles)]
+        if "mmoe" in roles:
+            pairs += [(ref, roles["mmoe"]) for ref in capacity_references(source.models, roles)]
         curves = load_table(results_root, source.name, tier, "curves")
         diffs = paired_curves(curves, final, pairs, task=task)
         out[config.name] = plot_paired_curves(diffs, title, metric=metric)

@@ -142,7 +142,8 @@ def paired_curves(
     split: str = "val",
 ) -> pd.DataFrame:
     """Mean over runs of loss(a) − loss(b) at every logged step, paired by run, with its
-    pointwise 95% t-interval: when along training one model overtakes another.
+    pointwise 95% t-interval (over family means when the runs span several data families, as
+    the claims): when along training one model overtakes another.
 
     Args:
       curves, final: the `curves` and `final` tables of a training experiment.
@@ -150,8 +151,8 @@ def paired_curves(
       task, split: the task and the logged split ("val": the run's fixed validation set).
 
     Returns:
-      Columns a, b, correlation, step, n, mean, low, high. Runs diverged in either model are left
-      out.
+      Columns a, b, correlation, step, n (runs), families, mean, low, high. Runs diverged in
+      either model are left out.
     """
     bad = final.loc[final["diverged_at"] >= 0, ["correlation", "run"]].drop_duplicates()
     rows = curves[(curves["task"] == task) & (curves["split"] == split)]
@@ -162,7 +163,8 @@ def paired_curves(
     for a, b in pairs:
         diff = (wide[a] - wide[b]).rename("d").reset_index()
         for (corr, step), group in diff.groupby(["correlation", "step"]):
-            evidence = mean_interval(group["d"].to_numpy())
+            clusters = run_families(final, pd.Index(group["run"]))
+            evidence = mean_interval(group["d"].to_numpy(), clusters)
             low, high = evidence.interval(0.95)
             out.append(
                 {
@@ -171,6 +173,7 @@ def paired_curves(
                     "correlation": corr,
                     "step": step,
                     "n": evidence.n,
+                    "families": evidence.n_families or 1,
                     "mean": evidence.estimate,
                     "low": low,
                     "high": high,

@@ -147,8 +147,8 @@ def plot_paired_curves(diffs: pd.DataFrame, title: str = "", metric: str = "mse"
     where the line crosses 0 the ordering flips.
 
     Args:
-      diffs: `seesaw.experiments.summary.paired_curves` rows (a, b, correlation, step, n, mean,
-        low, high).
+      diffs: `seesaw.experiments.summary.paired_curves` rows (a, b, correlation, step, n,
+        families, mean, low, high).
       title: figure title.
       metric: the loss's name, for the axis label.
     """
@@ -164,14 +164,20 @@ def plot_paired_curves(diffs: pd.DataFrame, title: str = "", metric: str = "mse"
                 rows["step"], rows["low"], rows["high"], alpha=0.25, color=line.get_color(), lw=0
             )
         ax.axhline(0.0, color="k", lw=0.7)
-        ax.set_title(f"correlation {corr:g} (n = {int(at['n'].min())} paired runs)", fontsize=9)
+        # Early differences are tens of times the late ones; symlog keeps both readable.
+        ax.set_yscale("symlog", linthresh=0.01)
+        families = int(at["families"].max())
+        over = f", {families} data families" if families > 1 else ""
+        ax.set_title(
+            f"correlation {corr:g} (n = {int(at['n'].min())} paired runs{over})", fontsize=9
+        )
         ax.set_xlabel("step")
         ax.grid(alpha=0.2)
     axes[0].set_ylabel(f"validation {metric.upper()} difference (a − b)")
     axes[0].legend(fontsize=8)
     fig.suptitle(
-        f"{title}\nabove 0: b has the lower loss; bands: pointwise 95% t-intervals over runs "
-        "(not adjusted for the many steps)",
+        f"{title}\nabove 0: b has the lower loss; bands: pointwise 95% t-intervals over runs, or "
+        "over family means (not adjusted for the many steps); y axis linear within ±0.01",
         fontsize=9,
     )
     return fig
