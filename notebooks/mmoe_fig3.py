@@ -12,9 +12,10 @@
 # # MMoE Fig. 3 — Shared-Bottom gets worse as the tasks decorrelate
 #
 # MMoE §3.3 trains one Shared-Bottom model (bottom 16, towers 8) per task correlation and averages
-# the loss over 200 independent runs (data draw + initialisation). This notebook reads the results
-# of `seesaw run mmoe_fig3` and draws the figure of `seesaw figures mmoe_fig3`; it computes nothing
-# but summaries.
+# the loss over 200 independent runs (data draw + initialisation); the paper tier here has 50 runs
+# over 5 data families, 30,000 steps, and a single-task model of the same size beside it
+# (docs/mmoe_figs3-5.md). This notebook reads the results of `seesaw run mmoe_fig3` and draws the
+# figure of `seesaw figures mmoe_fig3`; it computes nothing but summaries.
 
 # %% tags=["parameters"]
 # Parameters (README, "Notebooks"): which results to read.
