@@ -106,3 +106,18 @@ def test_bad_samples_are_refused():
         paired_bootstrap(np.ones(3), np.ones(2))
     with pytest.raises(ValueError, match="2 families"):
         paired_bootstrap(np.ones(3), np.ones(3), clusters=np.zeros(3))
+
+
+def test_undefined_resamples_are_left_out_and_counted_not_spread_into_every_quantile():
+    rng = np.random.default_rng(3)
+    a, b = rng.normal(size=4), rng.normal(size=4)
+    evidence = paired_bootstrap(a, b, log_std_ratio, n_resamples=4000, seed=1)
+    # 4 of the 4**4 index draws repeat one run: std 0 / std 0. Their count is reported, the
+    # interval stays finite, and the defined resamples are exactly the ones kept.
+    expected = round(4000 * 4 / 4**4)
+    left_out = 4000 - evidence.resampled.size
+    assert 0.5 * expected < left_out < 1.5 * expected
+    assert f"({left_out} of 4000 resamples undefined, left out)" in evidence.statistic
+    assert np.all(np.isfinite(evidence.resampled)) and np.all(np.isfinite(evidence.interval(0.9)))
+    defined = paired_bootstrap(a, b, mean_difference, n_resamples=4000, seed=1)
+    assert defined.resampled.size == 4000 and "undefined" not in defined.statistic

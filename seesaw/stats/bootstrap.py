@@ -37,8 +37,10 @@ def mean_difference(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def log_std_ratio(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """log(std(a) / std(b)) along the last axis (ddof = 1): 0 when both spread alike."""
-    return np.log(np.std(a, axis=-1, ddof=1)) - np.log(np.std(b, axis=-1, ddof=1))
+    """log(std(a) / std(b)) along the last axis (ddof = 1): 0 when both spread alike; NaN or
+    ±inf where a sample has no spread (a resample of one run drawn K times, see `_defined`)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.log(np.std(a, axis=-1, ddof=1)) - np.log(np.std(b, axis=-1, ddof=1))
 
 
 def _first_above(ordered: np.ndarray, c: float) -> float:
@@ -142,8 +144,10 @@ def paired_bootstrap(
     estimate = float(statistic(a[None], b[None])[0])
     if clusters is None:
         idx = rng.integers(0, a.size, size=(n_resamples, a.size))  # (B, K)
-        resampled = statistic(a[idx], b[idx])
-        return BootstrapEvidence(f"{label}, paired bootstrap", estimate, np.sort(resampled), a.size)
+        resampled, note = _defined(statistic(a[idx], b[idx]))
+        return BootstrapEvidence(
+            f"{label}, paired bootstrap{note}", estimate, np.sort(resampled), a.size
+        )
     clusters = np.asarray(clusters)
     if clusters.shape != a.shape:
         raise ValueError(f"clusters {clusters.shape} must match the samples {a.shape}")
@@ -156,6 +160,22 @@ def paired_bootstrap(
     for i, families in enumerate(draws):
         rows = np.concatenate([members[f] for f in families])
         resampled[i] = statistic(a[rows][None], b[rows][None])[0]
+    resampled, note = _defined(resampled)
     return BootstrapEvidence(
-        f"{label}, family bootstrap", estimate, np.sort(resampled), a.size, labels.size
+        f"{label}, family bootstrap{note}", estimate, np.sort(resampled), a.size, labels.size
     )
+
+
+def _defined(resampled: np.ndarray) -> tuple[np.ndarray, str]:
+    """The resampled statistics that are defined, and a note saying how many were not.
+
+    A resample can make a statistic undefined: with 5 runs, 1 in 625 resamples draws one run five
+    times, and a spread ratio is then 0/0. The percentile interval is taken over the defined
+    resamples (conditional on the statistic existing), and the claims table says how many were
+    left out rather than letting one NaN turn every quantile into NaN.
+    """
+    finite = np.isfinite(resampled)
+    if finite.all():
+        return resampled, ""
+    left_out = int(resampled.size - finite.sum())
+    return resampled[finite], f" ({left_out} of {resampled.size} resamples undefined, left out)"
