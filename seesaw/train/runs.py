@@ -75,7 +75,7 @@ def train_runs(
 
     Returns:
       NumPy arrays with leading axis K: the logs of `Trainer.advance`, "train_loss", "val_loss"
-      and "val_auc_curve" (K, I, T) with I = num_steps / log_every; every entry of
+      and, with `arrays`, "val_auc_curve" (K, I, T), with I = num_steps / log_every; every entry of
       `Trainer.evaluate`; "diverged_at" (K,); and the final parameters as "params/PATH"
       (K, ...) (`param_arrays`).
     """
