@@ -296,32 +296,20 @@ def paper_means(roles: dict[str, str]) -> pd.DataFrame:
     """The papers' printed mean AUCs of the models the config has, as rows (model, group, task,
     source, auc): MMoE Tables 1-2's means, PLE Table 5's AUCs."""
     rows = []
+
+    def add(label: str, group: int, source: str, aucs: tuple[float, float]) -> None:
+        rows.extend(
+            {"model": label, "group": group, "task": t, "source": source, "auc": a}
+            for t, a in enumerate(aucs)
+        )
+
     for arch, label in roles.items():
         for group, table in MMOE_TABLES.items():
             if arch in table:
-                means = (table[arch][1], table[arch][3])
-                rows += [
-                    {
-                        "model": label,
-                        "group": group,
-                        "task": t,
-                        "source": "MMoE Tables 1-2",
-                        "auc": m,
-                    }
-                    for t, m in enumerate(means)
-                ]
+                add(label, group, "MMoE Tables 1-2", (table[arch][1], table[arch][3]))
         if arch in PLE_TABLE5:
             aucs = (PLE_TABLE5[arch][0], PLE_TABLE5[arch][2])
-            rows += [
-                {
-                    "model": label,
-                    "group": PLE_TABLE5_GROUP,
-                    "task": t,
-                    "source": "PLE Table 5",
-                    "auc": a,
-                }
-                for t, a in enumerate(aucs)
-            ]
+            add(label, PLE_TABLE5_GROUP, "PLE Table 5", aucs)
     return pd.DataFrame(rows, columns=["model", "group", "task", "source", "auc"])
 
 
