@@ -93,3 +93,39 @@ def test_label_correlation_figure_is_named_by_the_experiment(tmp_path):
     (fig,) = label_correlation_figures(tmp_path, config, "paper").values()
     assert fig.axes[0].get_title() == "fig2 (paper tier)"
     assert fig.axes[0].get_xlabel() == "weight cosine p = cos(w1, w2)"
+
+
+def _scatter_summary(omegas):
+    """score_summary rows of a single-task model and one multi-task model at one correlation."""
+    rows = []
+    for model, omega, task in itertools.product(["single", "m"], omegas, [0, 1]):
+        if model == "single" and omega != 0.5:
+            continue
+        metric, mean = ("auc", 0.8) if task == 0 else ("mse", 0.03)
+        rows.append(
+            {
+                "model": model,
+                "correlation": 0.5,
+                "omega": omega,
+                "main": omega == 0.5,
+                "task": task,
+                "metric": metric,
+                "n": RUNS,
+                "mean": mean + omega / 100,
+                "low": mean - 0.01,
+                "high": mean + 0.02,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def test_seesaw_scatter_mentions_fronts_only_when_it_draws_them():
+    from seesaw.plots.tradeoff import plot_seesaw_scatter
+
+    without = plot_seesaw_scatter(_scatter_summary([0.5]), "single", "t")
+    assert "scalarization front" not in without._suptitle.get_text()
+    assert not [line for line in without.axes[0].lines if line.get_marker() == "."]
+    with_fronts = plot_seesaw_scatter(_scatter_summary([0.1, 0.5, 0.9]), "single", "t")
+    assert "scalarization front" in with_fronts._suptitle.get_text()
+    (front,) = [line for line in with_fronts.axes[0].lines if line.get_marker() == "."]
+    assert list(front.get_xdata()) == [0.801, 0.805, 0.809]

@@ -87,9 +87,14 @@ def plot_seesaw_scatter(
         )
         ax.grid(alpha=0.2)
     legend_below(fig, axes[0])
+    fronts = (
+        "lines: each model's scalarization front (task weights ω, 1 − ω); "
+        if summary["omega"].nunique() > 1
+        else ""
+    )
     fig.suptitle(
-        f"{title}\nup-right is better on both tasks; crosses: 95% intervals over runs; lines: "
-        f"each model's scalarization front (task weights ω, 1 − ω); grey lines: {baseline}",
+        f"{title}\nup-right is better on both tasks; crosses: 95% intervals over runs; {fronts}"
+        f"grey lines: {baseline}",
         fontsize=10,
     )
     fig.tight_layout(rect=(0, 0.06, 1, 0.95))
