@@ -5,6 +5,7 @@ import itertools
 import pandas as pd
 
 from seesaw.experiments.figures import label_correlation_figures, training_figures
+from seesaw.plots.tradeoff import plot_seesaw_scatter
 from seesaw.sweep.config import from_dict, to_dict
 from seesaw.sweep.label_correlation import LabelCorrelationConfig
 from seesaw.sweep.store import RunWriter
@@ -97,10 +98,9 @@ def test_label_correlation_figure_is_named_by_the_experiment(tmp_path):
 
 def _scatter_summary(omegas):
     """score_summary rows of a single-task model and one multi-task model at one correlation."""
+    points = [("single", 0.5)] + [("m", omega) for omega in omegas]
     rows = []
-    for model, omega, task in itertools.product(["single", "m"], omegas, [0, 1]):
-        if model == "single" and omega != 0.5:
-            continue
+    for (model, omega), task in itertools.product(points, [0, 1]):
         metric, mean = ("auc", 0.8) if task == 0 else ("mse", 0.03)
         rows.append(
             {
@@ -120,8 +120,6 @@ def _scatter_summary(omegas):
 
 
 def test_seesaw_scatter_mentions_fronts_only_when_it_draws_them():
-    from seesaw.plots.tradeoff import plot_seesaw_scatter
-
     without = plot_seesaw_scatter(_scatter_summary([0.5]), "single", "t")
     assert "scalarization front" not in without._suptitle.get_text()
     assert not [line for line in without.axes[0].lines if line.get_marker() == "."]
