@@ -34,7 +34,7 @@ def test_census_estimate_counts_its_dataset_and_fits_a_laptop():
     census = load_experiment("census", "paper")
     cells = [budget.census_cell(census, c) for c in census.cells()]
     assert max(e.bytes for e in cells) < 4 * 2**30
-    # Within a factor of a few of the ~55 minutes a timed slice extrapolates to (docs/census.md).
+    # Within a factor of a few of the measured 36 minutes of the paper tier (docs/census.md).
     assert 20 * 60 < sum(e.seconds for e in cells) < 5 * 3600
     quick = load_experiment("census", "quick")
     cell = quick.cells()[0]
