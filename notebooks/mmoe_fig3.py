@@ -27,7 +27,7 @@ tier = "paper"  # "paper" (committed) or "quick" (after `make reproduce`)
 
 # %%
 # %matplotlib inline
-from seesaw.experiments.mmoe_claims import mmoe_claims  # noqa: E402
+from seesaw.experiments.mmoe_claims import mmoe_claims, noise_floor  # noqa: E402
 from seesaw.experiments.summary import architecture_roles, final_summary  # noqa: E402
 from seesaw.plots.training import plot_loss_curves  # noqa: E402
 from seesaw.sweep.store import load_config, load_table  # noqa: E402
@@ -46,11 +46,15 @@ final_summary(final).round(4)
 
 # %% [markdown]
 # The paper's claim, "the performance of the model trends down as the task correlation decreases",
-# for each neighbouring pair of correlations, decided by the pre-registered rules of
+# for each neighbouring pair of correlations, decided by the rules of
 # docs/decision_rules.md (a difference needs a Holm-adjusted interval above 0):
 
 # %%
-claims = mmoe_claims(final, architecture_roles(config["models"], chosen=config.get("roles")))
+claims = mmoe_claims(
+    final,
+    architecture_roles(config["models"], chosen=config.get("roles")),
+    floor=noise_floor(config["data"]),
+)
 claims[["claim", "estimate", "low", "high", "margin", "n", "verdict"]]
 
 # %%

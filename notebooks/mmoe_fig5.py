@@ -25,7 +25,7 @@ tier = "paper"  # "paper" (committed) or "quick" (after `make reproduce`)
 
 # %%
 # %matplotlib inline
-from seesaw.experiments.mmoe_claims import mmoe_claims  # noqa: E402
+from seesaw.experiments.mmoe_claims import mmoe_claims, noise_floor  # noqa: E402
 from seesaw.experiments.summary import (  # noqa: E402
     architecture_roles,
     capacity_references,
@@ -47,7 +47,12 @@ final_summary(final)[["model", "correlation", "runs", "diverged", "std", "min", 
 # interval inside ±log 1.5):
 
 # %%
-claims = mmoe_claims(final, roles, capacity_references(config["models"], roles))
+claims = mmoe_claims(
+    final,
+    roles,
+    capacity_references(config["models"], roles),
+    floor=noise_floor(config["data"]),
+)
 claims[claims["figure"] == "5"][["claim", "estimate", "low", "high", "margin", "n", "verdict"]]
 
 # %%

@@ -30,7 +30,7 @@ tier = "paper"  # "paper" (committed) or "quick" (after `make reproduce`)
 # %%
 # %matplotlib inline
 from seesaw.experiments import tradeoff  # noqa: E402
-from seesaw.experiments.figures import baseline, scores_of  # noqa: E402
+from seesaw.experiments.figures import baseline, scores_of, training_tables  # noqa: E402
 from seesaw.experiments.gates import stored_config  # noqa: E402
 from seesaw.plots.tradeoff import plot_seesaw_scatter  # noqa: E402
 
@@ -44,22 +44,25 @@ summary[summary["main"]].pivot_table(
 
 # %% [markdown]
 # MTL gain (PLE Eq. 11) of every model on each task, paired by run with the single-task model,
-# decided as one Holm-corrected family (docs/decision_rules.md); the flag reads the two resolved
-# signs: **seesaw** (one task significantly better, the other significantly worse), **negative
+# decided as one Holm-corrected family (docs/decision_rules.md), with margins of 2% of the
+# single-task model's excess over the Bayes floor (the `_floors` table); the flag reads the two
+# resolved signs: **seesaw** (one task significantly better, the other significantly worse), **negative
 # transfer**, **both better**, or a partial / no resolved difference.
 
 # %%
-claims, flags = tradeoff.gains_and_flags(scores, single)
+tables = training_tables(results, config, tier)
+claims, flags = tables[f"{config.name}_claims"], tables[f"{config.name}_flags"]
 flags.pivot(index="model", columns="correlation", values="flag")
 
 # %% [markdown]
-# Which fronts are dominated: every point of the front beaten on both tasks by some point of
-# another model's front (one-sided paired tests; Holm within a correlation, Bonferroni across).
+# PLE's front against Shared-Bottom's and MMoE's: each run's hypervolume (the area of the score
+# plane its front dominates), compared paired by run, one Holm family; `mde` is the smallest
+# hypervolume difference each comparison could resolve.
 
 # %%
-if config.front_weights:
-    fronts = tradeoff.front_table(scores, config.data.tasks, config.front_runs)
-    display(fronts[["correlation", "front", "dominated", "dominator", "p_value"]])  # noqa: F821
+if f"{config.name}_fronts" in tables:
+    fronts = tables[f"{config.name}_fronts"]
+    display(fronts[["correlation", "model", "other", "estimate", "low", "high", "mde", "verdict"]])  # noqa: F821
 
 # %%
 plot_seesaw_scatter(summary, single, f"{experiment} ({tier} tier)")

@@ -5,10 +5,11 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from evidence import t_evidence
 
 from seesaw.stats.bootstrap import log_std_ratio, paired_bootstrap
 from seesaw.stats.family import COLUMNS, decide
-from seesaw.stats.intervals import TEvidence, paired_difference
+from seesaw.stats.intervals import paired_difference
 from seesaw.stats.multiplicity import holm
 from seesaw.stats.rules import Claim
 
@@ -41,7 +42,7 @@ def test_verdicts_from_data():
 
 
 def test_rows_are_tidy_and_report_the_level_holm_used():
-    ev = [TEvidence("d", est, 0.1, 30, 31) for est in (0.5, 0.25, 0.21, 0.0)]
+    ev = [t_evidence(est, 0.1, 30) for est in (0.5, 0.25, 0.21, 0.0)]
     claims = [
         Claim("a", ev[0], n_diverged=2, keys={"model": "mmoe", "correlation": 0.5}),
         Claim("b", ev[1], keys={"model": "omoe", "correlation": 0.5}),
@@ -66,12 +67,10 @@ def test_rows_are_tidy_and_report_the_level_holm_used():
 
 
 def test_a_claim_that_passes_alone_can_fail_in_its_family():
-    ev = TEvidence("d", 0.22, 0.1, 1e9, 100)  # two-sided p ≈ 0.028
+    ev = t_evidence(0.22, 0.1, 10_000)  # two-sided p ≈ 0.028
     alone = decide([Claim("x", ev)])
     assert alone.loc[0, "verdict"] == "difference" and alone.loc[0, "level"] == pytest.approx(0.95)
-    family = [Claim("x", ev)] + [
-        Claim(f"y{i}", TEvidence("d", 0.0, 0.1, 1e9, 100)) for i in range(4)
-    ]
+    family = [Claim("x", ev)] + [Claim(f"y{i}", t_evidence(0.0, 0.1, 10_000)) for i in range(4)]
     table = decide(family).set_index("claim")
     assert table.loc["x", "verdict"] == "not resolved"
     assert table.loc["x", "level"] == pytest.approx(1 - 0.05 / 5)
@@ -90,7 +89,7 @@ def test_bootstrap_claims_with_thin_tails_say_so():
 
 
 def test_bad_families_are_refused():
-    ev = TEvidence("d", 0.0, 0.1, 10, 11)
+    ev = t_evidence(0.0, 0.1, 10)
     with pytest.raises(ValueError, match="distinct"):
         decide([Claim("x", ev), Claim("x", ev)])
     with pytest.raises(ValueError, match="shadow"):

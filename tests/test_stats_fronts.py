@@ -1,64 +1,51 @@
-"""Front dominance: the intersection-union / union construction of seesaw.stats.fronts."""
+"""Front hypervolumes (seesaw/stats/fronts.py) against a brute-force grid count."""
 
 import numpy as np
 import pytest
 
-from seesaw.stats.fronts import dominance_p, front_dominance, one_sided_p
-from seesaw.stats.student_t import t_sf
-
-RNG = np.random.default_rng(0)
-K = 10
+from seesaw.stats.fronts import hypervolume, nadir, run_hypervolumes
 
 
-def _front(offsets):
-    """(W, K, 2) front: point w is offsets[w] plus shared run noise and small point noise."""
-    base = RNG.normal(size=(1, K, 2))
-    noise = 0.01 * RNG.normal(size=(len(offsets), K, 2))
-    return np.asarray(offsets, float)[:, None, :] + base + noise
+def _grid_area(points, reference, cells=400):
+    """The dominated area by counting grid cells whose centre some point dominates."""
+    points = np.asarray(points, float)
+    high = points.max(axis=0)
+    xs = np.linspace(reference[0], high[0], cells + 1)
+    ys = np.linspace(reference[1], high[1], cells + 1)
+    cx, cy = (xs[:-1] + xs[1:]) / 2, (ys[:-1] + ys[1:]) / 2
+    gx, gy = np.meshgrid(cx, cy, indexing="ij")
+    covered = ((points[:, 0, None, None] >= gx) & (points[:, 1, None, None] >= gy)).any(0)
+    return covered.mean() * (high[0] - reference[0]) * (high[1] - reference[1])
 
 
-def test_one_sided_p_is_the_t_tail():
-    d = np.array([0.3, 0.1, 0.4, 0.2, 0.5])
-    t = d.mean() / (d.std(ddof=1) / np.sqrt(d.size))
-    assert one_sided_p(d) == pytest.approx(t_sf(t, d.size - 1))
-    assert one_sided_p(-d) > 0.99 and one_sided_p(d[:1]) == 1.0
+def test_single_point_is_its_rectangle_and_points_below_add_nothing():
+    assert hypervolume(np.array([[3.0, 2.0]]), np.array([1.0, 1.0])) == pytest.approx(2.0)
+    assert hypervolume(np.array([[0.5, 5.0]]), np.array([1.0, 1.0])) == 0.0
 
 
-def test_a_shifted_front_dominates_and_is_not_dominated_back():
-    a = _front([[0.0, 0.0], [0.1, -0.1]])
-    b = a + 0.5
-    assert dominance_p(b, a)[0] < 1e-6
-    assert dominance_p(a, b)[0] == pytest.approx(1.0)
+def test_hypervolume_matches_a_grid_count_on_random_fronts():
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        points = rng.uniform(0, 1, size=(int(rng.integers(1, 6)), 2))
+        exact = hypervolume(points, np.zeros(2))
+        assert exact == pytest.approx(_grid_area(points, np.zeros(2)), abs=6e-3)
 
 
-def test_every_point_must_be_covered():
-    # B beats A's first point on both tasks but not its second (which is far better on task 2).
-    a = np.stack([np.zeros((K, 2)), np.tile([0.0, 2.0], (K, 1))])
-    a = a + 0.01 * RNG.normal(size=(2, K, 2))
-    b = np.ones((1, K, 2)) + 0.01 * RNG.normal(size=(1, K, 2))
-    p, w, v = dominance_p(b, a)
-    assert p > 0.5 and w == 1 and v == 0
+def test_a_dominated_point_changes_nothing_and_an_outward_move_adds():
+    front = np.array([[0.8, 0.2], [0.5, 0.6], [0.2, 0.9]])
+    z = np.zeros(2)
+    base = hypervolume(front, z)
+    assert hypervolume(np.vstack([front, [0.4, 0.5]]), z) == pytest.approx(base)
+    moved = front.copy()
+    moved[1] += 0.05
+    assert hypervolume(moved, z) > base
 
 
-def test_union_over_the_dominators_points_is_bonferroni_corrected():
-    a = _front([[0.0, 0.0]])
-    b1 = a + 0.05
-    b3 = np.concatenate([b1, b1 - 5.0, b1 - 5.0])  # the same winning point plus two losers
-    assert dominance_p(b3, a)[0] == pytest.approx(min(1.0, 3 * dominance_p(b1, a)[0]))
-
-
-def test_table_holm_over_fronts_and_crossing_fronts_stay_undominated():
-    a = _front([[0.0, 0.0], [0.2, -0.2]])
-    fronts = {"low": a, "high": a + 1.0, "cross": a + np.array([2.0, -2.0])}
-    table = front_dominance(fronts, np.array([0.3, 0.7])).set_index("front")
-    assert table.loc["low", "dominated"] and table.loc["low", "dominator"] == "high"
-    assert not table.loc["high", "dominated"] and not table.loc["cross", "dominated"]
-    assert table.loc["low", "low_0"] > 0 and table.loc["low", "low_1"] > 0
-
-
-def test_dominance_in_means_is_descriptive():
-    from seesaw.stats.fronts import dominates_in_means
-
-    a = _front([[0.0, 0.0], [0.2, -0.2]])
-    assert dominates_in_means(a + 0.3, a) and not dominates_in_means(a, a + 0.3)
-    assert not dominates_in_means(a + np.array([1.0, -1.0]), a)
+def test_run_hypervolumes_and_the_nadir():
+    rng = np.random.default_rng(1)
+    a = rng.uniform(size=(3, 4, 2))  # (W, K, T)
+    b = a + 0.1
+    z = nadir([a, b])
+    np.testing.assert_allclose(z, a.min(axis=(0, 1)))
+    hv_a, hv_b = run_hypervolumes(a, z), run_hypervolumes(b, z)
+    assert hv_a.shape == (4,) and np.all(hv_b > hv_a)

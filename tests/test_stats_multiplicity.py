@@ -1,11 +1,13 @@
-"""Holm's step-down (seesaw/stats/multiplicity.py) against closed testing by brute force."""
+"""Holm's step-down (seesaw/stats/multiplicity.py, statsmodels' decisions) against closed testing
+by brute force, and the levels it reports."""
 
 import itertools
 
 import numpy as np
 import pytest
+from statsmodels.stats.multitest import multipletests
 
-from seesaw.stats.multiplicity import holm, holm_adjusted, step_down
+from seesaw.stats.multiplicity import holm
 
 
 def _closed_testing(p, alpha):
@@ -24,15 +26,17 @@ def _closed_testing(p, alpha):
 
 def test_holm_equals_closed_testing_on_random_families():
     rng = np.random.default_rng(0)
-    for _ in range(300):
+    for i in range(300):
         m = int(rng.integers(1, 7))
         # A mix of tiny and ordinary p-values, with ties from rounding.
         p = np.round(rng.choice([1e-3, 1.0], m) * rng.uniform(0, 0.2, m), 3)
         for alpha in (0.05, 0.1):
             reject, adjusted = _closed_testing(list(p), alpha)
             np.testing.assert_array_equal(holm(p, alpha)[0], reject)
-            np.testing.assert_allclose(holm_adjusted(p), adjusted)
-            np.testing.assert_array_equal(holm_adjusted(p) <= alpha, reject)
+            if i < 10:  # statsmodels collects garbage on every call: a few families suffice
+                statsmodels_reject, statsmodels_adjusted, *_ = multipletests(p, alpha, "holm")
+                np.testing.assert_allclose(statsmodels_adjusted, adjusted)
+                np.testing.assert_array_equal(statsmodels_reject, reject)
 
 
 def test_levels_follow_the_step_down_and_stop():
@@ -51,18 +55,6 @@ def test_bonferroni_tests_every_claim_at_alpha_over_m_and_decides_less():
     reject_b, _ = holm([0.001, 0.03], 0.05, method="bonferroni")
     reject_h, _ = holm([0.001, 0.03], 0.05)
     assert reject_b.sum() == 1 and reject_h.sum() == 2
-
-
-def test_step_down_with_a_custom_test():
-    p = np.array([0.2, 0.01, 0.03])
-    seen = []
-
-    def test(i, a):
-        seen.append((i, a))
-        return p[i] <= a
-
-    step_down(p, 0.06, test)
-    assert seen == [(1, pytest.approx(0.02)), (2, pytest.approx(0.03)), (0, pytest.approx(0.06))]
 
 
 def test_bad_arguments_are_refused():

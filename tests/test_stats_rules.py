@@ -1,17 +1,17 @@
 """Decision rules for one claim (seesaw/stats/rules.py): each verdict from a built interval."""
 
 import pytest
+from evidence import t_evidence
+from scipy import stats as sps
 
-from seesaw.stats.intervals import TEvidence
 from seesaw.stats.rules import Claim, Verdict, judge
-from seesaw.stats.student_t import t_quantile
 
-Z = t_quantile(0.975, 1e9)
+Z = sps.t.ppf(0.975, 10_000)
 
 
 def _ev(estimate, half_width_95):
-    """Evidence whose 95% interval is estimate ± half_width_95 (a near-normal t, ν = 10⁹)."""
-    return TEvidence("d", estimate, half_width_95 / Z, 1e9, 50)
+    """Evidence whose 95% interval is estimate ± half_width_95 (a near-normal t, ν = 10⁴)."""
+    return t_evidence(estimate, half_width_95 / Z, 10_000)
 
 
 def _verdict(claim, a=0.05):
@@ -52,7 +52,7 @@ def test_sameness_is_tost_on_the_one_minus_two_alpha_interval():
     row = _verdict(Claim("same", _ev(0.02, 0.2), kind="sameness", margin=0.2))
     assert row["verdict"] == Verdict.EQUIVALENT
     assert row["level"] == pytest.approx(0.90)
-    assert row["high"] == pytest.approx(0.02 + 0.2 * t_quantile(0.95, 1e9) / Z)
+    assert row["high"] == pytest.approx(0.02 + 0.2 * sps.t.ppf(0.95, 10_000) / Z)
 
 
 def test_failing_to_reject_is_never_sameness():

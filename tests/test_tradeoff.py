@@ -93,19 +93,25 @@ def test_ple_claims_and_ratio():
     assert ratio["low"].item() < ratio["estimate"].item() < ratio["high"].item()
 
 
-def test_front_table_reads_fronts_per_correlation():
+def test_front_hypervolumes_and_claims():
+    # b is better than a on both tasks at every weighting: its front dominates a larger area.
     final = _final({"a": (0, 0), "b": (0.05, -0.05)})
     front = final.assign(omega=0.2)
     front["value"] += np.where(front["task"] == 0, 0.001, 0.0)
     scores = tradeoff.task_scores(final, ("binary", "regression"), (0.5, 0.5), front)
-    table = tradeoff.front_table(scores, ("binary", "regression"), front_runs=RUNS)
-    assert set(table["front"]) == {"a", "b"} and (table["correlation"] == 0.5).all()
-    row = table.set_index("front").loc["a"]
-    assert row["dominated"] and row["dominator"] == "b"
+    volumes = tradeoff.front_hypervolumes(scores, ("binary", "regression"), front_runs=RUNS)
+    assert set(volumes["model"]) == {"a", "b"} and (volumes["correlation"] == 0.5).all()
+    assert len(volumes) == 2 * RUNS and (volumes["hypervolume"] >= 0).all()
+    wide = volumes.pivot(index="run", columns="model", values="hypervolume")
+    assert (wide["b"] > wide["a"]).all()
+    claims = tradeoff.front_claims(volumes, [("b", "a"), ("a", "b")]).set_index("claim")
+    assert claims.loc["b's front dominates more than a's at 0.5", "verdict"] == "difference"
+    assert claims.loc["a's front dominates more than b's at 0.5", "verdict"] == "contradicted"
+    assert (claims["mde"] > 0).all()
 
 
 def test_gain_intervals_pool_over_data_families():
-    """With a `family` column the gain interval is over family means (n_families, df = F − 1)."""
+    """With a `family` column the gain is decided over family means (n_families)."""
     final = _final({"single": (0, 0), "mtl": (0.02, -0.02)})
     final["family"] = final["run"] % 3
     scores = tradeoff.task_scores(final, ("binary", "regression"), (1.0, 1.0))

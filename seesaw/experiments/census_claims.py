@@ -3,7 +3,8 @@ before the paper-tier runs were looked at (docs/decision_rules.md, docs/census.m
 
 Every statement is a set of paired difference claims on mean test AUC, "a beats b on task t of
 group g": a_r − b_r over the runs r that both models trained on the same minibatch draws (run r's
-key), direction +1, margin `AUC_MARGIN`; runs diverged in either model are left out and counted.
+key), direction +1, margin `seesaw.stats.margins.margin` (2% of b's 1 − AUC); runs diverged in
+either model are left out and counted.
 All the statements' claims are one Holm family (`seesaw.stats.decide`); a statement's verdict
 then follows from its claims' verdicts by its quantifier (`statement_verdicts`):
 
@@ -36,12 +37,7 @@ import numpy as np
 import pandas as pd
 
 from seesaw.stats import Claim, decide, paired_difference
-
-AUC_MARGIN = 0.001
-"""Smallest AUC difference that matters on Census-Income. The papers print four decimals and
-draw their conclusions from differences of 0.0003 to 0.006 (MMoE Tables 1-2); PLE Table 5's
-census gains are 0.0005 to 0.0078. A difference below 0.001 is one the papers' tables could not
-rank reliably at their own precision of one run's AUC."""
+from seesaw.stats.margins import margin
 
 ALMOST_ALWAYS = 0.75
 """The share of its comparisons that "almost always" needs. MMoE's own Tables 1-2 put
@@ -138,7 +134,7 @@ def _beats(scores: pd.DataFrame, a: str, b: str, group: int, task: int, key: str
             ok["value"].to_numpy(), ok["value_b"].to_numpy(), statistic="mean paired AUC a − b"
         ),
         direction=+1,
-        margin=AUC_MARGIN,
+        margin=margin("auc", ok["value_b"].mean()),
         n_diverged=int(diverged.sum()),
         keys={"statement": key, "group": group, "task": task, "model": a, "other": b},
     )

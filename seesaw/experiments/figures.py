@@ -11,7 +11,8 @@ from matplotlib.figure import Figure
 
 from seesaw.errors import ResultsError
 from seesaw.experiments import gates, tradeoff
-from seesaw.experiments.mmoe_claims import claims_per_family, mmoe_claims
+from seesaw.experiments.floors import bayes_floors, metric_floors
+from seesaw.experiments.mmoe_claims import claims_per_family, fig5_modality, mmoe_claims
 from seesaw.experiments.summary import (
     MMOE_ROLES,
     architecture_roles,
@@ -116,7 +117,9 @@ def training_tables(
     health (the gates)."""
     source = source or config
     out = {}
-    if config is source:  # a view's protocol is its source's
+    floors = bayes_floors(source)
+    if config is source:  # a view's protocol (and floors) are its source's
+        out[f"{config.name}_floors"] = floors
         curves = load_table(results_root, source.name, tier, "curves")
         out[f"{config.name}_convergence"] = convergence_table(curves, source.loss_weights)
         if len(source.learning_rates) > 1:
@@ -127,21 +130,28 @@ def training_tables(
         if roles:
             final = load_table(results_root, source.name, tier, "final")
             references = capacity_references(source.models, roles)
-            out[f"{config.name}_claims"] = mmoe_claims(final, roles, references)
+            floor = source.data.generator_config().noise_std ** 2
+            out[f"{config.name}_claims"] = mmoe_claims(final, roles, references, floor=floor)
+            if "final_loss_histograms" in config.figures:
+                out[f"{config.name}_modality"] = fig5_modality(
+                    final, sorted(final["model"].unique())
+                )
             if "family" in final:
                 out[f"{config.name}_claims_per_family"] = claims_per_family(
-                    final, roles, references
+                    final, roles, references, floor=floor
                 )
         single = _roles(source, ("single_task",))
         if single:
             # Every MTL model's result read as a gain over the single-task model (PLE Eq. 11).
             scores = scores_of(results_root, source, tier)
-            decided, flags = tradeoff.gains_and_flags(scores, single["single_task"])
+            decided, flags = tradeoff.gains_and_flags(
+                scores, single["single_task"], metric_floors(floors)
+            )
             out[f"{config.name}_gain_claims"] = decided
             out[f"{config.name}_flags"] = flags
     if {"seesaw_scatter", "mtl_gain"} & set(config.figures):
         scores = scores_of(results_root, source, tier)
-        decided, flags = tradeoff.gains_and_flags(scores, baseline(source))
+        decided, flags = tradeoff.gains_and_flags(scores, baseline(source), metric_floors(floors))
         out[f"{config.name}_summary"] = tradeoff.summary_table(scores, decided, flags)
         out[f"{config.name}_scores"] = tradeoff.score_summary(scores)
         out[f"{config.name}_gains"] = tradeoff.gain_summary(scores, baseline(source))
@@ -149,14 +159,21 @@ def training_tables(
         out[f"{config.name}_flags"] = flags
         if source.correlation_is != "weight_cosine":
             out[f"{config.name}_calibration"] = calibration_summary(results_root, source, tier)
-        if source.front_weights:
-            out[f"{config.name}_fronts"] = tradeoff.front_table(
-                scores, source.data.tasks, source.front_runs
-            )
         roles = _roles(source, PLE_FIG7_MODELS)
+        if source.front_weights and len(roles) == 3:
+            volumes = tradeoff.front_hypervolumes(scores, source.data.tasks, source.front_runs)
+            out[f"{config.name}_hypervolumes"] = volumes
+            out[f"{config.name}_fronts"] = tradeoff.front_claims(
+                volumes, [(roles["ple"], roles["shared_bottom"]), (roles["ple"], roles["mmoe"])]
+            )
         if "mtl_gain" in config.figures and len(roles) == 3:
             ple_claims, ratio = tradeoff.ple_fig7_claims(
-                scores, baseline(source), roles["ple"], roles["shared_bottom"], roles["mmoe"]
+                scores,
+                baseline(source),
+                roles["ple"],
+                roles["shared_bottom"],
+                roles["mmoe"],
+                metric_floors(floors),
             )
             out[f"{config.name}_ple_claims"] = ple_claims
             out[f"{config.name}_ple_ratio"] = ratio

@@ -1,35 +1,58 @@
-"""MMoE §3.3 and §5's stated observations (Figs. 3-5) as pre-registered claims, decided as one
-Holm family per figure by the rules of docs/decision_rules.md.
+"""MMoE §3.3 and §5's stated observations (Figs. 3-5) as claims, decided as one Holm family per
+figure by the rules of docs/decision_rules.md (docs/provenance.md: which rules came after which
+results).
 
 Every claim compares final test losses of task 1 (MMoE plots one task; the two are symmetric).
 Runs are paired across models (run r of every model at correlation p saw the same data draw);
 across correlations run r is an independent draw, and pairing independent runs by index keeps the
-paired t-interval valid (the pairs are i.i.d.; they only share no noise). Margins, fixed before the
-claims were decided: **0.005 MSE** for a loss difference (about 5% of the MoE models' losses at
-10⁴ steps), **log 1.5** for a ratio of spreads or of low quantiles ("within a factor 1.5").
-Diverged runs are left out (both members of a pair) and counted.
+paired t-interval valid (the pairs are i.i.d.; they only share no noise). Margins: a loss
+difference's is `EXCESS_FRACTION` of the reference's excess over the noise floor σ²
+(`seesaw.experiments.tradeoff.margin`; the reference is the side the claim says is lower, b in
+a − b), so that a model at its floor cannot make any difference "absent"; a ratio of spreads or
+of low quantiles has **log 1.5** ("within a factor 1.5"). Diverged runs are left out (both
+members of a pair) and counted.
 
-With several data families (a `family` column, config `family_seeds`) every interval is over the
-families: a t-interval on the F family means (df = F − 1) for a mean, a bootstrap that resamples
-whole families for a spread — a claim about the generator, not about one draw of (u, α, β).
-`claims_per_family` decides the same claims within each family alone.
+With several data families (a `family` column, config `family_seeds`) the unit of inference is
+the family — a claim about the generator, not about one draw of (u, α, β): a mean is decided over
+the F family means, a spread by its statistic within each family, both by
+`seesaw.stats.family_evidence` (the exact sign-flip test below 10 families, whose smallest p at
+F = 5 is 1/16: such claims are `unresolvable`), and by a bootstrap of whole families from 10 on.
+`claims_per_family` decides the same claims within each family alone, over its runs.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from seesaw.data import generator_preset
 from seesaw.experiments.summary import run_families
-from seesaw.stats import Claim, decide, mean_interval, paired_bootstrap, paired_difference
-from seesaw.stats.bootstrap import log_std_ratio
+from seesaw.stats import (
+    MIN_FAMILIES_T,
+    Claim,
+    decide,
+    family_evidence,
+    log_std_ratio,
+    mean_interval,
+    paired_bootstrap,
+    paired_difference,
+)
+from seesaw.stats.margins import margin
+from seesaw.stats.modality import modality_table
 
-LOSS_MARGIN = 0.005
 RATIO_MARGIN = math.log(1.5)
 LOW_QUANTILE = 5.0
 """The percentile that stands for "the lowest losses" of a model (MMoE §5.2 observation 3)."""
+
+
+def noise_floor(data: Mapping[str, Any]) -> float:
+    """The noise floor σ² of the MSE under a stored config's ``data`` table (its generator
+    preset and constants): the margins' reference."""
+    return generator_preset(data["generator"], **data.get("constants", {})).noise_std ** 2
 
 
 def _wide(final: pd.DataFrame, task: int = 0, metric: str = "mse") -> tuple[pd.DataFrame, int]:
@@ -58,7 +81,7 @@ def _claim(
     figure: str,
     model: str,
     correlation: str,
-    margin: float = LOSS_MARGIN,
+    margin: float | None,
     sameness: bool = False,
 ) -> Claim:
     """A claim of this module: a difference in the paper's direction (+1) or a sameness, with
@@ -74,9 +97,9 @@ def _claim(
     )
 
 
-def correlation_claims(final: pd.DataFrame, models: list[str]) -> list[Claim]:
+def correlation_claims(final: pd.DataFrame, models: list[str], floor: float) -> list[Claim]:
     """MMoE §3.3 and §5.1 observation 1: every model's loss is lower at higher correlation
-    (each neighbouring pair of grid values)."""
+    (each neighbouring pair of grid values); `floor` is the MSE's noise floor σ²."""
     wide, diverged = _wide(final)
     corrs = sorted(wide.index.get_level_values(0).unique())
     claims = []
@@ -97,6 +120,7 @@ def correlation_claims(final: pd.DataFrame, models: list[str]) -> list[Claim]:
                     "correlation",
                     model,
                     f"{p:g}-{q:g}",
+                    margin("mse", b[runs].mean(), {"mse": floor}),
                 )
             )
     return claims
@@ -107,9 +131,10 @@ def fig4_claims(
     shared_bottom: str,
     omoe: str,
     mmoe: str,
+    floor: float,
     references: tuple[str, ...] = (),
 ) -> list[Claim]:
-    """MMoE §5.1 observations 2 and 3 (Fig. 4).
+    """MMoE §5.1 observations 2 and 3 (Fig. 4); `floor` is the MSE's noise floor σ².
 
     2. The gap loss(lowest correlation) − loss(1) is smaller for MMoE than for OMoE and
        Shared-Bottom (per-run contrast of gaps); MMoE and OMoE are "almost identical" on identical
@@ -126,6 +151,9 @@ def fig4_claims(
     def gap(model):
         return wide.loc[low, model][runs].to_numpy() - wide.loc[high, model][runs].to_numpy()
 
+    at_high = wide.loc[high]
+    mmoe_margin = margin("mse", at_high[mmoe].mean(), {"mse": floor})
+
     claims = []
     for other in (omoe, shared_bottom):
         claims.append(
@@ -140,6 +168,7 @@ def fig4_claims(
                 "4",
                 other,
                 f"{low:g}-{high:g}",
+                mmoe_margin,
             )
         )
     claims.append(
@@ -154,10 +183,10 @@ def fig4_claims(
             "4",
             mmoe,
             f"{low:g}-{high:g}",
+            mmoe_margin,
             sameness=True,
         )
     )
-    at_high = wide.loc[high]
     claims.append(
         _claim(
             f"{omoe} and {mmoe} almost identical at correlation {high:g}",
@@ -170,6 +199,7 @@ def fig4_claims(
             "4",
             omoe,
             f"{high:g}",
+            mmoe_margin,
             sameness=True,
         )
     )
@@ -190,14 +220,31 @@ def fig4_claims(
                         "4",
                         moe,
                         f"{corr:g}",
+                        margin("mse", at[moe].mean(), {"mse": floor}),
                     )
                 )
     return claims
 
 
+def _spread_evidence(a: np.ndarray, b: np.ndarray, clusters, statistic, name: str):
+    """Evidence for a spread statistic(a, b) of paired runs: a paired bootstrap over runs; with
+    data families, the statistic within each family decided over the F values
+    (`family_evidence`) below `MIN_FAMILIES_T` families, a bootstrap of whole families from it
+    on."""
+    if clusters is None:
+        return paired_bootstrap(a, b, statistic, name=name)
+    labels = np.unique(clusters)
+    if labels.size >= MIN_FAMILIES_T:
+        return paired_bootstrap(a, b, statistic, clusters=clusters, name=name)
+    per_family = np.array(
+        [statistic(a[clusters == f][None], b[clusters == f][None])[0] for f in labels]
+    )
+    return family_evidence(per_family, a.size, f"{name} within each family, mean")
+
+
 def fig5_claims(final: pd.DataFrame, shared_bottom: str, omoe: str, mmoe: str) -> list[Claim]:
-    """MMoE §5.2's observations on trainability (Fig. 5), on spreads over runs (paired bootstrap
-    of log std ratios and of log ratios of the 5th percentiles).
+    """MMoE §5.2's observations on trainability (Fig. 5), on spreads over runs (log std ratios
+    and log ratios of the 5th percentiles; `_spread_evidence`).
 
     1. Shared-Bottom varies more than each MoE model, at every correlation.
     2. OMoE is as robust as MMoE at the highest correlation (sameness), less robust at the lowest.
@@ -211,9 +258,7 @@ def fig5_claims(final: pd.DataFrame, shared_bottom: str, omoe: str, mmoe: str) -
     def boot(a, b, corr, statistic, name):
         at = wide.loc[corr]
         clusters = run_families(final, at.index)
-        return paired_bootstrap(
-            at[a].to_numpy(), at[b].to_numpy(), statistic, clusters=clusters, name=name
-        )
+        return _spread_evidence(at[a].to_numpy(), at[b].to_numpy(), clusters, statistic, name)
 
     for corr in corrs:
         for moe in (mmoe, omoe):
@@ -281,8 +326,21 @@ def fig5_claims(final: pd.DataFrame, shared_bottom: str, omoe: str, mmoe: str) -
     return claims
 
 
+def fig5_modality(final: pd.DataFrame, models: list[str]) -> pd.DataFrame:
+    """MMoE §5.2's bimodal Shared-Bottom (Fig. 5): the dip test of every model's final losses at
+    every correlation, pooled over runs and families as the figure is, one Holm family
+    (`seesaw.stats.modality`), with each test's power against the paper's stuck cluster."""
+    wide, _ = _wide(final)
+    samples = {
+        (model, f"{corr:g}"): wide.loc[corr, model].to_numpy()
+        for model in models
+        for corr in sorted(wide.index.get_level_values(0).unique())
+    }
+    return modality_table(samples, ("model", "correlation"))
+
+
 def mmoe_claims(
-    final: pd.DataFrame, roles: dict[str, str], references: tuple[str, ...] = ()
+    final: pd.DataFrame, roles: dict[str, str], references: tuple[str, ...] = (), *, floor: float
 ) -> pd.DataFrame:
     """Every MMoE claim the roles of a config allow, decided as one Holm family.
 
@@ -290,20 +348,21 @@ def mmoe_claims(
       final: the `final` table of a training sweep.
       roles: architecture -> model label (`architecture_roles`); the Fig. 4-5 claims need
         shared_bottom, omoe and mmoe, the correlation claims any of them.
+      floor: the noise floor σ² of the task's MSE, for the margins.
       references: further Shared-Bottom labels the MoE models must also beat (`fig4_claims`).
 
     Returns:
       The claims table of `seesaw.stats.decide`, with columns figure, model and correlation.
     """
-    claims = correlation_claims(final, list(roles.values()))
+    claims = correlation_claims(final, list(roles.values()), floor)
     if {"shared_bottom", "omoe", "mmoe"} <= set(roles):
         labels = (roles["shared_bottom"], roles["omoe"], roles["mmoe"])
-        claims += fig4_claims(final, *labels, references) + fig5_claims(final, *labels)
+        claims += fig4_claims(final, *labels, floor, references) + fig5_claims(final, *labels)
     return decide(claims)
 
 
 def claims_per_family(
-    final: pd.DataFrame, roles: dict[str, str], references: tuple[str, ...] = ()
+    final: pd.DataFrame, roles: dict[str, str], references: tuple[str, ...] = (), *, floor: float
 ) -> pd.DataFrame:
     """`mmoe_claims` within each data family alone (one Holm family per data family), with a
     column `family`; empty for a one-family sweep."""
@@ -311,7 +370,9 @@ def claims_per_family(
         return pd.DataFrame()
     return pd.concat(
         [
-            mmoe_claims(rows.drop(columns="family"), roles, references).assign(family=family)
+            mmoe_claims(rows.drop(columns="family"), roles, references, floor=floor).assign(
+                family=family
+            )
             for family, rows in final.groupby("family")
         ],
         ignore_index=True,

@@ -1,6 +1,6 @@
 """Summaries of training results over runs, and which model label plays which paper role.
 
-Means come with a 95% normal confidence interval over runs; diverged runs are excluded and
+Means come with a 95% t-interval over runs; diverged runs are excluded and
 counted. No model label or task is fixed here: the task and its metric are arguments (default task
 0 and "mse", as in MMoE §5), and `architecture_roles` reads from a config which label plays each
 architecture's role in the papers' claims (`seesaw.experiments.mmoe_claims`,
@@ -14,12 +14,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy import stats as sps
 
 from seesaw.errors import ConfigError
 from seesaw.models import model_config
-from seesaw.stats import mean_interval
-
-Z95 = 1.959964
+from seesaw.stats import TEvidence, family_means, mean_interval
 
 MMOE_ROLES = ("shared_bottom", "omoe", "mmoe")
 """The models the MMoE §5 claims compare, by architecture."""
@@ -114,7 +113,8 @@ def final_losses(
 def final_summary(
     final: pd.DataFrame, task: int = 0, split: str = "test", metric: str = "mse"
 ) -> pd.DataFrame:
-    """Per (model, correlation): runs, diverged, mean ± 95% CI, std, quartiles, min of `metric`."""
+    """Per (model, correlation): runs, diverged, mean, the half-width ci95 of its 95%
+    t-interval over the runs, std, quartiles and min of `metric`."""
     losses = final_losses(final, task, split, metric)
     ok = losses[~losses["diverged"]]
     grouped = ok.groupby(["model", "correlation"], sort=False)["value"]
@@ -130,8 +130,20 @@ def final_summary(
             "q75": grouped.quantile(0.75),
         }
     )
-    out["ci95"] = Z95 * out["std"] / np.sqrt(out["runs"] - out["diverged"])
+    n = out["runs"] - out["diverged"]
+    out["ci95"] = sps.t.ppf(0.975, n - 1) * out["std"] / np.sqrt(n)
     return out.reset_index()
+
+
+def _band(values: np.ndarray, clusters: np.ndarray | None) -> TEvidence:
+    """A pointwise t band for a figure: over runs, or over family means (df = F − 1) however
+    few the families. It decides nothing; the claims use `seesaw.stats.mean_interval`, which
+    below 10 families is the exact sign-flip test (whose 95% interval at 5 families is the
+    whole line)."""
+    if clusters is None:
+        return mean_interval(values)
+    means = family_means(values, clusters)
+    return TEvidence("mean of family means", means, values.size, means.size)
 
 
 def paired_curves(
@@ -163,8 +175,7 @@ def paired_curves(
     for a, b in pairs:
         diff = (wide[a] - wide[b]).rename("d").reset_index()
         for (corr, step), group in diff.groupby(["correlation", "step"]):
-            clusters = run_families(final, pd.Index(group["run"]))
-            evidence = mean_interval(group["d"].to_numpy(), clusters)
+            evidence = _band(group["d"].to_numpy(), run_families(final, pd.Index(group["run"])))
             low, high = evidence.interval(0.95)
             out.append(
                 {

@@ -5,31 +5,39 @@ A task's *score* is the metric PLE §5.1.3 reports for its kind: AUC for a binar
 regression task (on PLE Eq. 9's sample space when the task is masked). Runs are paired across
 models and task weights by run index: run r of every model saw the same data draw and
 initialisation key. Diverged runs are left out of every statistic (both members of a pair) and
-counted. The decision rules are those of docs/decision_rules.md, with the margins below fixed
-before the paper-tier runs were looked at.
+counted. The decision rules are those of docs/decision_rules.md; the margins below are relative
+to the error a model has left above the Bayes floor, and were set after every committed tier
+had run (docs/provenance.md).
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 
 from seesaw.experiments.summary import run_families
-from seesaw.stats import Claim, decide, gain_evidence, mean_interval, paired_difference
-from seesaw.stats.bootstrap import paired_bootstrap
+from seesaw.stats import (
+    Claim,
+    decide,
+    family_means,
+    fieller_interval,
+    gain_evidence,
+    mean_interval,
+    nadir,
+    paired_difference,
+    run_hypervolumes,
+)
 from seesaw.stats.flags import transfer_flags
-from seesaw.stats.fronts import front_dominance
+from seesaw.stats.margins import margin
 from seesaw.train.metrics import HIGHER_IS_BETTER
 
 SCORES = {"binary": "auc", "regression": "mse"}
 """The reported metric of each task kind (PLE §5.1.3)."""
 
-AUC_MARGIN = 0.002
-"""Smallest AUC gain that matters: half the typical gain PLE Table 1 reports (0.004)."""
-
-MSE_MARGIN = 0.01
-"""Smallest MSE gain that matters, as a fraction of the single-task MSE (label scales differ
-between generators, so an absolute margin would not transfer)."""
+RATIO_LEVEL = 0.95
+"""Confidence of the reported PLE/MMoE gain ratio's interval (one statistic, not a family)."""
 
 
 def task_scores(
@@ -114,18 +122,16 @@ def _clusters(rows: pd.DataFrame) -> np.ndarray | None:
     return rows["family"].to_numpy() if "family" in rows else None
 
 
-def margin(metric: str, single_mean: float, auc_margin: float = AUC_MARGIN) -> float:
-    """The pre-registered margin of an MTL gain on `metric` (module constants; an experiment
-    may fix its own AUC margin, e.g. Census-Income's)."""
-    return auc_margin if metric == "auc" else MSE_MARGIN * abs(single_mean)
-
-
 def gain_claims(
-    scores: pd.DataFrame, baseline: str, auc_margin: float = AUC_MARGIN, grid: str = "correlation"
+    scores: pd.DataFrame,
+    baseline: str,
+    floors: Mapping[str, float] | None = None,
+    grid: str = "correlation",
 ) -> list[Claim]:
     """One difference claim per (model, correlation, task): its mean MTL gain (PLE Eq. 11)
-    against `baseline`, paired by run, at the main task weighting; its margin is `margin`'s.
-    `grid` names the grid value in the claims' names ("... at 0.5"; else "... in GRID 1").
+    against `baseline`, paired by run, at the main task weighting; its margin is `margin`'s
+    with the baseline as reference and `floors` (metric -> Bayes floor) as the floors. `grid`
+    names the grid value in the claims' names ("... at 0.5"; else "... in GRID 1").
 
     Every comparison an experiment reports is in the list, so that `decide` corrects over all.
     """
@@ -146,7 +152,7 @@ def gain_claims(
                     f"{model} MTL gain on task {task + 1} ({metric}) "
                     + (f"at {corr:g}" if grid == "correlation" else f"in {grid} {corr:g}"),
                     evidence,
-                    margin=margin(metric, ok["value_other"].mean(), auc_margin),
+                    margin=margin(metric, ok["value_other"].mean(), floors),
                     n_diverged=int(group["diverged"].sum()),
                     keys={"model": model, "correlation": corr, "task": task, "metric": metric},
                 )
@@ -155,11 +161,14 @@ def gain_claims(
 
 
 def gains_and_flags(
-    scores: pd.DataFrame, baseline: str, auc_margin: float = AUC_MARGIN, grid: str = "correlation"
+    scores: pd.DataFrame,
+    baseline: str,
+    floors: Mapping[str, float] | None = None,
+    grid: str = "correlation",
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The decided MTL-gain claims (one Holm family; `gain_claims`) and the seesaw flag of each
     (model, correlation) (`seesaw.stats.flags`)."""
-    decided = decide(gain_claims(scores, baseline, auc_margin, grid))
+    decided = decide(gain_claims(scores, baseline, floors, grid))
     return decided, transfer_flags(decided, by=["model", "correlation"])
 
 
@@ -237,21 +246,27 @@ def gain_summary(scores: pd.DataFrame, baseline: str) -> pd.DataFrame:
 
 
 def ple_fig7_claims(
-    scores: pd.DataFrame, baseline: str, ple: str, hps: str, mmoe: str
+    scores: pd.DataFrame,
+    baseline: str,
+    ple: str,
+    hps: str,
+    mmoe: str,
+    floors: Mapping[str, float] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """PLE §5.2's statements about Fig. 7, decided as one family, for the model labels `ple`,
-    `hps` (Hard Parameter Sharing) and `mmoe`.
+    `hps` (Hard Parameter Sharing) and `mmoe`; `floors` (metric -> Bayes floor) set the margins.
 
     - "PLE is best on both tasks at every correlation": for each correlation, task and other
       model, PLE's gain minus the other's, paired by run, > 0 (direction +1).
     - "PLE has more MTL gain than MMoE on average" (overall): the same, on the average panel.
 
-    The "87.2% increase over MMoE" is a ratio of two small means, estimated with a paired
-    bootstrap interval of mean(overall PLE) / mean(overall MMoE) − 1, reported beside the claims
-    (its interval is unstable when MMoE's mean gain is near 0).
+    The "87.2% increase over MMoE" is a ratio of two small means, mean(overall PLE) /
+    mean(overall MMoE) − 1 over the runs both have, reported beside the claims with Fieller's
+    interval (`seesaw.stats.fieller_interval`: exact coverage at few runs, unbounded when MMoE's
+    mean gain is not resolved from 0).
 
     Returns:
-      (decided claims, the ratio row: estimate, low, high, paper).
+      (decided claims, the ratio row: statistic, estimate, low, high, level, n, paper).
     """
     main = scores[scores["main"]]
     others = (hps, mmoe)
@@ -269,42 +284,44 @@ def ple_fig7_claims(
                     f"{ple} beats {other} on task {task + 1} at {corr:g}",
                     evidence,
                     direction=+1,
-                    margin=margin(metric, ok["value_other"].mean()),
+                    margin=margin(metric, ok["value_other"].mean(), floors),
                     n_diverged=int(group["diverged"].sum()),
                     keys={"model": other, "correlation": f"{corr:g}", "task": str(task + 1)},
                 )
             )
     average = average_gains(scores, baseline)
-    overall = (
-        average[average["task"] == "overall"]
-        .pivot(index="run", columns="model", values="gain")
-        .dropna()
+    overall = average[average["task"] == "overall"].pivot(
+        index="run", columns="model", values="gain"
     )
-    families = run_families(main, overall.index)
     for other in others:
+        # Each pair on the runs both models have: models with fewer runs must not drop any.
+        both = overall[[ple, other]].dropna()
         claims.append(
             Claim(
                 f"{ple} has more overall MTL gain than {other} on average",
-                paired_difference(overall[ple].to_numpy(), overall[other].to_numpy(), families),
+                paired_difference(
+                    both[ple].to_numpy(), both[other].to_numpy(), run_families(main, both.index)
+                ),
                 direction=+1,
                 keys={"model": other, "correlation": "average", "task": "overall"},
             )
         )
-    ratio = paired_bootstrap(
-        overall[ple].to_numpy(),
-        overall[mmoe].to_numpy(),
-        lambda a, b: a.mean(-1) / b.mean(-1) - 1.0,
-        clusters=families,
-        name=f"overall gain {ple}/{mmoe} - 1",
-    )
-    low, high = ratio.interval(0.95)
+    both = overall[[ple, mmoe]].dropna()
+    ple_gain, mmoe_gain = both[ple].to_numpy(), both[mmoe].to_numpy()
+    families = run_families(main, both.index)
+    if families is not None:  # the units are the data families
+        ple_gain, mmoe_gain = family_means(ple_gain, families), family_means(mmoe_gain, families)
+    low, high = fieller_interval(ple_gain, mmoe_gain, RATIO_LEVEL)
     ratio_row = pd.DataFrame(
         [
             {
-                "statistic": ratio.statistic,
-                "estimate": ratio.estimate,
-                "low": low,
-                "high": high,
+                "statistic": f"overall gain {ple}/{mmoe} - 1, Fieller interval over "
+                f"{ple_gain.size} {'families' if families is not None else 'runs'}",
+                "estimate": ple_gain.mean() / mmoe_gain.mean() - 1.0,
+                "low": low - 1.0,
+                "high": high - 1.0,
+                "level": RATIO_LEVEL,
+                "n": int(both.shape[0]),
                 "paper": 0.872,
             }
         ]
@@ -312,32 +329,58 @@ def ple_fig7_claims(
     return decide(claims), ratio_row
 
 
-def front_table(scores: pd.DataFrame, kinds: tuple[str, ...], front_runs: int) -> pd.DataFrame:
-    """Front dominance per correlation (`seesaw.stats.fronts`), every model's front made of its
-    front points and its main point (runs 0..front_runs-1, the front's own runs). Holm within a
-    correlation at α/C, for C correlations (Bonferroni across them): one family-wise error rate
-    of α for the whole table.
+def front_hypervolumes(
+    scores: pd.DataFrame, kinds: tuple[str, ...], front_runs: int
+) -> pd.DataFrame:
+    """Each run's hypervolume of each model's front per correlation (`seesaw.stats.fronts`):
+    the front is the model's front points and its main point, on runs 0..front_runs-1 (the
+    front's own runs), oriented higher-is-better (AUC, −MSE), above the nadir of every front at
+    that correlation. Runs diverged anywhere are left out.
 
     Returns:
-      The rows of `front_dominance` with a column correlation; the `diff_k`/`low_k` columns are
-      on the oriented scale (AUC, −MSE: higher is better).
+      Columns model, correlation, run, hypervolume (in AUC × MSE units).
     """
     sign = np.array([1.0 if HIGHER_IS_BETTER[SCORES[k]] else -1.0 for k in kinds])
     scores = scores[scores["run"] < front_runs]
     scores = scores[~scores.groupby("run")["diverged"].transform("any")]
-    correlations = sorted(scores["correlation"].unique())
-    out = []
-    for corr in correlations:
-        group = scores[scores["correlation"] == corr]
+    rows = []
+    for corr, group in scores.groupby("correlation"):
         table = group.pivot_table(index=["model", "omega", "run"], columns="task", values="value")
         omegas = np.sort(group["omega"].unique())
+        runs = np.sort(group["run"].unique())
         fronts = {
-            m: np.stack([table.loc[(m, w)].to_numpy() * sign for w in omegas])
+            m: np.stack([table.loc[(m, w)].loc[runs].to_numpy() * sign for w in omegas])
             for m in group["model"].unique()
-        }
-        decided = front_dominance(fronts, omegas, alpha=0.05 / len(correlations))
-        out.append(decided.assign(correlation=corr))
-    return pd.concat(out, ignore_index=True)
+        }  # model -> (W, K, T)
+        reference = nadir(list(fronts.values()))
+        for model, front in fronts.items():
+            rows += [
+                {"model": model, "correlation": corr, "run": int(r), "hypervolume": hv}
+                for r, hv in zip(runs, run_hypervolumes(front, reference))
+            ]
+    return pd.DataFrame(rows)
+
+
+def front_claims(volumes: pd.DataFrame, comparisons: list[tuple[str, str]]) -> pd.DataFrame:
+    """ "a's front is better than b's" for each pre-chosen comparison (a, b) at each correlation:
+    the paired mean of HV(a) − HV(b) over runs > 0 (direction +1, no margin), one Holm family
+    over comparisons and correlations; the table's ``mde`` is the smallest hypervolume
+    difference each claim could resolve."""
+    wide = volumes.pivot_table(index=["correlation", "run"], columns="model", values="hypervolume")
+    claims = []
+    for a, b in comparisons:
+        for corr, at in wide.groupby(level="correlation"):
+            claims.append(
+                Claim(
+                    f"{a}'s front dominates more than {b}'s at {corr:g}",
+                    paired_difference(
+                        at[a].to_numpy(), at[b].to_numpy(), statistic="mean paired HV(a) − HV(b)"
+                    ),
+                    direction=+1,
+                    keys={"model": a, "other": b, "correlation": corr},
+                )
+            )
+    return decide(claims)
 
 
 def summary_table(scores: pd.DataFrame, decided: pd.DataFrame, flags: pd.DataFrame) -> pd.DataFrame:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from seesaw.stats.multiplicity import Method, step_down
+from seesaw.stats.multiplicity import Method, holm
 from seesaw.stats.rules import Claim, judge
 
 COLUMNS = [
@@ -24,6 +24,7 @@ COLUMNS = [
     "low",
     "high",
     "margin",
+    "mde",
     "n",
     "n_families",
     "n_diverged",
@@ -39,10 +40,12 @@ _THIN_TAIL = 10
 def decide(claims: Sequence[Claim], alpha: float = 0.05, method: Method = "holm") -> pd.DataFrame:
     """Decides a family of claims with Holm's step-down and returns one row per claim.
 
-    Claims are ordered by p-value (`Claim.p_value`); the i-th is tested by its own interval at
-    level a_i = α / (m − i + 1) (`Claim.passes`), and the step-down stops at the first failure
-    (`seesaw.stats.multiplicity.step_down`). Each row reports the interval at the confidence
-    that matches its test: 1 − a_i for a difference, 1 − 2·a_i for a sameness claim (TOST).
+    Claims are ordered by p-value (`Claim.p_value`); the i-th is tested at level
+    a_i = α / (m − i + 1), and the step-down stops at the first failure
+    (`seesaw.stats.multiplicity.holm`). Each row reports the interval at the confidence that
+    matches its test: 1 − a_i for a difference, 1 − 2·a_i for a sameness claim (TOST), whose
+    bounds decide exactly as the p-value does, and ``mde``, the smallest effect that test
+    resolves with 80% power (`Claim.detectable`), beside the margin.
 
     Args:
         claims: The family, with distinct names.
@@ -52,8 +55,9 @@ def decide(claims: Sequence[Claim], alpha: float = 0.05, method: Method = "holm"
     Returns:
         A DataFrame with the columns of `COLUMNS` (plus each claim's ``keys`` after ``claim``),
         in the order of `claims`: the estimate, the interval [low, high] at confidence ``level``,
-        the margin (NaN if none), n runs, n_families (NaN if not grouped), n_diverged (NaN if not
-        given), the raw p-value that set the order, the verdict, the resolved sign and the reason.
+        the margin (NaN if none), the minimum detectable effect at the claim's level, n runs,
+        n_families (NaN if not grouped), n_diverged (NaN if not given), the raw p-value that
+        set the order, the verdict, the resolved sign and the reason.
 
     Raises:
         ValueError: for duplicate claim names, keys named like a column, or alpha outside
@@ -72,7 +76,7 @@ def decide(claims: Sequence[Claim], alpha: float = 0.05, method: Method = "holm"
     if not claims:
         return pd.DataFrame(columns=COLUMNS)
     p = np.array([c.p_value() for c in claims])
-    passed, used = step_down(p, alpha, lambda i, a: claims[i].passes(a), method)
+    passed, used = holm(p, alpha, method)
     failed = [i for i in np.argsort(p, kind="stable") if not passed[i]]
     rows = []
     for i, claim in enumerate(claims):
@@ -95,6 +99,7 @@ def decide(claims: Sequence[Claim], alpha: float = 0.05, method: Method = "holm"
                 "low": row["low"],
                 "high": row["high"],
                 "margin": np.nan if claim.margin is None else claim.margin,
+                "mde": claim.detectable(float(used[i])),
                 "n": claim.evidence.n,
                 "n_families": claim.evidence.n_families,
                 "n_diverged": claim.n_diverged,

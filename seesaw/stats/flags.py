@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from seesaw.stats.intervals import TEvidence, mean_interval
+from seesaw.stats.signflip import SignFlipEvidence
 
 
 class Flag(StrEnum):
@@ -74,8 +75,8 @@ def gain_evidence(
     *,
     relative: bool = False,
     clusters: np.ndarray | None = None,
-) -> TEvidence:
-    """Student-t evidence for the mean MTL gain over paired runs (`mtl_gain`, `mean_interval`).
+) -> TEvidence | SignFlipEvidence:
+    """Evidence for the mean MTL gain over paired runs (`mtl_gain`, `mean_interval`).
 
     Args:
         single: (K,) single-task metric per run.

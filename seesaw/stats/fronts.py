@@ -1,138 +1,63 @@
-"""Dominance of scalarization fronts over paired runs (docs/decision_rules.md §7).
+"""Scalarization fronts compared by their dominated hypervolume (docs/decision_rules.md §7).
 
 A *front* is one architecture's points across the task weights ω of PLE Eq. 8: array
-``(W, K, T)`` of a per-run score, W task weightings × K runs × T tasks, oriented so that higher
+``(W, K, 2)`` of a per-run score, W task weightings × K runs × 2 tasks, oriented so that higher
 is better (AUC as is, a loss negated). Run r of every point of every front saw the same data
-draw and initialisation, so every comparison is paired by run.
+draw and initialisation, so comparisons are paired by run.
 
-Front B *dominates* front A when every point a_w of A is beaten on every task by some point b_v
-of B. As a test, with one-sided paired t-tests p(d > 0) on the per-run differences d:
+Testing "front B dominates front A" point by point needs every point of A beaten on every task:
+an intersection of W·T one-sided tests after a union over B's points, which at 4 runs per point
+needs t₃ of about 40 at the first Holm step and so can never pass. One scalar per run summarises
+a front instead: the area of the score plane it dominates above a reference point z (its
+*hypervolume*; Zitzler & Thiele, 1999),
 
-    p(v, w) = max_k p(b_v,k − a_w,k)                (every task: intersection-union, no correction)
-    p(w)    = min(1, V · min_v p(v, w))              (some point of B: a union, Bonferroni over V)
-    p(B ≻ A) = max_w p(w)                            (every point of A: intersection)
+    HV_r(F) = area ⋃_w [z_1, f_{w,r,1}] × [z_2, f_{w,r,2}],
 
-and "A is dominated" (by some other front) is the union over the M − 1 others, Bonferroni again:
-p(A dominated) = min(1, (M − 1) · min_B p(B ≻ A)). An experiment decides these claims for every
-architecture and correlation as one family with Holm's step-down. Failing to show dominance is
-not a claim that the fronts cross: with few runs most comparisons stay unresolved.
+which grows when any point moves outward and is the same for fronts that dominate the same set.
+Front B is better than front A when the paired mean of HV_r(B) − HV_r(A) is resolved above 0,
+a difference claim with a t-interval over the runs like any other (`seesaw.stats.decide`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import numpy as np
-import pandas as pd
-
-from seesaw.stats.multiplicity import holm
-from seesaw.stats.student_t import t_quantile, t_sf
 
 
-def one_sided_p(diff: np.ndarray) -> float:
-    """p-value of the one-sided paired t-test of mean(diff) > 0; 1 for fewer than 2 runs."""
-    diff = np.asarray(diff, dtype=float)
-    n = diff.size
-    if n < 2:
-        return 1.0
-    sd = diff.std(ddof=1)
-    if sd == 0.0:
-        return 0.0 if diff.mean() > 0 else 1.0
-    return t_sf(diff.mean() / (sd / np.sqrt(n)), n - 1)
-
-
-def dominance_p(better: np.ndarray, worse: np.ndarray) -> tuple[float, int, int]:
-    """p-value of "front `better` dominates front `worse`" (module docstring).
+def hypervolume(points: np.ndarray, reference: np.ndarray) -> float:
+    """The area that a set of 2-task points dominates above `reference` (higher is better).
 
     Args:
-        better: (W_b, K, T) front B, higher is better on every task.
-        worse: (W_a, K, T) front A, the same runs K and tasks T.
+        points: (W, 2) points; those not above the reference on both tasks add nothing.
+        reference: (2,) the reference point z.
 
     Returns:
-        (p, w, v): the p-value, the point w of A that binds (the worst-covered) and the point v of
-        B that covers it best.
+        The dominated area, >= 0.
     """
-    better, worse = np.asarray(better, float), np.asarray(worse, float)
-    if better.shape[1:] != worse.shape[1:]:
-        raise ValueError(f"fronts need the same runs and tasks: {better.shape} vs {worse.shape}")
-    num_v, num_w = better.shape[0], worse.shape[0]
-    p_vw = np.array(
-        [
-            [
-                max(one_sided_p(better[v, :, k] - worse[w, :, k]) for k in range(better.shape[2]))
-                for w in range(num_w)
-            ]
-            for v in range(num_v)
-        ]
-    )  # (W_b, W_a)
-    best_v = p_vw.argmin(axis=0)  # (W_a,)
-    p_w = np.minimum(1.0, num_v * p_vw.min(axis=0))  # (W_a,)
-    w = int(p_w.argmax())
-    return float(p_w[w]), w, int(best_v[w])
+    points = np.asarray(points, dtype=float)
+    if points.ndim != 2 or points.shape[1] != 2:
+        raise ValueError(f"hypervolume takes (W, 2) points of two tasks, got {points.shape}")
+    z = np.asarray(reference, dtype=float)
+    above = points[(points > z).all(axis=1)]
+    if above.size == 0:
+        return 0.0
+    # Sweep task 1 from best to worst; each point adds the strip its task 2 rises above.
+    above = above[np.argsort(-above[:, 0], kind="stable")]
+    area, height = 0.0, z[1]
+    for x, y in above:
+        if y > height:
+            area += (x - z[0]) * (y - height)
+            height = y
+    return float(area)
 
 
-def dominates_in_means(better: np.ndarray, worse: np.ndarray) -> bool:
-    """Whether every point of `worse` has a point of `better` with a higher mean on every task:
-    dominance of the mean fronts, a description with no test behind it."""
-    b, a = np.asarray(better, float).mean(1), np.asarray(worse, float).mean(1)  # (W_b, T), (W_a, T)
-    return bool((b[:, None, :] > a[None, :, :]).all(-1).any(0).all())
+def run_hypervolumes(front: np.ndarray, reference: np.ndarray) -> np.ndarray:
+    """(K,) each run's hypervolume of a (W, K, 2) front above `reference`."""
+    front = np.asarray(front, dtype=float)
+    return np.array([hypervolume(front[:, r], reference) for r in range(front.shape[1])])
 
 
-def front_dominance(
-    fronts: Mapping[str, np.ndarray], weights: np.ndarray, alpha: float = 0.05
-) -> pd.DataFrame:
-    """Which fronts are dominated, by which other, decided as one Holm family over the fronts.
-
-    Args:
-        fronts: label -> (W, K, T) front (higher is better), every front on the same runs and
-            the same weights.
-        weights: (W,) the task-1 weight ω of each point.
-        alpha: family-wise error rate.
-
-    Returns:
-        One row per front: ``front``, ``dominator`` (the front with the smallest p(B ≻ A)),
-        ``p_value`` (Bonferroni over the other fronts), ``dominated`` (after Holm), and for the
-        binding comparison the points ``omega`` (of A) and ``dominator_omega`` (of B) and, per
-        task k, ``diff_k`` (mean of b_v,k − a_w,k) and ``low_k``, its one-sided lower bound at
-        the level Holm used.
-    """
-    labels = list(fronts)
-    if len(labels) < 2:
-        raise ValueError("front dominance needs at least two fronts")
-    rows = []
-    for a in labels:
-        tests = {b: dominance_p(fronts[b], fronts[a]) for b in labels if b != a}
-        b = min(tests, key=lambda k: tests[k][0])
-        p, w, v = tests[b]
-        p_any = min(1.0, (len(labels) - 1) * p)
-        in_means = any(dominates_in_means(fronts[o], fronts[a]) for o in labels if o != a)
-        rows.append(
-            {
-                "front": a,
-                "dominator": b,
-                "p_value": p_any,
-                "w": w,
-                "v": v,
-                "dominated_in_means": in_means,
-            }
-        )
-    rejected, level = holm([r["p_value"] for r in rows], alpha)
-    out = []
-    for row, ok, a_used in zip(rows, rejected, level):
-        w, v = row.pop("w"), row.pop("v")
-        dominator = fronts[row["dominator"]]
-        diff = dominator[v] - fronts[row["front"]][w]  # (K, T)
-        n = diff.shape[0]
-        # One task's one-sided level inside the Holm and both Bonferroni corrections.
-        a_task = a_used / ((len(labels) - 1) * dominator.shape[0])
-        half = t_quantile(1.0 - a_task, n - 1) * diff.std(axis=0, ddof=1) / np.sqrt(n)
-        row |= {
-            "dominated": bool(ok),
-            "omega": float(weights[w]),
-            "dominator_omega": float(weights[v]),
-        }
-        for k in range(diff.shape[1]):
-            row[f"diff_{k}"] = float(diff[:, k].mean())
-            row[f"low_{k}"] = float(diff[:, k].mean() - half[k])
-        out.append(row)
-    return pd.DataFrame(out)
+def nadir(fronts: list[np.ndarray]) -> np.ndarray:
+    """(2,) the worst score on each task over every point and run of `fronts`: the reference
+    point that every point lies on or above, so that every front's hypervolume counts all of it
+    (a point on the reference adds nothing)."""
+    return np.min([np.asarray(f, dtype=float).min(axis=(0, 1)) for f in fronts], axis=0)

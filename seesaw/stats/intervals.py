@@ -1,4 +1,4 @@
-"""Student-t intervals for a mean over runs: paired differences, per-run contrasts, MTL gains.
+"""Intervals for a mean over runs: Student t over runs, and over data families.
 
 Runs r = 1..n of two models are *paired* when run r of both saw the same data draw and seed, so the
 per-run difference d_r = a_r − b_r removes the run-to-run noise both share. The interval for the
@@ -11,68 +11,94 @@ works the same way, e.g. a difference of gaps (a_r(0.5) − a_r(1)) − (b_r(0.5
 same runs were drawn at both correlations, which keeps the pairing a Welch interval would ignore.
 
 Runs spread over several data families (generator seeds) are not independent within a family:
-with ``clusters`` the interval is taken over the F family means instead, each family weighted
-equally, with F − 1 degrees of freedom (a conservative stand-in for a random family effect).
+with ``clusters`` the unit of inference is the family, each weighted equally, and the evidence
+rests on the F family means. With F >= `MIN_FAMILIES_T` families it is the t-interval over the
+family means (df = F − 1). With fewer it is the exact sign-flip test over the family means
+(`seesaw.stats.signflip`): with F = 5 a t-interval's four degrees of freedom lean on a spread
+estimate that can by chance be far below the spread the runs imply, while the sign-flip test's
+smallest attainable p-value, 2 / 2^F, is known in advance, so a claim that F families cannot
+resolve is reported as such.
 
-An interval is returned as `TEvidence`, which also gives the p-values that the multiplicity
-correction of `seesaw.stats.family` orders claims by; the two are dual (the interval at level
-1 − a excludes 0 exactly when the p-value is below a).
+Distributions come from `scipy.stats`; the TOST p-value from `statsmodels`.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
+from scipy import stats as sps
+from statsmodels.stats.weightstats import DescrStatsW
 
-from seesaw.stats.student_t import t_quantile, t_sf
+from seesaw.stats.power import t_detectable
+from seesaw.stats.signflip import SignFlipEvidence
+
+MIN_FAMILIES_T = 10
+"""Fewest data families for a t-interval over family means; below it the exact sign-flip test
+decides (module docstring)."""
 
 
 @dataclass(frozen=True)
 class TEvidence:
-    """A mean with its standard error and degrees of freedom: intervals and tests at any level.
+    """A mean of i.i.d. units (runs, or family means) with Student-t intervals and tests.
 
     Attributes:
         statistic: What the estimate is, in words (a column of the claims table).
-        estimate: The mean d̄ (of runs, or of family means).
-        se: Its standard error s / √n.
-        df: Degrees of freedom of the t reference distribution.
+        values: (U,) the units whose mean is estimated, U >= 2.
         n: Number of runs (pairs) behind the estimate.
         n_families: Number of data families the runs were grouped into, or None if not grouped.
     """
 
     statistic: str
-    estimate: float
-    se: float
-    df: float
+    values: np.ndarray = field(repr=False)
     n: int
     n_families: int | None = None
 
+    @property
+    def estimate(self) -> float:
+        """The mean d̄ of the units."""
+        return float(np.mean(self.values))
+
+    @property
+    def se(self) -> float:
+        """Its standard error s / √U."""
+        return float(np.std(self.values, ddof=1) / math.sqrt(self.values.size))
+
+    @property
+    def df(self) -> float:
+        """Degrees of freedom U − 1 of the t reference distribution."""
+        return float(self.values.size - 1)
+
     def interval(self, level: float) -> tuple[float, float]:
         """Two-sided interval d̄ ± t_{(1+level)/2, df} · se at confidence `level` in (0, 1)."""
-        half = t_quantile(0.5 + level / 2.0, self.df) * self.se
+        half = float(sps.t.ppf(0.5 + level / 2.0, self.df)) * self.se
         return self.estimate - half, self.estimate + half
 
     def p_difference(self) -> float:
         """Two-sided p-value of H0: mean = 0, i.e. 2 · P(T > |d̄| / se)."""
         if self.se == 0:
             return 0.0 if self.estimate != 0 else 1.0
-        return min(1.0, 2.0 * t_sf(abs(self.estimate) / self.se, self.df))
+        return min(1.0, 2.0 * float(sps.t.sf(abs(self.estimate) / self.se, self.df)))
 
     def p_equivalence(self, margin: float) -> float:
-        """TOST p-value of H0: |mean| >= margin (Schuirmann, 1987).
+        """TOST p-value of H0: |mean| >= margin (Schuirmann, 1987), by statsmodels.
 
-        The larger of the one-sided p-values of H0⁻: mean <= −margin, P(T > (d̄ + margin)/se), and
-        H0⁺: mean >= margin, P(T > (margin − d̄)/se); below a exactly when the interval at level
-        1 − 2a lies inside (−margin, margin).
+        The larger of the one-sided p-values of mean <= −margin and mean >= margin; below a
+        exactly when the interval at level 1 − 2a lies inside (−margin, margin).
         """
         if self.se == 0:
             return 0.0 if abs(self.estimate) < margin else 1.0
-        return max(
-            t_sf((self.estimate + margin) / self.se, self.df),
-            t_sf((margin - self.estimate) / self.se, self.df),
-        )
+        return float(DescrStatsW(self.values).ttost_mean(-margin, margin)[0])
+
+    def min_p(self) -> float:
+        """The smallest two-sided p-value the test can give: 0 (the t-test has no floor)."""
+        return 0.0
+
+    def detectable(self, a: float, power: float = 0.8) -> float:
+        """The smallest |mean| this evidence resolves at level a with probability `power`
+        (`t_detectable`)."""
+        return t_detectable(self.se, self.df, a, power)
 
 
 def _finite_1d(name: str, values: np.ndarray) -> np.ndarray:
@@ -87,21 +113,46 @@ def _finite_1d(name: str, values: np.ndarray) -> np.ndarray:
     return values
 
 
+def family_means(values: np.ndarray, clusters: np.ndarray) -> np.ndarray:
+    """(F,) the mean of `values` within each data family, in sorted family order.
+
+    Raises:
+        ValueError: for shapes that differ or fewer than 2 families.
+    """
+    clusters = np.asarray(clusters)
+    if clusters.shape != values.shape:
+        raise ValueError(f"clusters {clusters.shape} must match values {values.shape}")
+    labels, inverse = np.unique(clusters, return_inverse=True)
+    if labels.size < 2:
+        raise ValueError(f"a family-level interval needs at least 2 families, got {labels.size}")
+    return np.bincount(inverse, weights=values) / np.bincount(inverse)
+
+
+def family_evidence(per_family: np.ndarray, n: int, statistic: str) -> TEvidence | SignFlipEvidence:
+    """Evidence for the mean of one value per data family: a t-interval over the F values with
+    F >= `MIN_FAMILIES_T`, else the exact sign-flip test (module docstring)."""
+    per_family = _finite_1d("per_family", per_family)
+    f = per_family.size
+    if f >= MIN_FAMILIES_T:
+        return TEvidence(f"{statistic}, t over {f} families", per_family, n, f)
+    return SignFlipEvidence(f"{statistic}, exact sign-flip over {f} families", per_family, n, f)
+
+
 def mean_interval(
     values: np.ndarray,
     clusters: np.ndarray | None = None,
     statistic: str = "mean over runs",
-) -> TEvidence:
-    """Student-t evidence for the mean of per-run values (a paired difference, a contrast, a gain).
+) -> TEvidence | SignFlipEvidence:
+    """Evidence for the mean of per-run values (a paired difference, a contrast, a gain).
 
     Args:
         values: (K,) one value per run, finite.
-        clusters: Optional (K,) data-family label of each run; then the estimate is the mean of the
-            F family means and se, df come from those F means (df = F − 1).
+        clusters: Optional (K,) data-family label of each run; then the estimate is the mean of
+            the F family means, decided by `family_evidence`.
         statistic: Description of the values, for the claims table.
 
     Returns:
-        The evidence; ``interval(0.95)`` is the usual 95% t-interval.
+        The evidence; ``interval(0.95)`` is its 95% interval.
 
     Raises:
         ValueError: for fewer than 2 runs (or families), non-finite values, or mismatched shapes.
@@ -110,25 +161,9 @@ def mean_interval(
     if clusters is None:
         if values.size < 2:
             raise ValueError(f"a t-interval needs at least 2 runs, got {values.size}")
-        n = values.size
-        se = float(np.std(values, ddof=1) / math.sqrt(n))
-        return TEvidence(statistic, float(np.mean(values)), se, float(n - 1), n)
-    clusters = np.asarray(clusters)
-    if clusters.shape != values.shape:
-        raise ValueError(f"clusters {clusters.shape} must match values {values.shape}")
-    labels, inverse = np.unique(clusters, return_inverse=True)
-    if labels.size < 2:
-        raise ValueError(f"a family-level interval needs at least 2 families, got {labels.size}")
-    means = np.bincount(inverse, weights=values) / np.bincount(inverse)  # (F,)
-    se = float(np.std(means, ddof=1) / math.sqrt(labels.size))
-    return TEvidence(
-        f"{statistic}, mean of family means",
-        float(np.mean(means)),
-        se,
-        float(labels.size - 1),
-        int(values.size),
-        int(labels.size),
-    )
+        return TEvidence(statistic, values, values.size)
+    means = family_means(values, clusters)
+    return family_evidence(means, int(values.size), f"{statistic}, mean of family means")
 
 
 def paired_difference(
@@ -136,8 +171,8 @@ def paired_difference(
     b: np.ndarray,
     clusters: np.ndarray | None = None,
     statistic: str = "mean paired difference a − b",
-) -> TEvidence:
-    """Student-t evidence for the mean of a_r − b_r over paired runs r.
+) -> TEvidence | SignFlipEvidence:
+    """Evidence for the mean of a_r − b_r over paired runs r.
 
     Args:
         a: (K,) metric of the first model per run.

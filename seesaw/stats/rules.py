@@ -1,7 +1,8 @@
-"""Pre-registered decision rules: one claim, its interval at the level it is tested at, its verdict.
+"""Decision rules: one claim, its interval at the level it is tested at, its verdict.
 
 A claim is a statement about a statistic θ expressed so that "no effect" is θ = 0 (a paired
-difference, an MTL gain, a log std ratio). It is one of two kinds, fixed before the runs:
+difference, an MTL gain, a log std ratio). It is one of two kinds, fixed before it is decided
+(docs/provenance.md says whether before its runs):
 
 * **difference** ("MMoE beats Shared-Bottom"): tested by the two-sided interval at level 1 − a.
   It excludes 0 → ``difference`` with the interval's sign (``contradicted`` if the claim stated
@@ -11,7 +12,9 @@ difference, an MTL gain, a log std ratio). It is one of two kinds, fixed before 
     smaller than the margin;
   - ``underpowered``: the interval contains 0 and reaches ±margin (it contains both "no effect"
     and a margin-sized effect): the runs cannot tell;
-  - ``not resolved``: no margin was fixed, so these two cannot be told apart.
+  - ``not resolved``: no margin was fixed, so these two cannot be told apart;
+  - ``unresolvable``: the test's smallest attainable p-value exceeds the level it is tested at
+    (an exact sign-flip test over a few data families), so no data could have resolved it.
 
 * **sameness** ("as robust as", "comparable"): an equivalence test, TOST (Schuirmann, 1987,
   J. Pharmacokinet. Biopharm. 15), with a margin fixed in advance. At level a it passes when the
@@ -19,7 +22,8 @@ difference, an MTL gain, a log std ratio). It is one of two kinds, fixed before 
 
   - ``contradicted``: the interval lies entirely beyond +margin or −margin (the difference is
     shown to be at least margin-sized);
-  - ``underpowered``: the interval straddles a margin bound.
+  - ``underpowered``: the interval straddles a margin bound;
+  - ``unresolvable``: as for a difference (the one-sided floor is half the two-sided one).
 
 A failure to reject "no difference" is never scored as sameness: a wide interval around 0 is
 ``underpowered`` (or ``not resolved``), not agreement. The level a of each claim is set by the
@@ -33,12 +37,14 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Literal, Protocol
 
+import numpy as np
+
 
 class Evidence(Protocol):
     """What a claim rests on: an estimate with intervals and p-values at any level.
 
-    Implemented by `seesaw.stats.intervals.TEvidence` and
-    `seesaw.stats.bootstrap.BootstrapEvidence`.
+    Implemented by `seesaw.stats.intervals.TEvidence`, `seesaw.stats.signflip.SignFlipEvidence`
+    and `seesaw.stats.bootstrap.BootstrapEvidence`.
     """
 
     statistic: str
@@ -52,6 +58,10 @@ class Evidence(Protocol):
 
     def p_equivalence(self, margin: float) -> float: ...
 
+    def min_p(self) -> float: ...
+
+    def detectable(self, a: float, power: float = 0.8) -> float: ...
+
 
 class Verdict(StrEnum):
     """The verdicts of the decision rules (the module docstring defines each)."""
@@ -62,6 +72,7 @@ class Verdict(StrEnum):
     ABSENT = "absent"
     UNDERPOWERED = "underpowered"
     NOT_RESOLVED = "not resolved"
+    UNRESOLVABLE = "unresolvable"
 
 
 Kind = Literal["difference", "sameness"]
@@ -69,7 +80,7 @@ Kind = Literal["difference", "sameness"]
 
 @dataclass(frozen=True)
 class Claim:
-    """One pre-registered claim.
+    """One claim, with its kind and margin.
 
     Attributes:
         name: The claim in words, e.g. "mmoe beats shared_bottom at correlation 0.5".
@@ -117,6 +128,18 @@ class Claim:
         """Confidence level of the interval that tests the claim at level a: 1 − a, or 1 − 2a."""
         return 1.0 - 2.0 * a if self.kind == "sameness" else 1.0 - a
 
+    def floor(self) -> float:
+        """The smallest p-value the claim's test can reach: the evidence's two-sided floor, or
+        half of it for the one-sided tests of TOST."""
+        floor = self.evidence.min_p()
+        return floor / 2.0 if self.kind == "sameness" else floor
+
+    def detectable(self, a: float, power: float = 0.8) -> float:
+        """The smallest effect the claim's test at level a resolves with probability `power`
+        (a difference); for a sameness claim, the smallest margin that a true zero passes with
+        about that probability (the same formula at the one-sided level 2a)."""
+        return self.evidence.detectable(2.0 * a if self.kind == "sameness" else a, power)
+
     def passes(self, a: float) -> bool:
         """Whether the claim's test at level a succeeds (0 excluded, or inside ±margin)."""
         low, high = self.evidence.interval(self.confidence(a))
@@ -148,9 +171,16 @@ def judge(claim: Claim, a: float, passed: bool, note: str = "") -> dict[str, Any
     span = f"the {level:.4g} interval [{_fmt(low)}, {_fmt(high)}]"
     margin = claim.margin
     sign = 0
-    if claim.kind == "difference":
+    if not passed and claim.floor() > a:
+        verdict = Verdict.UNRESOLVABLE
+        reason = (
+            f"its exact test over {claim.evidence.n_families or claim.evidence.n} units cannot "
+            f"reach p below {_fmt(claim.floor())}, above its level {_fmt(a)}: no data could "
+            "resolve it"
+        )
+    elif claim.kind == "difference":
         if passed:
-            sign = 1 if low > 0 else -1
+            sign = 1 if low > 0 else -1 if high < 0 else int(np.sign(claim.evidence.estimate))
             if claim.direction and sign != claim.direction:
                 verdict = Verdict.CONTRADICTED
                 reason = f"{span} excludes 0 on the other side from the claim"
