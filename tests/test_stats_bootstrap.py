@@ -12,6 +12,7 @@ from seesaw.stats.bootstrap import (
     paired_bootstrap,
 )
 from seesaw.stats.intervals import paired_difference
+from seesaw.stats.rules import Claim
 
 
 def _correlated_pairs(n=40, seed=0):
@@ -121,3 +122,16 @@ def test_undefined_resamples_are_left_out_and_counted_not_spread_into_every_quan
     assert np.all(np.isfinite(evidence.resampled)) and np.all(np.isfinite(evidence.interval(0.9)))
     defined = paired_bootstrap(a, b, mean_difference, n_resamples=4000, seed=1)
     assert defined.resampled.size == 4000 and "undefined" not in defined.statistic
+
+
+def test_too_few_units_or_a_degenerate_bootstrap_cannot_resolve():
+    rng = np.random.default_rng(7)
+    a, b = rng.normal(size=5), rng.normal(size=5) * 10
+    few = paired_bootstrap(a, b, log_std_ratio, n_resamples=500)
+    assert few.min_p() == 1.0  # five pairs: too few atoms for the tails
+    two = paired_bootstrap(np.array([0.0, 1.0]), np.array([0.0, 9.0]), log_std_ratio)
+    assert np.ptp(two.resampled) == 0 and two.min_p() == 1.0  # every defined resample alike
+    claim = Claim("b spreads more", two)
+    assert claim.p_value() == 1.0  # the floor, not the degenerate interval's p of 0
+    enough = paired_bootstrap(rng.normal(size=12), rng.normal(size=12), log_std_ratio)
+    assert enough.min_p() == 0.0

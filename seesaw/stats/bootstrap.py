@@ -32,6 +32,9 @@ from scipy import stats as sps
 
 Statistic = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
+MIN_UNITS = 8
+"""Fewest resampled units (pairs, or families) whose percentile bootstrap decides a claim."""
+
 
 def mean_difference(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """mean(a) − mean(b) along the last axis."""
@@ -100,8 +103,14 @@ class BootstrapEvidence:
         return max(_first_above(self.resampled, -margin), 1.0 - _last_below(self.resampled, margin))
 
     def min_p(self) -> float:
-        """The smallest two-sided p-value: 0 (up to the resolution 1 / B of the resamples)."""
-        return 0.0
+        """The smallest two-sided p-value the percentiles are trusted to give: 0 (up to the
+        resolution 1 / B of the resamples), but 1 below `MIN_UNITS` resampled units or when
+        every defined resample is the same value (a spread ratio of two runs is defined only on
+        the resamples that draw both, which all equal the estimate): with n units the resamples
+        take at most C(2n − 1, n) values (126 at n = 5), too few atoms for tails at Holm's
+        levels, and a zero-width interval would resolve anything while saying nothing."""
+        units = self.n_families or self.n
+        return 1.0 if units < MIN_UNITS or np.ptp(self.resampled) == 0 else 0.0
 
     def detectable(self, a: float, power: float = 0.8) -> float:
         """The smallest |θ| resolved at level a with probability `power`, in the normal

@@ -119,10 +119,11 @@ class Claim:
             )
 
     def p_value(self) -> float:
-        """Two-sided p of θ = 0 for a difference; TOST p of |θ| >= margin for sameness."""
+        """Two-sided p of θ = 0 for a difference; TOST p of |θ| >= margin for sameness; never
+        below the test's floor (`floor`)."""
         if self.kind == "sameness":
-            return self.evidence.p_equivalence(self.margin)
-        return self.evidence.p_difference()
+            return max(self.evidence.p_equivalence(self.margin), self.floor())
+        return max(self.evidence.p_difference(), self.floor())
 
     def confidence(self, a: float) -> float:
         """Confidence level of the interval that tests the claim at level a: 1 − a, or 1 − 2a."""
