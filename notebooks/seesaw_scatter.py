@@ -46,8 +46,8 @@ summary[summary["main"]].pivot_table(
 # MTL gain (PLE Eq. 11) of every model on each task, paired by run with the single-task model,
 # decided as one Holm-corrected family (docs/decision_rules.md), with margins of 2% of the
 # single-task model's excess over the Bayes floor (the `_floors` table); the flag reads the two
-# resolved signs: **seesaw** (one task significantly better, the other significantly worse), **negative
-# transfer**, **both better**, or a partial / no resolved difference.
+# resolved signs: **seesaw** (one task significantly better, the other significantly worse),
+# **negative transfer**, **both better**, or a partial / no resolved difference.
 
 # %%
 tables = training_tables(results, config, tier)
