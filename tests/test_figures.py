@@ -2,10 +2,13 @@
 
 import itertools
 
+import numpy as np
 import pandas as pd
 
 from seesaw.experiments.figures import label_correlation_figures, training_figures
+from seesaw.plots.gates import plot_gate_heatmaps
 from seesaw.plots.tradeoff import plot_seesaw_scatter
+from seesaw.plots.training import plot_final_loss_histograms
 from seesaw.sweep.config import from_dict, to_dict
 from seesaw.sweep.label_correlation import LabelCorrelationConfig
 from seesaw.sweep.store import RunWriter
@@ -127,3 +130,60 @@ def test_seesaw_scatter_mentions_fronts_only_when_it_draws_them():
     assert "scalarization front" in with_fronts._suptitle.get_text()
     (front,) = [line for line in with_fronts.axes[0].lines if line.get_marker() == "."]
     assert list(front.get_xdata()) == [0.801, 0.805, 0.809]
+
+
+def test_gate_heatmap_annotates_each_cell_with_its_mean_on_one_scale():
+    rng = np.random.default_rng(0)
+    cells = [  # a task gate sees its own and the shared experts, never the other task's
+        ("level0/task0", "task0", 0),
+        ("level0/task0", "shared", 0),
+        ("level0/task1", "shared", 0),
+        ("level0/task1", "task1", 0),
+    ]
+    means = pd.DataFrame(
+        [
+            {"model": "ple", "level": 0, "correlation": corr, "gate": g, "owner": o, "rank": r}
+            | {"mean": rng.uniform(), "std": 0.1, "runs": RUNS}
+            for corr in (0.0, 0.5, 1.0)
+            for g, o, r in cells
+        ]
+    )
+    fig = plot_gate_heatmaps(means, "ple", 0, "t")
+    *panels, colorbar = fig.axes
+    assert colorbar.get_ylabel() == "mean gate weight"
+    for ax, corr in zip(panels, (0.0, 0.5, 1.0)):
+        assert ax.get_title() == f"correlation {corr:g}"
+        assert (ax.get_xlabel(), ax.get_ylabel()) == ("expert", "gate")
+        experts = [t.get_text() for t in ax.get_xticklabels()]
+        assert experts == ["task 1 #1", "shared #1", "task 2 #1"]
+        (mesh,) = ax.collections
+        assert mesh.get_clim() == (0, 1)
+        # One annotation per cell with a weight (row by row), none for the unseen experts.
+        expected = means[means["correlation"] == corr]["mean"]
+        assert [t.get_text() for t in ax.texts] == [f"{v:.2f}" for v in expected]
+
+
+def test_final_loss_histograms_draw_one_distribution_per_model_and_correlation():
+    final = pd.DataFrame(
+        [
+            {"model": m, "correlation": c, "run": r, "task": 0, "split": "test", "metric": "mse"}
+            | {"value": 0.01 + 0.03 * r, "diverged_at": 5 if (m, c, r) == ("b", 1.0, 0) else -1}
+            for m in ("a", "b")
+            for c in (0.5, 1.0)
+            for r in range(RUNS)
+        ]
+    )
+    fig = plot_final_loss_histograms(final, max_loss=0.06)
+    titles = [ax.get_title() for ax in fig.axes]
+    assert titles == [
+        f"a, corr. 0.5 (n={RUNS}, 2 > 0.06)",
+        f"a, corr. 1.0 (n={RUNS}, 2 > 0.06)",
+        f"b, corr. 0.5 (n={RUNS}, 2 > 0.06)",
+        f"b, corr. 1.0 (n={RUNS}, 2 > 0.06, 1 diverged)",
+    ]
+    heights = [[bar.get_height() for bar in ax.patches] for ax in fig.axes]
+    # Fractions of every run of the cell: losses above max_loss land in the last bin, a diverged
+    # run is not drawn but still counts in n.
+    np.testing.assert_allclose(heights, [[0.25, 0.75]] * 3 + [[0.0, 0.75]])
+    colors = [{bar.get_facecolor()[:3] for bar in ax.patches} for ax in fig.axes]
+    assert colors[0] == colors[1] != colors[2] == colors[3]  # one colour per model

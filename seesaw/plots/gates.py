@@ -1,6 +1,6 @@
-"""PLE Fig. 8 on synthetic data: stacked bars of mean gate weight per expert, and heatmaps of mean
-gate weight across correlations. Both take `seesaw.experiments.gates.gate_means` tables, never
-files.
+"""PLE Fig. 8 on synthetic data: stacked bars of mean gate weight per expert, and `seaborn`
+heatmaps of mean gate weight across correlations. Both take `seesaw.experiments.gates.gate_means`
+tables, never files.
 
 Experts are identified by (owner, rank within the run): the heaviest expert of an owner group is
 rank 0. For interchangeable experts (MMoE, OMoE, ML-MMoE: all `shared`) expert k's weight
@@ -13,8 +13,11 @@ import math
 
 import numpy as np
 import pandas as pd
+import seaborn as sns
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
+
+from seesaw.plots.common import panel_grid
 
 # PLE Fig. 8's colours: task-1 (VTR) expert blue, shared green, task-2 (VCR) pink.
 OWNER_COLORS = {"task0": "#4c72b0", "shared": "#55a868", "task1": "#dd8452"}
@@ -113,8 +116,12 @@ def plot_gate_bars(means: pd.DataFrame, correlation: float, title: str) -> Figur
 
 
 def plot_gate_heatmaps(means: pd.DataFrame, model: str, level: int, title: str) -> Figure:
-    """Mean gate weight, gate × expert (owner, rank), one panel per correlation, for one model
-    and level.
+    """Mean gate weight, gate × expert (owner, rank), one `seaborn.heatmap` panel per correlation,
+    for one model and level.
+
+    Every panel shares one colour scale, 0 to 1 (a gate's weights sum to 1), and one labelled
+    colourbar; each cell is annotated with its mean to two decimals, and a gate/expert pair with
+    no weight (an expert the gate does not see) is left blank.
 
     Args:
       means: `seesaw.experiments.gates.gate_means` rows.
@@ -130,37 +137,41 @@ def plot_gate_heatmaps(means: pd.DataFrame, model: str, level: int, title: str) 
     gates = list(dict.fromkeys(rows.sort_values("gate")["gate"]))
     ncols = min(6, len(correlations))
     nrows = math.ceil(len(correlations) / ncols)
-    fig = Figure(
+    width, height = max(2.2, 0.75 * len(columns)), max(1.8, 0.6 * len(gates))
+    # Room beyond the panels for the colourbar and the two-line title.
+    fig, axes = panel_grid(
+        len(correlations),
+        ncols,
+        (width, height),
         layout="constrained",
-        figsize=(
-            1.5 + max(2.2, 0.75 * len(columns)) * ncols,
-            2.0 + max(1.8, 0.6 * len(gates)) * nrows,
-        ),
+        figsize=(1.5 + width * ncols, 2.0 + height * nrows),
     )
-    axes = fig.subplots(nrows, ncols, squeeze=False)
-    image = None
-    for ax, corr in zip(axes.flat, correlations):
+    drawn = axes[: len(correlations)]
+    for ax, corr in zip(drawn, correlations):
         at = rows[rows["correlation"] == corr].set_index(["gate", "owner", "rank"])["mean"]
-        grid = np.array([[at.get((g, o, r), np.nan) for o, r in columns] for g in gates])
-        image = ax.imshow(grid, vmin=0, vmax=1, cmap="viridis", aspect="auto")
-        for (i, j), value in np.ndenumerate(grid):
-            if np.isfinite(value):
-                ax.text(
-                    j,
-                    i,
-                    f"{value:.2f}",
-                    ha="center",
-                    va="center",
-                    fontsize=6,
-                    color="white" if value < 0.6 else "black",
-                )
+        grid = pd.DataFrame(
+            [[at.get((g, o, r), np.nan) for o, r in columns] for g in gates],
+            index=pd.Index([g.split("/", 1)[1] for g in gates], name="gate"),
+            columns=pd.Index([_column(o, r) for o, r in columns], name="expert"),
+        )
+        sns.heatmap(
+            grid,
+            vmin=0,
+            vmax=1,
+            cmap="viridis",
+            annot=True,
+            fmt=".2f",
+            annot_kws={"fontsize": 6},
+            linewidths=0.5,
+            linecolor="white",
+            cbar=False,
+            ax=ax,
+        )
         ax.set_title(f"correlation {corr:g}", fontsize=8)
-        ax.set_xticks(range(len(columns)))
-        ax.set_xticklabels([_column(o, r) for o, r in columns], rotation=90, fontsize=6)
-        ax.set_yticks(range(len(gates)))
-        ax.set_yticklabels([g.split("/", 1)[1] for g in gates], fontsize=7)
-    for ax in list(axes.flat)[len(correlations) :]:
-        ax.axis("off")
-    fig.colorbar(image, ax=axes.ravel().tolist(), shrink=0.8, label="mean gate weight")
+        ax.tick_params(axis="x", labelrotation=90, labelsize=6)
+        ax.tick_params(axis="y", labelrotation=0, labelsize=7)
+        ax.xaxis.label.set_fontsize(7)
+        ax.yaxis.label.set_fontsize(7)
+    fig.colorbar(drawn[0].collections[0], ax=drawn, shrink=0.8, label="mean gate weight")
     fig.suptitle(f"{title}: {model}, level {level}\n{IDENTITY_NOTE}", fontsize=9)
     return fig

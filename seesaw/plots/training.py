@@ -1,4 +1,5 @@
-"""Training figures: loss against steps (MMoE Figs. 3-4) and final-loss histograms (MMoE Fig. 5).
+"""Training figures: loss against steps (MMoE Figs. 3-4) and final-loss histograms (MMoE Fig. 5,
+`seaborn.histplot`).
 
 Each draws one task, given by the caller (MMoE Figs. 3-5 show task 1 only: the paper's two tasks
 are symmetric), on held-out data: the logged curve is the validation loss, the histogram the final
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import seaborn as sns
 from matplotlib.figure import Figure
 
 
@@ -98,11 +100,12 @@ def plot_final_loss_histograms(
     task: int = 0,
     metric: str = "mse",
 ) -> Figure:
-    """Histograms of the final test loss of one task (MMoE Fig. 5): rows model, columns weight
-    cosine p.
+    """Histograms (`seaborn.histplot`) of the final test loss of one task (MMoE Fig. 5): rows
+    model, columns weight cosine p, one distribution per panel, each model in its own colour.
 
-    The y-axis is the fraction of all runs of the cell; losses above `max_loss` are drawn in the
-    last bin and counted in the panel title, as are diverged runs (not drawn).
+    The y-axis is the fraction of all runs of the cell (each converged run weighs 1/n, n counting
+    the diverged ones too); losses above `max_loss` are drawn in the last bin and counted in the
+    panel title, as are diverged runs (not drawn).
 
     Args:
       final: the `final` table of a training experiment.
@@ -115,6 +118,7 @@ def plot_final_loss_histograms(
     models = list(dict.fromkeys(rows["model"]))
     correlations = sorted(rows["correlation"].unique())
     bins = np.arange(0, max_loss + 1e-9, bin_width)
+    colors = sns.color_palette(n_colors=len(models))
     fig = Figure(figsize=(3.2 * len(correlations), 2.4 * len(models)), layout="constrained")
     axes = fig.subplots(len(models), len(correlations), sharex=True, sharey=True, squeeze=False)
     for i, model in enumerate(models):
@@ -122,21 +126,30 @@ def plot_final_loss_histograms(
             cell = rows[(rows["model"] == model) & (rows["correlation"] == corr)]
             ok = cell.loc[cell["diverged_at"] < 0, "value"].to_numpy()
             ax = axes[i, j]
-            ax.hist(
-                np.clip(ok, 0, bins[-1] - 1e-9),
-                bins=bins,
-                weights=np.full(ok.shape, 1.0 / max(len(cell), 1)),
-            )
-            if not len(ok):
+            if len(ok):
+                drawn = pd.DataFrame(
+                    {"loss": np.clip(ok, 0, bins[-1] - 1e-9), "weight": 1.0 / len(cell)}
+                )
+                sns.histplot(
+                    drawn,
+                    x="loss",
+                    weights="weight",
+                    # A list, not an array: seaborn 0.13.2 compares `bins` with "auto" when
+                    # given weights, which an array cannot answer.
+                    bins=bins.tolist(),
+                    stat="count",
+                    color=colors[i],
+                    alpha=0.8,
+                    ax=ax,
+                )
+            else:
                 ax.text(0.5, 0.5, "no converged run", ha="center", transform=ax.transAxes)
             over, bad = int((ok > bins[-1]).sum()), len(cell) - len(ok)
             note = (f", {over} > {max_loss}" if over else "") + (f", {bad} diverged" if bad else "")
             ax.set_title(f"{model}, corr. {corr} (n={len(cell)}{note})", fontsize=8)
             ax.grid(alpha=0.3)
-            if j == 0:
-                ax.set_ylabel("fraction of runs")
-            if i == len(models) - 1:
-                ax.set_xlabel(f"final task-{task + 1} test loss")
+            ax.set_xlabel(f"final task-{task + 1} test loss" if i == len(models) - 1 else "")
+            ax.set_ylabel("fraction of runs" if j == 0 else "")
     fig.suptitle(title or "Final loss over runs", fontsize=11)
     return fig
 

@@ -2,8 +2,21 @@
 
 from __future__ import annotations
 
+import functools
+
 from scipy import stats as sps
 from scipy.optimize import brentq
+
+
+@functools.lru_cache(maxsize=4096)
+def _noncentrality(df: float, a: float, power: float) -> float:
+    """The noncentrality at which a two-sided t-test at level a rejects with `power`; cached,
+    since a family's claims share a few (df, level) pairs and the root-finding is the cost."""
+    critical = sps.t.ppf(1.0 - a / 2.0, df)
+    shortcut = critical + sps.t.ppf(power, df)
+    return float(
+        brentq(lambda nc: sps.nct.sf(critical, df, nc) - power, 0.5 * shortcut, 2.0 * shortcut)
+    )
 
 
 def t_detectable(se: float, df: float, a: float, power: float = 0.8) -> float:
@@ -14,9 +27,4 @@ def t_detectable(se: float, df: float, a: float, power: float = 0.8) -> float:
     (0.75 instead of 0.8 at a = 0.05/120 with 11 degrees of freedom)."""
     if se == 0:
         return 0.0
-    critical = sps.t.ppf(1.0 - a / 2.0, df)
-    shortcut = critical + sps.t.ppf(power, df)
-    noncentrality = brentq(
-        lambda nc: sps.nct.sf(critical, df, nc) - power, 0.5 * shortcut, 2.0 * shortcut
-    )
-    return float(noncentrality * se)
+    return _noncentrality(float(df), float(a), float(power)) * se
