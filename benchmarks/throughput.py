@@ -8,7 +8,7 @@ One process, one table per workload. Every variant trains the same model with Ad
 synthetic minibatch (MMoE Eqs. 2-4) every step:
 
 - seesaw's engine (runs vmapped, `lax.scan` over steps, the run axis sharded over every JAX
-  device; `import seesaw` makes one CPU device per core, see `seesaw/host.py`) at 1, 16 and 200
+  device; `seesaw.host.use_cpu_cores()` makes one CPU device per core) at 1, 16 and 200
   runs, in float32 and with ``precision="bfloat16"``;
 - vectorised PyTorch (`benchmarks/torch_baselines.py`): parameters stacked over runs, one einsum per
   layer, one foreach/fused Adam over all runs, ``torch.set_num_threads`` = the cores;
@@ -45,12 +45,15 @@ import jax
 import jax.numpy as jnp
 from jax.sharding import NamedSharding, PartitionSpec
 
-import seesaw  # noqa: F401  (one XLA CPU device per core; before JAX starts its backend)
+from seesaw import host
 from seesaw.data import TaskConfig, generator_preset, make_family
 from seesaw.models import ARCHITECTURES, PRESET_INFO, model_config
 from seesaw.train.engine import Trainer, TrainSpec
 from seesaw.train.optim import OptimizerConfig
 from seesaw.train.runs import run_mesh
+
+# One XLA CPU device per core; importing JAX does not start its backend, so this is in time.
+host.use_cpu_cores()
 
 ROOT = Path(__file__).resolve().parents[1]
 MMOE_GEN = generator_preset("mmoe_calibrated")
@@ -145,7 +148,8 @@ def startup_seconds(experiment: str, tier: str) -> tuple[float, float]:
 
 
 PEAK = """
-import seesaw, jax, jax.numpy as jnp, dataclasses
+from seesaw import host; host.use_cpu_cores()
+import jax, jax.numpy as jnp, dataclasses
 from seesaw.data import make_family
 from seesaw.train.engine import Trainer
 from seesaw.train.runs import run_mesh, train_runs

@@ -1,9 +1,6 @@
 """seesaw: the seesaw phenomenon of multi-task learning (MMoE, KDD 2018; PLE, RecSys 2020) in JAX.
 
-Importing seesaw before JAX makes every CPU core its own XLA device (see `seesaw.host`), so the
-run axis of a sweep is sharded over the cores.
+Importing seesaw changes nothing in the process. To shard a sweep's runs over every CPU core, call
+`seesaw.host.use_cpu_cores()` before JAX starts its backend (the `seesaw` command and
+`seesaw.experiments.runner.run_experiment` do): it makes each core its own XLA device.
 """
-
-from seesaw.host import use_cpu_cores
-
-use_cpu_cores()

@@ -19,6 +19,7 @@ from pathlib import Path
 
 # Only what parsing and `seesaw list` need is imported here: JAX and matplotlib load when compute
 # or drawing starts, so `seesaw --help` answers at once.
+from seesaw import host
 from seesaw.errors import ConfigError, Interrupted, SeesawError
 from seesaw.sweep.config import builtin_experiments, read_experiment_file
 
@@ -164,17 +165,19 @@ def _run(args: argparse.Namespace) -> int:
     _check_folder("--figures", args.figures)
     primary = True
     if args.command in ("run", "reproduce"):
-        from seesaw import host
-
         try:  # before anything starts a JAX backend
             host.init_distributed(args.coordinator, args.num_processes, args.process_id)
         except ValueError as err:
             raise ConfigError(str(err)) from None
         host.enable_compile_cache(None if args.no_compile_cache else host.compile_cache_dir())
         primary = host.is_primary()
+    import matplotlib
+
     from seesaw.experiments.kinds import load_experiment, with_precision
     from seesaw.experiments.runner import draw_figures, failures, run_experiment, summary_tables
     from seesaw.plots.common import save
+
+    matplotlib.use("Agg")  # the command only writes files
 
     if args.command == "gates":
         return _gates(args)
@@ -251,6 +254,7 @@ def main(argv: list[str] | None = None) -> int:
     kept and the command that resumes (exit 130). Never a traceback for any of these.
     """
     args = _parser().parse_args(argv)
+    host.use_cpu_cores()  # one XLA device per core, before anything starts JAX's backend
     try:
         return _run(args)
     except Interrupted as err:

@@ -11,6 +11,10 @@ import os
 _FAST_COMPILE = "--xla_backend_optimization_level=0 --xla_llvm_disable_expensive_passes=true"
 os.environ["XLA_FLAGS"] = f"{os.environ.get('XLA_FLAGS', '')} {_FAST_COMPILE}".strip()
 
+from seesaw import host  # noqa: E402
+
+host.use_cpu_cores()  # as the CLI does: the run axis is sharded over the cores in tests too
+
 import jax  # noqa: E402  (XLA_FLAGS must be set before JAX starts its backend)
 
 jax.config.update("jax_numpy_rank_promotion", "raise")

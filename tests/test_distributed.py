@@ -12,8 +12,8 @@ import pandas as pd
 
 CELL = textwrap.dedent("""
     import sys
-    import seesaw
-    from seesaw.host import init_distributed
+    from seesaw.host import init_distributed, use_cpu_cores
+    use_cpu_cores()
     init_distributed()
     import jax, jax.numpy as jnp, numpy as np
     from seesaw.data import TaskConfig, generator_preset, make_family

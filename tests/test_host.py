@@ -8,7 +8,8 @@ import pytest
 
 from seesaw import host
 
-DEVICES = "import seesaw, jax; print(len(jax.devices()))"
+DEVICES = "from seesaw import host; host.use_cpu_cores(); import jax; print(len(jax.devices()))"
+IMPORT_ONLY = "import os, seesaw, seesaw.experiments.runner; print(os.environ.get('XLA_FLAGS', ''))"
 
 
 def _devices(env: dict[str, str]) -> str:
@@ -20,8 +21,17 @@ def _devices(env: dict[str, str]) -> str:
     return out.stdout.strip()
 
 
-def test_import_makes_one_cpu_device_per_requested_core():
+def test_use_cpu_cores_makes_one_cpu_device_per_requested_core():
     assert _devices({host.ENV: "3"}) == "3"
+
+
+def test_importing_seesaw_leaves_xla_flags_alone():
+    base = {k: v for k, v in os.environ.items() if k not in ("XLA_FLAGS", host.ENV)}
+    out = subprocess.run(
+        [sys.executable, "-c", IMPORT_ONLY], env=base, capture_output=True, text=True
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip() == ""
 
 
 def test_a_users_device_flag_wins():

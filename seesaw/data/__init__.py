@@ -1,5 +1,6 @@
 """Synthetic two-task data (MMoE §3.2, PLE §5.2.1) and its label statistics."""
 
+from seesaw.data.calibrate import realised_correlation, solve_weight_cosines
 from seesaw.data.stats import label_stats
 from seesaw.data.synthetic import (
     GENERATOR_PRESETS,
@@ -26,7 +27,9 @@ __all__ = [
     "label_stats",
     "make_family",
     "population_positive_rate",
+    "realised_correlation",
     "sample",
     "signal_fn",
+    "solve_weight_cosines",
     "task_weights",
 ]

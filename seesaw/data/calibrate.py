@@ -2,7 +2,7 @@
 
 MMoE Eq. 2 controls the weight cosine p; the label correlation it yields depends on the
 generator constants (MMoE Fig. 2): 0.08 at p = 0.5 with `mmoe_calibrated`, 0.43 with `mmoe`. To
-give a grid in label correlation literally, `solve_weight_cosine` inverts p -> corr(p) for one
+give a grid in label correlation literally, `solve_weight_cosines` inverts p -> corr(p) for one
 family by bisection on a calibration draw of its own:
 
     corr(p) = Pearson(y_1, y_2) of ``sample(key, family, p, n)``,
@@ -42,7 +42,19 @@ def realised_correlation(
     tasks: TaskConfig,
     num_points: int,
 ) -> np.ndarray:
-    """(P,) realised controlled correlation at each weight cosine, all on the draw of `key`."""
+    """(P,) realised controlled correlation at each weight cosine, all on the draw of `key`: what
+    correlation a grid of weight cosines gives on a family (public: to choose a new grid).
+
+    Args:
+        key: Key of the draw.
+        family: The data family.
+        cosines: (P,) weight cosines p in [-1, 1].
+        cfg, tasks: Generator and task configs.
+        num_points: Size of the draw.
+
+    Returns:
+        (P,) the label Pearson correlation (latent Pearson with a binary task) at each p.
+    """
     corr = _correlation_at(key, family, cfg, tasks, num_points)
     return np.array([float(corr(p)) for p in cosines])
 
@@ -64,42 +76,6 @@ def _correlation_at(
     return corr
 
 
-def solve_weight_cosine(
-    key: jax.Array,
-    family: Family,
-    target: float,
-    cfg: GeneratorConfig,
-    tasks: TaskConfig,
-    *,
-    num_points: int = 100_000,
-    iterations: int = 30,
-) -> tuple[float, float]:
-    """The weight cosine p whose calibration draw has the target correlation.
-
-    Bisection on [-1, 1], assuming corr(p) increases with p (true of MMoE Eqs. 2-4: both tasks
-    share the sinusoids, and p moves w_2 towards w_1).
-
-    Args:
-        key: Key of the calibration draw (use one that no run uses).
-        family: The data family.
-        target: Target Pearson correlation (labels, or latents with a binary task).
-        cfg, tasks: Generator and task configs.
-        num_points: Size of the calibration draw; its sampling error is about
-            (1 - target²) / sqrt(num_points).
-        iterations: Bisection steps (2^-30 of the interval).
-
-    Returns:
-        (p, realised correlation at p on the calibration draw).
-
-    Raises:
-        ConfigError: `target` is outside the range the family reaches, [corr(-1), corr(1)], which
-            the message names.
-    """
-    return solve_weight_cosines(
-        key, family, [target], cfg, tasks, num_points=num_points, iterations=iterations
-    )[0]
-
-
 def solve_weight_cosines(
     key: jax.Array,
     family: Family,
@@ -110,10 +86,26 @@ def solve_weight_cosines(
     num_points: int = 100_000,
     iterations: int = 30,
 ) -> list[tuple[float, float]]:
-    """`solve_weight_cosine` for every target of a grid, on one calibration draw compiled once.
+    """The weight cosine p of each target correlation, on one calibration draw compiled once.
+
+    Bisection on [-1, 1], assuming corr(p) increases with p (true of MMoE Eqs. 2-4: both tasks
+    share the sinusoids, and p moves w_2 towards w_1).
+
+    Args:
+        key: Key of the calibration draw (use one that no run uses).
+        family: The data family.
+        targets: Target Pearson correlations (labels, or latents with a binary task).
+        cfg, tasks: Generator and task configs.
+        num_points: Size of the calibration draw; its sampling error is about
+            (1 - target²) / sqrt(num_points).
+        iterations: Bisection steps (2^-30 of the interval).
+
+    Returns:
+        (p, realised correlation at p on the calibration draw) for each target.
 
     Raises:
-        ConfigError: a target outside the range the family reaches, which the message names.
+        ConfigError: a target outside the range the family reaches, [corr(-1), corr(1)], which
+            the message names.
     """
     corr = _correlation_at(key, family, cfg, tasks, num_points)
     low, high = float(corr(-1.0)), float(corr(1.0))

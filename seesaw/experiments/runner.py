@@ -12,6 +12,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from tqdm.auto import tqdm
 
+from seesaw import host
 from seesaw.errors import ConfigError, Interrupted, ResultsError
 from seesaw.experiments.figures import training_figures, training_tables
 from seesaw.experiments.kinds import KINDS, load_experiment
@@ -68,6 +69,7 @@ def run_experiment(
       ResultsError: a complete paper tier would be replaced, or another run holds the lock.
       Interrupted: Ctrl-C; the finished cells are kept for the resume, which the message names.
     """
+    host.use_cpu_cores()  # one XLA device per core, unless JAX has already started
     if isinstance(config, ViewConfig):
         source_config = load_experiment(config.source, tier)
         log(f"{config.name} draws the runs of {source_config.name}")

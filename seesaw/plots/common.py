@@ -1,15 +1,12 @@
-"""Shared figure helpers: headless backend, deterministic files."""
+"""Shared figure helpers: deterministic files, panel grids. The backend is the caller's: the
+`seesaw` command draws with Agg; a notebook keeps its own."""
 
 from __future__ import annotations
 
 import math
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.figure import Figure
 
 # Without these, PNG/PDF files embed the software version and date, so identical figures would
 # differ byte for byte between regenerations and show up as spurious git changes.
