@@ -32,6 +32,9 @@ CLUSTER_SHARE = 0.1
 CLUSTER_RANGE = (0.45, 0.5)
 """Where MMoE Fig. 5's stuck runs lie (final loss)."""
 
+MIN_RUNS = 4
+"""Fewest runs the dip test takes."""
+
 STUCK_ABOVE = 0.4
 """A final loss at or above it counts as a stuck run (below the paper's cluster, to count any run
 near it)."""
@@ -40,8 +43,10 @@ near it)."""
 def dip_p(values: np.ndarray) -> tuple[float, float]:
     """(dip, p-value of H0: unimodal) of a sample of at least 4 values."""
     values = np.asarray(values, dtype=float)
-    if values.ndim != 1 or values.size < 4:
-        raise ValueError(f"the dip test needs a 1-d sample of >= 4 values, got {values.shape}")
+    if values.ndim != 1 or values.size < MIN_RUNS:
+        raise ValueError(
+            f"the dip test needs a 1-d sample of >= {MIN_RUNS} values, got {values.shape}"
+        )
     dip, p = diptest.diptest(values)
     return float(dip), float(p)
 
@@ -77,9 +82,11 @@ def modality_table(
       cluster at `CLUSTER_RANGE`), verdict: "bimodal" when Holm rejects unimodality, else
       "no second mode shown"; then stuck (runs at or above `STUCK_ABOVE`), p_cluster (of so
       few if the paper's cluster were there), cluster_level and cluster_verdict: "fewer stuck
-      runs than the paper's" when Holm rejects, else "not resolved".
+      runs than the paper's" when Holm rejects, else "not resolved". A cell of fewer than
+      `MIN_RUNS` runs is left out of the tests (verdict "too few runs").
     """
-    items = list(samples.items())
+    items = [(k, np.asarray(v, dtype=float)) for k, v in samples.items() if np.size(v) >= MIN_RUNS]
+    short = [(k, np.asarray(v, dtype=float)) for k, v in samples.items() if np.size(v) < MIN_RUNS]
     tests = [dip_p(values) for _, values in items]
     rejected, level = holm([p for _, p in tests], alpha)
     stuck = [int(np.sum(np.asarray(values) >= STUCK_ABOVE)) for _, values in items]
@@ -107,4 +114,8 @@ def modality_table(
                 else "not resolved",
             }
         )
+    rows += [
+        dict(zip(keys, key)) | {"n": int(values.size), "verdict": "too few runs"}
+        for key, values in short
+    ]
     return pd.DataFrame(rows)
