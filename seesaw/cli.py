@@ -120,6 +120,17 @@ def _parser() -> argparse.ArgumentParser:
     gates.add_argument("--level", type=int, help="one level, 0-based (default: all)")
     for p in (claims, gates):
         p.add_argument("--allow-builtin-name", action="store_true", help=argparse.SUPPRESS)
+    for p in (run, figures, claims):
+        p.add_argument(
+            "--set",
+            action="append",
+            default=[],
+            metavar="KEY=VALUE",
+            dest="overrides",
+            help="override a config key for this run, e.g. --set correlations=[0.1,0.3] or "
+            "--set data.num_test=4000 (TOML values; repeatable; validated like the file, and "
+            "stored in the result's config)",
+        )
     return parser
 
 
@@ -185,7 +196,11 @@ def _run(args: argparse.Namespace) -> int:
     tiers = [args.tier or _figure_tier(name, args) for name in names]
     allow = getattr(args, "allow_builtin_name", False)
     # Validate every config before any compute, so a bad name or value fails at once.
-    configs = [load_experiment(n, t, allow_builtin_name=allow) for n, t in zip(names, tiers)]
+    overrides = getattr(args, "overrides", [])
+    configs = [
+        load_experiment(n, t, allow_builtin_name=allow, overrides=overrides)
+        for n, t in zip(names, tiers)
+    ]
     if getattr(args, "precision", None):
         configs = [with_precision(c, args.precision) for c in configs]
     failed = []

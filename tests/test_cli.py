@@ -1,3 +1,4 @@
+import json
 import subprocess
 import sys
 
@@ -132,3 +133,16 @@ def test_claims_and_gates_commands(tmp_path, capsys):
     assert (tmp_path / "f/quick/tiny_gated_gates_heatmap_ple_level1.png").exists()
     assert _run(tmp_path, "gates", str(path), "--correlation", "0.3") == 2
     assert "--correlation = 0.3; allowed: 0.5, 1.0" in capsys.readouterr().err
+
+
+def test_set_overrides_a_key_for_one_run_and_is_stored(tmp_path, tiny, capsys):
+    args = ("--tier", "quick", "--set", "num_trials=3", "--set", "correlations=[0.5]")
+    assert _run(tmp_path, "run", str(tiny), *args, "--no-progress") == 0
+    trials = pd.read_csv(tmp_path / "r/tiny_fig2/quick/cells/mmoe/trials.csv")
+    assert len(trials) == 3 * 1  # 3 trials at one correlation, not the tier's 2 × 2
+    stored = json.loads((tmp_path / "r/tiny_fig2/quick/config.json").read_text())
+    assert stored["num_trials"] == 3 and stored["correlations"] == [0.5]
+    assert _run(tmp_path, "run", str(tiny), "--tier", "quick", "--set", "num_trialz=3") == 2
+    assert "num_trialz" in capsys.readouterr().err
+    assert _run(tmp_path, "run", str(tiny), "--tier", "quick", "--set", "num_trials") == 2
+    assert "expected KEY=VALUE" in capsys.readouterr().err

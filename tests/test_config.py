@@ -5,9 +5,11 @@ import pytest
 from seesaw.errors import ConfigError
 from seesaw.experiments.kinds import load_experiment
 from seesaw.sweep.config import (
+    apply_overrides,
     builtin_experiments,
     from_dict,
     merge,
+    parse_override,
     read_experiment_file,
     resolve_tier,
 )
@@ -130,3 +132,37 @@ def test_unknown_kind_lists_kinds(tmp_path):
         ConfigError, match=r"kind = 'magic'; allowed: census, label_correlation, train, view"
     ):
         load_experiment(path, "paper")
+
+
+def test_set_overrides_parse_toml_values_and_dotted_keys():
+    assert parse_override("correlations=[0.1, 0.3]") == (("correlations",), [0.1, 0.3])
+    assert parse_override("data.num_test=4000") == (("data", "num_test"), 4000)
+    assert parse_override("data.generator=ple") == (("data", "generator"), "ple")
+    base = {"name": "x", "data": {"generator": "mmoe", "num_test": 2000}}
+    out = apply_overrides(base, ["data.num_test=4000", "num_runs=3"], "test")
+    assert out == {"name": "x", "data": {"generator": "mmoe", "num_test": 4000}, "num_runs": 3}
+    assert base["data"]["num_test"] == 2000  # the input is left alone
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        ("correlations", "expected KEY=VALUE"),
+        ("=3", "expected KEY=VALUE"),
+        ("data..x=1", "expected KEY=VALUE"),
+        ("correlations=[0.1,", "not a TOML value"),
+        ("name.part=1", "'name' is not a table"),
+    ],
+)
+def test_bad_set_overrides_are_refused_with_the_text(text, match):
+    with pytest.raises(ConfigError, match=match):
+        apply_overrides({"name": "x"}, [text], "test")
+
+
+def test_overrides_are_validated_like_the_file_and_land_in_the_config():
+    config = load_experiment("mmoe_fig4", "quick", overrides=["correlations=[0.2, 0.7]"])
+    assert config.correlations == (0.2, 0.7)
+    with pytest.raises(ConfigError, match="num_runz"):
+        load_experiment("mmoe_fig4", "quick", overrides=["num_runz=3"])
+    with pytest.raises(ConfigError, match="num_runs"):
+        load_experiment("mmoe_fig4", "quick", overrides=["num_runs=-1"])

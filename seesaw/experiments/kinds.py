@@ -8,7 +8,7 @@ Adding a kind is one entry in `KINDS`: its config dataclass, the function comput
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from seesaw.experiments.census_tables import census_figures, census_tables
 from seesaw.sweep import budget, census_training, label_correlation, training
 from seesaw.sweep.cells import CellContext
 from seesaw.sweep.config import (
+    apply_overrides,
     builtin_experiments,
     from_dict,
     is_builtin_file,
@@ -84,7 +85,13 @@ KINDS: dict[str, Kind] = {
 }
 
 
-def load_experiment(name_or_path: str, tier: str, *, allow_builtin_name: bool = False) -> Any:
+def load_experiment(
+    name_or_path: str,
+    tier: str,
+    *,
+    allow_builtin_name: bool = False,
+    overrides: Sequence[str] = (),
+) -> Any:
     """Reads, tier-resolves and validates an experiment config.
 
     Args:
@@ -92,6 +99,8 @@ def load_experiment(name_or_path: str, tier: str, *, allow_builtin_name: bool = 
       tier: "quick", "paper", or another tier the file declares.
       allow_builtin_name: let a config file other than the built-in one use a built-in
         experiment's name, so that its results replace the built-in ones (refused otherwise).
+      overrides: ``KEY=VALUE`` overrides applied after the tier (`apply_overrides`), validated
+        with the rest; the run's stored config records them.
 
     Raises:
       ConfigError: unknown experiment/tier/kind/key or an invalid value, before any compute; a
@@ -100,7 +109,7 @@ def load_experiment(name_or_path: str, tier: str, *, allow_builtin_name: bool = 
     raw, source = read_experiment_file(name_or_path)
     if "kind" not in raw:
         raise ConfigError(f"{source}: missing required key 'kind'")
-    resolved = resolve_tier(raw, tier, source)
+    resolved = apply_overrides(resolve_tier(raw, tier, source), overrides, source)
     kind = resolved.get("kind")
     if kind == "view":
         config = from_dict(ViewConfig, resolved, where=source)

@@ -109,6 +109,58 @@ def resolve_tier(raw: Mapping[str, Any], tier: str, source: str) -> dict[str, An
     return merge(base, tiers.get(tier, {}))
 
 
+def parse_override(text: str) -> tuple[tuple[str, ...], Any]:
+    """One ``--set KEY=VALUE`` override: a dotted key path and a TOML value.
+
+    ``correlations=[0.1, 0.3]`` gives (("correlations",), [0.1, 0.3]); ``data.num_test=4000``
+    gives (("data", "num_test"), 4000); a bare word that is not TOML (``generator=ple``) is read
+    as a string.
+
+    Raises:
+      ConfigError: no ``=``, an empty key or key part, or a value that is not TOML.
+    """
+    key, sep, value = text.partition("=")
+    path = tuple(part.strip() for part in key.split("."))
+    if not sep or not all(path):
+        raise ConfigError(
+            f"--set {text!r}: expected KEY=VALUE with a (dotted) config key and a TOML value, "
+            "e.g. correlations=[0.1,0.3] or data.num_test=4000"
+        )
+    try:
+        return path, tomllib.loads(f"v = {value.strip()}")["v"]
+    except tomllib.TOMLDecodeError:
+        if value.strip().replace("_", "").isalnum():
+            return path, value.strip()
+        raise ConfigError(
+            f"--set {text!r}: {value.strip()!r} is not a TOML value (a number, true/false, a "
+            '"string" or an [array])'
+        ) from None
+
+
+def apply_overrides(
+    config: Mapping[str, Any], overrides: typing.Sequence[str], source: str
+) -> dict[str, Any]:
+    """`config` (a tier-resolved table) with every ``--set`` override applied in order; the
+    result is validated like the file itself, so an unknown key or a bad value is refused by
+    `from_dict` before any compute.
+
+    Raises:
+      ConfigError: a malformed override (`parse_override`), or a dotted path through a key that
+        is not a table.
+    """
+    out = dict(config)
+    for text in overrides:
+        path, value = parse_override(text)
+        nested: Any = value
+        for part in reversed(path[1:]):
+            nested = {part: nested}
+        head = path[0]
+        if len(path) > 1 and head in out and not isinstance(out[head], Mapping):
+            raise ConfigError(f"{source}: --set {text!r}: {head!r} is not a table of the config")
+        out = merge(out, {head: nested})
+    return out
+
+
 def from_dict(cls: type, data: Mapping[str, Any], where: str) -> Any:
     """Builds dataclass `cls` from a TOML table, checking keys and types recursively.
 
