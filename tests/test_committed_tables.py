@@ -18,11 +18,14 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # One tier of each claims code path: MTL gains with a binary task and fronts (scatter), PLE
 # Fig. 7's claims and Fieller ratio, the exact family rule and the dip test (Fig. 5 over five
-# data families), Census-Income's statements.
+# data families), per-family bootstraps of two runs (sensitivity), spreads over runs of one
+# family (horizon), Census-Income's statements. `make check-committed` redraws every tier.
 TIERS = [
     ("seesaw_scatter", "paper"),
     ("ple_fig7", "long"),
     ("mmoe_fig5", "paper"),
+    ("mmoe_fig4", "sensitivity"),
+    ("mmoe_fig4", "horizon"),
     ("census", "paper"),
 ]
 
