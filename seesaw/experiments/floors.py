@@ -25,6 +25,8 @@ FLOOR_STREAM = 2**31 - 2
 
 CHUNKS = 10
 CHUNK_POINTS = 200_000
+"""The Monte Carlo draws: `CHUNKS` independent draws of `CHUNK_POINTS` examples (2,000,000 in all,
+standard error of the Bayes AUC about 3e-4)."""
 
 
 def _auc(score: np.ndarray, label: np.ndarray) -> float:
@@ -50,6 +52,7 @@ def bayes_floors(config: TrainExperimentConfig) -> pd.DataFrame:
     key = jax.random.fold_in(jax.random.key(config.seed), FLOOR_STREAM)
     rows = []
     for seed in config.families:
+        family = config.family(seed)
         for task, kind in enumerate(config.data.tasks):
             if kind == "regression":
                 rows.append(
@@ -62,7 +65,6 @@ def bayes_floors(config: TrainExperimentConfig) -> pd.DataFrame:
                     }
                 )
                 continue
-            family = config.family(seed)
             aucs = []
             for chunk in range(CHUNKS):
                 draw = sample(jax.random.fold_in(key, chunk), family, 0.0, CHUNK_POINTS, gen, tasks)
