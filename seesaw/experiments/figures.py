@@ -4,6 +4,7 @@ tables, summarise them (`seesaw.experiments.tradeoff`, `seesaw.experiments.gates
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pandas as pd
@@ -117,9 +118,10 @@ def training_tables(
     health (the gates)."""
     source = source or config
     out = {}
-    floors = bayes_floors(source)
+    # The Monte Carlo Bayes AUC costs seconds: computed once, and only for tables that use it.
+    floors = functools.cache(lambda: bayes_floors(source))
     if config is source:  # a view's protocol (and floors) are its source's
-        out[f"{config.name}_floors"] = floors
+        out[f"{config.name}_floors"] = floors()
         curves = load_table(results_root, source.name, tier, "curves")
         out[f"{config.name}_convergence"] = convergence_table(curves, source.loss_weights)
         if len(source.learning_rates) > 1:
@@ -145,13 +147,13 @@ def training_tables(
             # Every MTL model's result read as a gain over the single-task model (PLE Eq. 11).
             scores = scores_of(results_root, source, tier)
             decided, flags = tradeoff.gains_and_flags(
-                scores, single["single_task"], metric_floors(floors)
+                scores, single["single_task"], metric_floors(floors())
             )
             out[f"{config.name}_gain_claims"] = decided
             out[f"{config.name}_flags"] = flags
     if {"seesaw_scatter", "mtl_gain"} & set(config.figures):
         scores = scores_of(results_root, source, tier)
-        decided, flags = tradeoff.gains_and_flags(scores, baseline(source), metric_floors(floors))
+        decided, flags = tradeoff.gains_and_flags(scores, baseline(source), metric_floors(floors()))
         out[f"{config.name}_summary"] = tradeoff.summary_table(scores, decided, flags)
         out[f"{config.name}_scores"] = tradeoff.score_summary(scores)
         out[f"{config.name}_gains"] = tradeoff.gain_summary(scores, baseline(source))
@@ -173,7 +175,7 @@ def training_tables(
                 roles["ple"],
                 roles["shared_bottom"],
                 roles["mmoe"],
-                metric_floors(floors),
+                metric_floors(floors()),
             )
             out[f"{config.name}_ple_claims"] = ple_claims
             out[f"{config.name}_ple_ratio"] = ratio

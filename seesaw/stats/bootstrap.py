@@ -30,6 +30,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats as sps
 
+from seesaw.stats.intervals import family_index
+
 Statistic = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
 MIN_UNITS = 8
@@ -173,14 +175,9 @@ def paired_bootstrap(
 
         vectorized = True
     else:
-        clusters = np.asarray(clusters)
-        if clusters.shape != a.shape:
-            raise ValueError(f"clusters {clusters.shape} must match the samples {a.shape}")
-        labels, inverse = np.unique(clusters, return_inverse=True)
-        if labels.size < 2:
-            raise ValueError(f"a family bootstrap needs at least 2 families, got {labels.size}")
-        members = [np.flatnonzero(inverse == f) for f in range(labels.size)]
-        units, kind, n_families = np.arange(labels.size), "family bootstrap", int(labels.size)
+        n_families, inverse = family_index(clusters, a.shape)
+        members = [np.flatnonzero(inverse == f) for f in range(n_families)]
+        units, kind = np.arange(n_families), "family bootstrap"
 
         def resampled(idx: np.ndarray) -> float:
             rows = np.concatenate([members[f] for f in idx.astype(int)])

@@ -113,18 +113,30 @@ def _finite_1d(name: str, values: np.ndarray) -> np.ndarray:
     return values
 
 
+def family_index(clusters: np.ndarray, shape: tuple[int, ...]) -> tuple[int, np.ndarray]:
+    """(F, (K,) family index 0..F−1 of each run) of a data-family label per run.
+
+    Raises:
+        ValueError: for labels whose shape is not `shape` (the runs'), or fewer than 2 families.
+    """
+    clusters = np.asarray(clusters)
+    if clusters.shape != shape:
+        raise ValueError(f"clusters {clusters.shape} must match the runs {shape}")
+    labels, inverse = np.unique(clusters, return_inverse=True)
+    if labels.size < 2:
+        raise ValueError(
+            f"inference over data families needs at least 2 families, got {labels.size}"
+        )
+    return int(labels.size), inverse
+
+
 def family_means(values: np.ndarray, clusters: np.ndarray) -> np.ndarray:
     """(F,) the mean of `values` within each data family, in sorted family order.
 
     Raises:
-        ValueError: for shapes that differ or fewer than 2 families.
+        ValueError: for shapes that differ or fewer than 2 families (`family_index`).
     """
-    clusters = np.asarray(clusters)
-    if clusters.shape != values.shape:
-        raise ValueError(f"clusters {clusters.shape} must match values {values.shape}")
-    labels, inverse = np.unique(clusters, return_inverse=True)
-    if labels.size < 2:
-        raise ValueError(f"a family-level interval needs at least 2 families, got {labels.size}")
+    _, inverse = family_index(clusters, values.shape)
     return np.bincount(inverse, weights=values) / np.bincount(inverse)
 
 

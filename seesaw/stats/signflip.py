@@ -17,6 +17,7 @@ below that level the interval is the whole line and no data can resolve the clai
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from dataclasses import dataclass, field
@@ -68,13 +69,15 @@ class SignFlipEvidence:
         """The mean of the units."""
         return float(np.mean(self.values))
 
+    @functools.cached_property
     def _means(self) -> np.ndarray:
+        """The sorted subset means every p-value and bound reads (computed once)."""
         return subset_means(np.asarray(self.values, dtype=float))
 
     def interval(self, level: float) -> tuple[float, float]:
         """The θ that the test at a = 1 − `level` does not reject (module docstring); (−inf,
         inf) when a is below the smallest attainable p."""
-        means = self._means()
+        means = self._means
         k = _tail_count(1.0 - level, self.values.size)
         if k == 0:
             return -math.inf, math.inf
@@ -82,11 +85,11 @@ class SignFlipEvidence:
 
     def _g(self, theta: float) -> float:
         """G(θ) of the module docstring."""
-        return (1.0 + np.sum(self._means() <= theta)) / 2.0**self.values.size
+        return (1.0 + np.sum(self._means <= theta)) / 2.0**self.values.size
 
     def _l(self, theta: float) -> float:
         """L(θ) of the module docstring."""
-        return (1.0 + np.sum(self._means() >= theta)) / 2.0**self.values.size
+        return (1.0 + np.sum(self._means >= theta)) / 2.0**self.values.size
 
     def p_difference(self) -> float:
         """Two-sided exact p-value of H0: mean = 0."""
