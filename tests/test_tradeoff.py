@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from seesaw.data.kinds import TASK_KINDS
 from seesaw.experiments import tradeoff
 
 RUNS = 12
@@ -18,7 +19,7 @@ def _final(effects, kinds=("binary", "regression")):
     for model, (d1, d2) in effects.items():
         for r in range(RUNS):
             for t, kind in enumerate(kinds):
-                metric = tradeoff.SCORES[kind]
+                metric = TASK_KINDS[kind].score
                 base = 0.8 if metric == "auc" else 0.1
                 shift = (d1, d2)[t]
                 value = base + shared[r, t] + shift + RNG.normal(0, 0.0005)

@@ -19,7 +19,10 @@ from jax.scipy.special import ndtr, ndtri
 from seesaw.errors import ConfigError
 from seesaw.validate import check_bool, check_choice, real_field
 
-TASK_KINDS: tuple[tuple[str, str], ...] = (("regression", "regression"), ("binary", "regression"))
+GENERATOR_KINDS: tuple[tuple[str, str], ...] = (
+    ("regression", "regression"),
+    ("binary", "regression"),
+)
 LINKS: tuple[str, ...] = ("threshold", "logistic")
 
 # Quadrature and bisection sizes of the threshold calibration. Fixed, so the threshold is a
@@ -37,7 +40,8 @@ class TaskConfig:
     is a 0/1 label derived from its latent through ``link``, task 2 stays a regression label.
 
     Attributes:
-        kinds: Kind of each task, one of ``TASK_KINDS``. A list is accepted and stored as a tuple.
+        kinds: Kind of each task, one of ``GENERATOR_KINDS``. A list is accepted and stored as
+            a tuple.
         link: ``"threshold"`` (``y = 1[latent > t]``) or ``"logistic"``
             (``P(y = 1 | latent) = sigmoid((latent - t) / temperature)``). Binary task only.
         positive_rate: Population rate of positives of the binary task, in (0, 1); the threshold
@@ -61,7 +65,7 @@ class TaskConfig:
         if isinstance(kinds, list):
             kinds = tuple(kinds)
             object.__setattr__(self, "kinds", kinds)
-        check_choice("TaskConfig.kinds", kinds, TASK_KINDS)
+        check_choice("TaskConfig.kinds", kinds, GENERATOR_KINDS)
         check_choice("TaskConfig.link", self.link, LINKS)
         real_field(self, "positive_rate", 0.0, 1.0, low_open=True, high_open=True)
         real_field(self, "temperature", 0.0, low_open=True)

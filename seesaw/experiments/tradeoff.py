@@ -17,6 +17,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from seesaw.data.kinds import HIGHER_IS_BETTER, TASK_KINDS
 from seesaw.experiments.summary import run_families
 from seesaw.stats import (
     Claim,
@@ -31,10 +32,6 @@ from seesaw.stats import (
 )
 from seesaw.stats.flags import transfer_flags
 from seesaw.stats.margins import margin
-from seesaw.train.metrics import HIGHER_IS_BETTER
-
-SCORES = {"binary": "auc", "regression": "mse"}
-"""The reported metric of each task kind (PLE §5.1.3)."""
 
 RATIO_LEVEL = 0.95
 """Confidence of the reported PLE/MMoE gain ratio's interval (one statistic, not a family)."""
@@ -47,7 +44,8 @@ def task_scores(
     front: pd.DataFrame | None = None,
     split: str = "test",
 ) -> pd.DataFrame:
-    """Each run's score per task (`SCORES`), one row per (model, correlation, omega, run, task).
+    """Each run's score per task (its kind's `score`), one row per (model, correlation, omega,
+    run, task).
 
     Args:
       final: the `final` table of a training sweep (its main runs).
@@ -60,7 +58,9 @@ def task_scores(
       Columns model, correlation, omega, main (True for the main runs), run, (family, with
       several data families), diverged, task, metric, value.
     """
-    wanted = pd.DataFrame({"task": range(len(kinds)), "metric": [SCORES[k] for k in kinds]})
+    wanted = pd.DataFrame(
+        {"task": range(len(kinds)), "metric": [TASK_KINDS[k].score for k in kinds]}
+    )
     parts = [final.assign(omega=loss_weights[0] / sum(loss_weights), main=True)]
     if front is not None:
         parts.append(front.assign(main=False))
@@ -340,7 +340,7 @@ def front_hypervolumes(
     Returns:
       Columns model, correlation, run, hypervolume (in AUC × MSE units).
     """
-    sign = np.array([1.0 if HIGHER_IS_BETTER[SCORES[k]] else -1.0 for k in kinds])
+    sign = np.array([1.0 if HIGHER_IS_BETTER[TASK_KINDS[k].score] else -1.0 for k in kinds])
     scores = scores[scores["run"] < front_runs]
     scores = scores[~scores.groupby("run")["diverged"].transform("any")]
     rows = []

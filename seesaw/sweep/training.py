@@ -50,6 +50,7 @@ import pandas as pd
 
 from seesaw.data import GeneratorConfig, TaskConfig, generator_preset, make_family
 from seesaw.data.calibrate import controlled_statistic, solve_weight_cosines
+from seesaw.data.kinds import TASK_KINDS
 from seesaw.errors import ConfigError
 from seesaw.sweep.cells import CellContext
 from seesaw.sweep.config import check_correlations
@@ -394,23 +395,19 @@ def _selection_tables(config, index: pd.DataFrame, out) -> dict[str, pd.DataFram
     return {"selection": runs.drop(columns="diverged"), "selected": summary}
 
 
-METRICS = {"regression": ("mse",), "binary": ("bce", "auc")}
-"""The final metrics of each task kind; the first is the task's training loss."""
-
-
 def loss_metric(config: TrainExperimentConfig, task: int) -> str:
     """The `metric` of the `final` table that is task `task`'s loss: "mse" or "bce"."""
-    return METRICS[config.data.tasks[task]][0]
+    return TASK_KINDS[config.data.tasks[task]].loss_metric
 
 
 def final_table(kinds: tuple[str, ...], index: pd.DataFrame, out: dict) -> pd.DataFrame:
     """The `final` table: one row per run of `index` (its rows follow the runs of `out`, the
-    output of `train_runs`), task, split and metric (`METRICS` of the task's kind)."""
+    output of `train_runs`), task, split and metric (the `metrics` of the task's kind)."""
     rows = [
         index.assign(task=t, split=split, metric=metric, value=out[f"{split}_{metric}"][:, t])
         for split in ("val", "test")
         for t, kind in enumerate(kinds)
-        for metric in METRICS[kind]
+        for metric in TASK_KINDS[kind].metrics
     ]
     return pd.concat(rows, ignore_index=True)
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import jax
 import jax.numpy as jnp
-import optax
 
-TASK_KINDS = ("regression", "binary")
+from seesaw.data.kinds import TASK_KINDS
 
 
 def masked_mean(values: jax.Array, mask: jax.Array) -> jax.Array:
@@ -24,20 +23,10 @@ def masked_mean(values: jax.Array, mask: jax.Array) -> jax.Array:
     return jnp.sum(jnp.where(mask > 0, values, 0.0)) / jnp.maximum(total, 1.0)
 
 
-def mse(pred: jax.Array, target: jax.Array, mask: jax.Array) -> jax.Array:
-    """Masked mean squared error (MMoE §3.3): mean_i δ_i (ŷ_i − y_i)²."""
-    return masked_mean(jnp.square(pred - target), mask)
-
-
-def binary_cross_entropy(logits: jax.Array, labels: jax.Array, mask: jax.Array) -> jax.Array:
-    """Masked binary cross-entropy on logits, −y log σ(z) − (1−y) log(1−σ(z)), computed stably."""
-    return masked_mean(optax.sigmoid_binary_cross_entropy(logits, labels), mask)
-
-
 def task_losses(
     preds: jax.Array, labels: jax.Array, mask: jax.Array, kinds: tuple[str, ...]
 ) -> jax.Array:
-    """One loss per task: MSE for regression, binary cross-entropy on logits for binary tasks.
+    """One loss per task, each its kind's (`seesaw.data.kinds`) masked mean (PLE Eq. 9).
 
     Args:
       preds: (B, T) raw model outputs (logits for binary tasks).
@@ -48,8 +37,12 @@ def task_losses(
     Returns:
       (T,) per-task losses.
     """
-    fns = {"regression": mse, "binary": binary_cross_entropy}
-    return jnp.stack([fns[k](preds[:, t], labels[:, t], mask[:, t]) for t, k in enumerate(kinds)])
+    return jnp.stack(
+        [
+            masked_mean(TASK_KINDS[k].loss(preds[:, t], labels[:, t]), mask[:, t])
+            for t, k in enumerate(kinds)
+        ]
+    )
 
 
 def joint_loss(losses: jax.Array, weights: jax.Array) -> jax.Array:

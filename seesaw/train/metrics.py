@@ -1,5 +1,5 @@
-"""Evaluation metrics per task: exact rank AUC, and which metrics are better when higher
-(the MTL gain of PLE Eq. 11 is `seesaw.stats.flags.mtl_gain`)."""
+"""Exact rank AUC (which metrics are better when higher: `seesaw.data.kinds`; the MTL gain of
+PLE Eq. 11 is `seesaw.stats.flags.mtl_gain`)."""
 
 from __future__ import annotations
 
@@ -34,7 +34,3 @@ def auc(scores: jax.Array, labels: jax.Array, mask: jax.Array | None = None) -> 
     wins = below + 0.5 * (at_or_below - below)
     n_pos = jnp.sum(positive)
     return jnp.sum(jnp.where(positive, wins, 0.0)) / (n_pos * n_neg)
-
-
-HIGHER_IS_BETTER = {"auc": True, "mse": False, "bce": False}
-"""Whether a larger value of each reported metric is better (the sign of an MTL gain)."""
