@@ -19,13 +19,11 @@ from __future__ import annotations
 import argparse
 import dataclasses
 
-import jax
 import jax.numpy as jnp
 import numpy as np
 
-from benchmarks.throughput import workload_spec
+from benchmarks.throughput import workload_source, workload_spec
 from seesaw import host
-from seesaw.data import make_family
 from seesaw.stats import mean_interval
 from seesaw.train.engine import Trainer
 from seesaw.train.runs import run_keys, run_mesh, train_runs
@@ -42,7 +40,7 @@ def final_mse(preset: str, precision: str, runs: int, steps: int) -> np.ndarray:
     """(R, K, T) final test MSE of `runs` runs per correlation."""
     spec = workload_spec(preset, precision)
     spec = dataclasses.replace(spec, num_steps=steps, log_every=steps // 10)
-    trainer = Trainer(spec, make_family(jax.random.key(0), spec.generator))
+    trainer = Trainer(spec, workload_source(preset))
     keys = run_keys(0, len(CORRELATIONS), range(runs)).reshape(-1)
     corr = jnp.repeat(jnp.asarray(CORRELATIONS, jnp.float32), runs)
     out = train_runs(trainer, keys, corr, jnp.full(keys.shape, 1e-3), mesh=run_mesh())

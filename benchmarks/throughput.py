@@ -46,7 +46,7 @@ import jax.numpy as jnp
 from jax.sharding import NamedSharding, PartitionSpec
 
 from seesaw import host
-from seesaw.data import TaskConfig, generator_preset, make_family
+from seesaw.data import SyntheticSource, TaskConfig, generator_preset, make_family
 from seesaw.models import ARCHITECTURES, PRESET_INFO, model_config
 from seesaw.train.engine import Trainer, TrainSpec
 from seesaw.train.optim import OptimizerConfig
@@ -60,20 +60,25 @@ MMOE_GEN = generator_preset("mmoe_calibrated")
 PLE_GEN = generator_preset("ple")
 
 
+def _is_ple(preset: str) -> bool:
+    return PRESET_INFO[preset].input_dim == PLE_GEN.input_dim
+
+
 def workload_spec(preset: str, precision: str = "float32") -> TrainSpec:
     """The TrainSpec of a benchmark workload (MMoE Fig. 4 size or PLE synthetic size)."""
-    ple = PRESET_INFO[preset].input_dim == PLE_GEN.input_dim
     return TrainSpec(
         model=model_config(preset, precision=precision),
-        generator=PLE_GEN if ple else MMOE_GEN,
-        tasks=TaskConfig(),
         optimizer=OptimizerConfig(),
-        num_val=1000,
-        num_test=2000,
-        batch_size=128 if ple else 32,
+        batch_size=128 if _is_ple(preset) else 32,
         num_steps=10_000,
         log_every=200,
     )
+
+
+def workload_source(preset: str) -> SyntheticSource:
+    """The data of a benchmark workload: the generator its model's input width is made for."""
+    gen = PLE_GEN if _is_ple(preset) else MMOE_GEN
+    return SyntheticSource(make_family(jax.random.key(0), gen), gen, TaskConfig(), 1000, 2000)
 
 
 def _time(fn, *args, repeat: int = 3) -> float:
@@ -95,9 +100,9 @@ def _shard(tree, runs: int):
     return jax.device_put(tree, NamedSharding(mesh, PartitionSpec("run")))
 
 
-def engine(spec: TrainSpec, runs: int, steps: int) -> tuple[float, float]:
+def engine(preset: str, precision: str, runs: int, steps: int) -> tuple[float, float]:
     """(run-steps/s, XLA FLOPs per run-step) of `runs` vmapped runs training `steps` steps."""
-    trainer = Trainer(spec, make_family(jax.random.key(0), spec.generator))
+    trainer = Trainer(workload_spec(preset, precision), workload_source(preset))
     args = (jax.random.split(jax.random.key(0), runs), jnp.full(runs, 0.9), jnp.full(runs, 1e-3))
     state = jax.jit(jax.vmap(trainer.init))(*_shard(args, runs))
     scan = jax.jit(jax.vmap(lambda s: jax.lax.scan(trainer.step, s, length=steps)))
@@ -122,7 +127,7 @@ def matmul_flops(shape_a, shape_b, spec: str, *, sharded: bool = False, bf16: bo
 def compile_seconds(arch: str) -> float:
     """Seconds to compile init, one training chunk and the evaluation of 16 runs of `arch`."""
     spec = dataclasses.replace(workload_spec("mmoe_synthetic"), model=model_config(arch))
-    trainer = Trainer(spec, make_family(jax.random.key(0), MMOE_GEN))
+    trainer = Trainer(spec, workload_source("mmoe_synthetic"))
     runs = 16
     args = (jax.random.split(jax.random.key(0), runs), jnp.full(runs, 0.9), jnp.full(runs, 1e-3))
     start = time.perf_counter()
@@ -150,12 +155,11 @@ def startup_seconds(experiment: str, tier: str) -> tuple[float, float]:
 PEAK = """
 from seesaw import host; host.use_cpu_cores()
 import jax, jax.numpy as jnp, dataclasses
-from seesaw.data import make_family
 from seesaw.train.engine import Trainer
 from seesaw.train.runs import run_mesh, train_runs
 import benchmarks.throughput as b
 spec = dataclasses.replace(b.workload_spec("mmoe_synthetic"), num_steps={steps}, log_every=100)
-trainer = Trainer(spec, make_family(jax.random.key(0), b.MMOE_GEN))
+trainer = Trainer(spec, b.workload_source("mmoe_synthetic"))
 runs = 600  # 200 runs × 3 correlations, one cell
 corr = jnp.repeat(jnp.array([0.5, 0.9, 1.0]), 200)
 keys = jax.random.split(jax.random.key(0), runs)
@@ -187,14 +191,15 @@ def workload_table(preset: str, run_counts: tuple[int, ...], steps: int, ceiling
         print("(PyTorch columns left out: pip install -e '.[bench]')")
         tb = None
     spec = workload_spec(preset)
-    print(f"\n## {preset}: batch {spec.batch_size}, d {spec.generator.input_dim}, {steps} steps")
+    d = workload_source(preset).input_dim
+    print(f"\n## {preset}: batch {spec.batch_size}, d {d}, {steps} steps")
     rows, flops = [], None
     for runs in run_counts:
-        rate, flops_run = engine(spec, runs, steps)
+        rate, flops_run = engine(preset, "float32", runs, steps)
         flops = flops if flops is not None else flops_run
         rows.append((f"seesaw float32, {runs} runs", runs, rate))
     for runs in run_counts[-1:]:
-        rate, _ = engine(workload_spec(preset, "bfloat16"), runs, steps)
+        rate, _ = engine(preset, "bfloat16", runs, steps)
         rows.append((f"seesaw bfloat16, {runs} runs", runs, rate))
     torch_rates = {}
     if tb is not None:

@@ -1,15 +1,17 @@
-"""Training on a fixed dataset (`ArrayData`): minibatches are rows of it, evaluation is on its
+"""Training on a fixed dataset (`ArraySource`): minibatches are rows of it, evaluation is on its
 own validation and test rows, padding counts nowhere, and the arrays are shared by every run."""
+
+import dataclasses
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from seesaw.data import TaskConfig, generator_preset
+from seesaw.data import array_source
 from seesaw.errors import ConfigError
 from seesaw.models import model_config
-from seesaw.train.engine import Trainer, TrainSpec, array_data
+from seesaw.train.engine import Trainer, TrainSpec
 from seesaw.train.optim import OptimizerConfig
 from seesaw.train.runs import train_runs
 
@@ -25,37 +27,35 @@ def _rows(n, seed):
 
 
 def _data(chunk, num_val=45, num_test=37):
-    return array_data(*_rows(400, 0), *_rows(num_val, 1), *_rows(num_test, 2), KINDS, chunk)
+    return array_source(*_rows(400, 0), *_rows(num_val, 1), *_rows(num_test, 2), KINDS, chunk)
 
 
-def _trainer(chunk, data, steps=100):
+def _trainer(source, steps=100):
     spec = TrainSpec(
         model=model_config("mmoe", num_experts=2, expert_units=(8,), tower_units=(4,)),
-        generator=generator_preset("mmoe", input_dim=3),  # not used: the arrays give D = 6
-        tasks=TaskConfig(),
         optimizer=OptimizerConfig(),
-        num_val=1,
-        num_test=1,
         batch_size=16,
         num_steps=steps,
         log_every=50,
-        eval_chunk=chunk,
     )
-    return Trainer(spec, None, data)
+    return Trainer(spec, source)
 
 
-def test_array_data_pads_with_masked_rows():
-    data = _data(chunk=8)
+def test_array_source_pads_with_masked_rows():
+    source = _data(chunk=8)
+    data = source.arrays
+    assert source.input_dim == 6 and source.sizes == {"val": 48, "test": 40}
     assert data.x_val.shape == (48, 6) and data.x_test.shape == (40, 6)
     np.testing.assert_array_equal(data.mask_val.sum(0), [45, 45])
     assert (data.mask_test[37:] == 0).all() and (data.x_test[37:] == 0).all()
-    with pytest.raises(ConfigError, match="multiples of eval_chunk = 16"):
-        _trainer(16, data)
+    with pytest.raises(ConfigError, match="must be multiples of the chunk 16"):
+        dataclasses.replace(source, chunk_size=16)
 
 
 def test_minibatches_are_rows_of_the_training_set():
-    data = _data(chunk=8)
-    trainer = _trainer(8, data)
+    source = _data(chunk=8)
+    data = source.arrays
+    trainer = _trainer(source)
     state = trainer.init(jax.random.key(0), 0.0, 1e-2)
     batch = trainer.train_batch(state, data)
     hits = (batch.x[:, None, :] == data.x_train[None]).all(-1)  # (B, N)
@@ -69,8 +69,7 @@ def test_runs_learn_and_padding_counts_nowhere():
     args = (keys, jnp.zeros(3), jnp.full(3, 1e-2))
     out = {}
     for chunk in (5, 16):  # 5 pads the 37 test rows to 40; 16 pads both sets
-        data = _data(chunk)
-        out[chunk] = train_runs(_trainer(chunk, data), *args, arrays=data)
+        out[chunk] = train_runs(_trainer(_data(chunk)), *args)
     assert (out[5]["test_auc"] > 0.9).all() and (out[5]["val_auc"] > 0.9).all()
     for key in (
         "val_auc",
@@ -83,6 +82,5 @@ def test_runs_learn_and_padding_counts_nowhere():
         np.testing.assert_allclose(out[5][key], out[16][key], rtol=1e-5, atol=1e-6, err_msg=key)
     np.testing.assert_allclose(out[5]["gate_mean/level0/task0"].sum(-1), 1.0, rtol=1e-5)
     # Run k of a 3-run program is the same run alone: the arrays are shared, not vmapped.
-    data = _data(5)
-    alone = train_runs(_trainer(5, data), keys[1:2], jnp.zeros(1), jnp.full(1, 1e-2), arrays=data)
+    alone = train_runs(_trainer(_data(5)), keys[1:2], jnp.zeros(1), jnp.full(1, 1e-2))
     np.testing.assert_allclose(alone["test_bce"][0], out[5]["test_bce"][1], rtol=1e-4)

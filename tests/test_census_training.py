@@ -13,7 +13,7 @@ from seesaw.experiments.kinds import load_experiment
 from seesaw.sweep.census_training import (
     CensusDataConfig,
     CensusExperimentConfig,
-    census_arrays,
+    census_sources,
     choose,
 )
 from seesaw.sweep.config import from_dict
@@ -125,7 +125,7 @@ def test_diverged_runs_are_left_out_and_ties_go_to_the_smaller_rate_and_earlier_
 def test_subsamples_are_the_requested_sizes(tmp_path):
     write_census_files(tmp_path, num_train=120, num_test=60)
     data = CensusDataConfig(path=str(tmp_path), train_rows=50, eval_rows=20)
-    arrays = census_arrays(data, (1, 2))
+    arrays = {g: source.arrays for g, source in census_sources(data, (1, 2)).items()}
     for group in (1, 2):
         assert arrays[group].x_train.shape == (50, arrays[1].x_train.shape[1])
         assert arrays[group].mask_val.sum(0).tolist() == [20, 20]

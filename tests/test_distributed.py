@@ -16,7 +16,7 @@ CELL = textwrap.dedent("""
     use_cpu_cores()
     init_distributed()
     import jax, jax.numpy as jnp, numpy as np
-    from seesaw.data import TaskConfig, generator_preset, make_family
+    from seesaw.data import SyntheticSource, TaskConfig, generator_preset, make_family
     from seesaw.models import model_config
     from seesaw.train.engine import Trainer, TrainSpec
     from seesaw.train.optim import OptimizerConfig
@@ -24,9 +24,9 @@ CELL = textwrap.dedent("""
 
     gen = generator_preset("mmoe", input_dim=8, num_sinusoids=2)
     spec = TrainSpec(model=model_config("mmoe", num_experts=2, expert_units=(4,), tower_units=(4,)),
-                     generator=gen, tasks=TaskConfig(), optimizer=OptimizerConfig(),
-                     num_val=32, num_test=32, batch_size=8, num_steps=20, log_every=10)
-    trainer = Trainer(spec, make_family(jax.random.key(0), gen))
+                     optimizer=OptimizerConfig(), batch_size=8, num_steps=20, log_every=10)
+    source = SyntheticSource(make_family(jax.random.key(0), gen), gen, TaskConfig(), 32, 32)
+    trainer = Trainer(spec, source)
     keys = jax.random.split(jax.random.key(1), 6)  # 6 runs over 4 devices: padded, then trimmed
     out = train_runs(trainer, keys, jnp.linspace(0.1, 0.9, 6), jnp.full(6, 1e-2), mesh=run_mesh())
     print(jax.process_count(), len(jax.devices()), len(jax.local_devices()), file=sys.stderr)

@@ -5,7 +5,7 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from seesaw.data import TaskConfig, generator_preset, make_family
+from seesaw.data import SyntheticSource, TaskConfig, generator_preset, make_family
 from seesaw.errors import ConfigError
 from seesaw.models import model_config
 from seesaw.train.engine import Trainer, TrainSpec
@@ -15,23 +15,20 @@ from seesaw.train.runs import train_runs
 GEN = generator_preset("mmoe", input_dim=8, num_sinusoids=2)
 SPEC = TrainSpec(
     model=model_config("mmoe", num_experts=3, expert_units=(8,), tower_units=(4,)),
-    generator=GEN,
-    tasks=TaskConfig(),
     optimizer=OptimizerConfig(),
-    num_val=64,
-    num_test=96,
     batch_size=16,
     num_steps=60,
     log_every=10,
-    eval_chunk=32,
 )
-FAMILY = make_family(jax.random.key(0), GEN)
+SOURCE = SyntheticSource(
+    make_family(jax.random.key(0), GEN), GEN, TaskConfig(), 64, 96, eval_chunk_size=32
+)
 
 
-def _train(spec=SPEC, seeds=(0, 1, 2), lrs=None, correlation=0.5):
+def _train(spec=SPEC, seeds=(0, 1, 2), lrs=None, correlation=0.5, source=SOURCE):
     keys = jnp.stack([jax.random.key(s) for s in seeds])
     lrs = jnp.full(len(seeds), 1e-2) if lrs is None else jnp.asarray(lrs)
-    return train_runs(Trainer(spec, FAMILY), keys, jnp.full(len(seeds), correlation), lrs)
+    return train_runs(Trainer(spec, source), keys, jnp.full(len(seeds), correlation), lrs)
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +82,7 @@ def test_a_diverging_run_is_recorded_not_averaged_or_raised():
 
 def test_binary_task_with_sample_space_mask():
     tasks = TaskConfig(kinds=("binary", "regression"), positive_rate=0.3, mask_by_first=True)
-    out = _train(dataclasses.replace(SPEC, tasks=tasks), seeds=(0, 1))
+    out = _train(source=dataclasses.replace(SOURCE, tasks=tasks), seeds=(0, 1))
     assert np.all((out["test_auc"][:, 0] > 0.5) & (out["test_auc"][:, 0] <= 1.0))
     assert np.isnan(out["test_auc"][:, 1]).all() and np.isnan(out["test_mse"][:, 0]).all()
     assert np.isfinite(out["test_bce"][:, 0]).all() and np.isfinite(out["test_mse"][:, 1]).all()
@@ -95,7 +92,7 @@ def test_binary_task_with_sample_space_mask():
     "changes, message",
     [
         ({"num_steps": 55}, "not a multiple of log_every"),
-        ({"loss_weights": (1.0,)}, "need 2 non-negative weights"),
+        ({"loss_weights": (1.0, -1.0)}, "need non-negative weights"),
         ({"batch_size": 0}, "batch_size = 0: must be an integer >= 1"),
     ],
 )
@@ -104,14 +101,14 @@ def test_bad_specs(changes, message):
         dataclasses.replace(SPEC, **changes)
 
 
+def test_a_weight_per_task_of_the_source():
+    with pytest.raises(ConfigError, match="need 2 weights, one per task"):
+        Trainer(dataclasses.replace(SPEC, loss_weights=(1.0,)), SOURCE)
+
+
 def test_static_mixing_weights_are_not_mistaken_for_gates():
     # Cross-stitch's (T, T) matrix has the shape of a gate when a chunk holds T examples.
-    spec = dataclasses.replace(
-        SPEC,
-        model=model_config("cross_stitch", expert_units=(4,)),
-        num_val=2,
-        num_test=2,
-        eval_chunk=2,
-    )
-    assert Trainer(spec, FAMILY).example_gates == ()
-    assert set(Trainer(SPEC, FAMILY).example_gates) == {"level0/task0", "level0/task1"}
+    spec = dataclasses.replace(SPEC, model=model_config("cross_stitch", expert_units=(4,)))
+    source = dataclasses.replace(SOURCE, num_val=2, num_test=2, eval_chunk_size=2)
+    assert Trainer(spec, source).example_gates == ()
+    assert set(Trainer(SPEC, SOURCE).example_gates) == {"level0/task0", "level0/task1"}

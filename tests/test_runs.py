@@ -7,7 +7,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from seesaw.data import TaskConfig, generator_preset, make_family
+from seesaw.data import SyntheticSource, TaskConfig, generator_preset, make_family
 from seesaw.models import model_config
 from seesaw.train.engine import Trainer, TrainSpec
 from seesaw.train.optim import OptimizerConfig
@@ -37,7 +37,7 @@ def test_single_device_needs_no_mesh():
 
 SHARDED = textwrap.dedent("""
     import jax, jax.numpy as jnp, numpy as np
-    from seesaw.data import TaskConfig, generator_preset, make_family
+    from seesaw.data import SyntheticSource, TaskConfig, generator_preset, make_family
     from seesaw.models import model_config
     from seesaw.train.engine import Trainer, TrainSpec
     from seesaw.train.optim import OptimizerConfig
@@ -46,9 +46,9 @@ SHARDED = textwrap.dedent("""
     assert len(jax.devices()) == 8
     gen = generator_preset("mmoe", input_dim=8, num_sinusoids=2)
     spec = TrainSpec(model=model_config("mmoe", num_experts=2, expert_units=(4,), tower_units=(4,)),
-                     generator=gen, tasks=TaskConfig(), optimizer=OptimizerConfig(),
-                     num_val=32, num_test=32, batch_size=8, num_steps=20, log_every=10)
-    trainer = Trainer(spec, make_family(jax.random.key(0), gen))
+                     optimizer=OptimizerConfig(), batch_size=8, num_steps=20, log_every=10)
+    source = SyntheticSource(make_family(jax.random.key(0), gen), gen, TaskConfig(), 32, 32)
+    trainer = Trainer(spec, source)
     keys = jax.random.split(jax.random.key(1), 6)  # 6 runs on 8 devices: padded, then trimmed
     args = (keys, jnp.linspace(0.1, 0.9, 6), jnp.full(6, 1e-2))
     one = train_runs(trainer, *args)
@@ -76,16 +76,13 @@ def _tiny_trainer(arch: str) -> Trainer:
     gen = generator_preset("mmoe", input_dim=8, num_sinusoids=2)
     spec = TrainSpec(
         model=model_config(arch, expert_units=(4,), tower_units=(4,)),
-        generator=gen,
-        tasks=TaskConfig(),
         optimizer=OptimizerConfig(),
-        num_val=16,
-        num_test=16,
         batch_size=8,
         num_steps=10,
         log_every=5,
     )
-    return Trainer(spec, make_family(jax.random.key(0), gen))
+    source = SyntheticSource(make_family(jax.random.key(0), gen), gen, TaskConfig(), 16, 16)
+    return Trainer(spec, source)
 
 
 def test_zero_loss_weight_leaves_the_other_tasks_parameters_untouched():

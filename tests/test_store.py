@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from seesaw.errors import ResultsError
-from seesaw.sweep.store import RunWriter, load_config, load_table, run_dir
+from seesaw.sweep.store import RunWriter, config_diff, load_config, load_table, run_dir
 
 
 def _table(value):
@@ -66,3 +66,19 @@ def test_missing_results_name_the_command(tmp_path):
 def test_cell_ids_are_checked(tmp_path):
     with pytest.raises(ValueError, match="cell id"):
         RunWriter(tmp_path, "exp", "paper", {}).write_cell("a/b", {"t": _table(0)})
+
+
+def test_config_diff_ignores_settings_added_at_their_default_at_any_depth():
+    saved = {"num_runs": 4, "data": {"num_val": 10}, "front_weights": []}
+    defaults = {"front_weights": [], "data": {"num_val": 2000, "train_sizes": []}}
+    added = {"num_runs": 4, "data": {"num_val": 10, "train_sizes": []}, "front_weights": []}
+    assert config_diff(saved, added, defaults) == []
+    assert config_diff(
+        saved, added | {"data": {"num_val": 10, "train_sizes": [5, 5]}}, defaults
+    ) == ["data"]
+    assert config_diff(saved, added | {"data": {"num_val": 20, "train_sizes": []}}, defaults) == [
+        "data"
+    ]
+    assert config_diff(saved, added | {"num_runs": 5}, defaults) == ["num_runs"]
+    # A key the saved config has is compared even when the new value is its default.
+    assert config_diff({"data": {"num_val": 10}}, {"data": {}}, defaults) == ["data"]

@@ -1,6 +1,9 @@
-"""Synthetic two-task data (MMoE §3.2, PLE §5.2.1) and its label statistics."""
+"""Data: the synthetic generator (MMoE §3.2, PLE §5.2.1), its label statistics, task kinds and
+the data sources the engine trains on."""
 
 from seesaw.data.calibrate import realised_correlation, solve_weight_cosines
+from seesaw.data.kinds import TASK_KINDS, TaskKind
+from seesaw.data.source import ArraySource, DataSource, SyntheticSource, array_source
 from seesaw.data.stats import label_stats
 from seesaw.data.synthetic import (
     GENERATOR_PRESETS,
@@ -18,6 +21,12 @@ from seesaw.data.tasks import TaskConfig, population_positive_rate
 
 __all__ = [
     "GENERATOR_PRESETS",
+    "TASK_KINDS",
+    "ArraySource",
+    "DataSource",
+    "SyntheticSource",
+    "TaskKind",
+    "array_source",
     "Dataset",
     "Family",
     "GeneratorConfig",

@@ -44,13 +44,13 @@ import jax.numpy as jnp
 import numpy as np
 import pandas as pd
 
-from seesaw.data import TaskConfig, generator_preset
+from seesaw.data import ArraySource, array_source
 from seesaw.data.census import GROUPS, build_census, find_census_files, read_census
 from seesaw.errors import ConfigError
 from seesaw.sweep.cells import CellContext
 from seesaw.sweep.protocol import TrainingProtocol
 from seesaw.sweep.training import curves_table, final_table, gates_table
-from seesaw.train.engine import ArrayData, Trainer, TrainSpec, array_data
+from seesaw.train.engine import Trainer, TrainSpec
 from seesaw.train.runs import run_mesh, train_runs
 from seesaw.validate import check_choice, check_int, invalid
 
@@ -128,26 +128,17 @@ class CensusExperimentConfig(TrainingProtocol):
                 "steps; allowed: constant"
             )
 
-    def spec(
-        self, label: str, num_steps: int | None = None, eval_chunk: int = EVAL_CHUNK
-    ) -> TrainSpec:
-        """The static TrainSpec of one model's runs of `num_steps` steps (default `num_steps`).
-
-        The arrays give the input width and the task kinds; the generator and task settings of
-        the spec are not used on a fixed dataset (`seesaw.train.engine.Trainer`).
-        """
+    def spec(self, label: str, num_steps: int | None = None) -> TrainSpec:
+        """The static TrainSpec of one model's runs of `num_steps` steps (default `num_steps`),
+        logging validation AUC curves to choose the stopping step on."""
         return TrainSpec(
             model=self.model(label),
-            generator=generator_preset("mmoe"),
-            tasks=TaskConfig(),
             optimizer=self.optimizer,
-            num_val=1,
-            num_test=1,
             batch_size=self.batch_size,
             num_steps=self.num_steps if num_steps is None else num_steps,
             log_every=self.log_every,
             loss_weights=self.loss_weights,
-            eval_chunk=eval_chunk,
+            log_auc=True,
         )
 
     def cells(self) -> list[str]:
@@ -172,8 +163,9 @@ def parse_cell(cell: str) -> tuple[bool, int, str]:
 
 
 @functools.lru_cache(maxsize=1)
-def census_arrays(data: CensusDataConfig, groups: tuple[int, ...]) -> dict[int, ArrayData]:
-    """Every group's arrays, read and encoded once per process: every cell of a run shares them.
+def census_sources(data: CensusDataConfig, groups: tuple[int, ...]) -> dict[int, ArraySource]:
+    """Every group's data source, read and encoded once per process: every cell of a run shares
+    them.
 
     Raises:
       ConfigError: the files are missing or malformed (with how to get them).
@@ -190,14 +182,8 @@ def census_arrays(data: CensusDataConfig, groups: tuple[int, ...]) -> dict[int, 
         n = data.eval_rows or None
         val, test_ = (census.x_val[:n], census.y_val[:n]), (census.x_test[:n], census.y_test[:n])
         chunk = min(EVAL_CHUNK, len(val[0]), len(test_[0]))
-        out[group] = array_data(x_train, y_train, *val, *test_, TASK_KINDS, chunk)
+        out[group] = array_source(x_train, y_train, *val, *test_, TASK_KINDS, chunk)
     return out
-
-
-def eval_chunk(arrays: ArrayData) -> int:
-    """The evaluation chunk `census_arrays` padded `arrays` to."""
-    real = min(int(arrays.mask_val[:, 0].sum()), int(arrays.mask_test[:, 0].sum()))
-    return min(EVAL_CHUNK, real)
 
 
 def group_keys(seed: int, group: int, runs: np.ndarray) -> jax.Array:
@@ -211,11 +197,11 @@ def run_cell(
 ) -> dict[str, pd.DataFrame]:
     """Trains one cell's runs and returns its tables (see the module docstring)."""
     select, group, label = parse_cell(cell)
-    arrays = census_arrays(config.data, tuple(config.groups))[group]
+    source = census_sources(config.data, tuple(config.groups))[group]
     if select:
         rates = np.repeat(config.learning_rates, config.selection_runs)
         runs = np.tile(np.arange(config.selection_runs), len(config.learning_rates))
-        out = _train(config, label, group, arrays, rates, runs, config.num_steps, context.progress)
+        out = _train(config, label, group, source, rates, runs, config.num_steps, context.progress)
         index = _index(label, group, rates, runs, config.num_steps, out)
         return selection_tables(config, label, index, out)
     plans: dict[tuple[float, int], list[int]] = {}
@@ -228,7 +214,7 @@ def run_cell(
     tables = []
     for (lr, steps), tasks in plans.items():
         rates = np.full(runs.size, lr)
-        out = _train(config, label, group, arrays, rates, runs, steps, progress)
+        out = _train(config, label, group, source, rates, runs, steps, progress)
         index = _index(label, group, rates, runs, steps, out)
         tables.append(
             {
@@ -248,7 +234,7 @@ def _train(
     config: CensusExperimentConfig,
     label: str,
     group: int,
-    arrays: ArrayData,
+    source: ArraySource,
     rates: np.ndarray,
     runs: np.ndarray,
     num_steps: int,
@@ -256,7 +242,7 @@ def _train(
 ) -> dict[str, np.ndarray]:
     """Trains runs `runs` (K,) of `label` in `group` at the rates `rates` (K,) for `num_steps`
     steps, one compiled program; `progress` receives run-steps."""
-    trainer = Trainer(config.spec(label, num_steps, eval_chunk(arrays)), None, arrays)
+    trainer = Trainer(config.spec(label, num_steps), source)
     return train_runs(
         trainer,
         group_keys(config.seed, group, runs),
@@ -264,7 +250,6 @@ def _train(
         jnp.asarray(rates, jnp.float32),
         mesh=run_mesh(),
         on_steps=lambda steps: progress(steps * runs.size),
-        arrays=arrays,
     )
 
 

@@ -142,16 +142,23 @@ def config_diff(saved: dict, config: dict, defaults: dict | None = None) -> list
     """Top-level keys whose values differ between a saved config and `config`, sorted.
 
     A key of `config` that `saved` lacks and whose value is its entry in `defaults` does not
-    count: it is a setting added after the saved run was made, at the default that keeps the
-    behaviour of the code that made it (e.g. no scalarization front).
+    count, at any depth (`defaults` nests like the config): it is a setting added after the
+    saved run was made, at the default that keeps the behaviour of the code that made it (e.g.
+    no scalarization front, or `data.train_sizes` empty: fresh draws).
     """
     config, defaults = _jsonable(config), _jsonable(defaults or {})
-    return sorted(
-        k
-        for k in set(saved) | set(config)
-        if saved.get(k) != config.get(k)
-        and not (k not in saved and k in defaults and config.get(k) == defaults[k])
-    )
+    return sorted(k for k in set(saved) | set(config) if _key_differs(saved, config, defaults, k))
+
+
+def _key_differs(saved: dict, config: dict, defaults: dict, key: str) -> bool:
+    if key not in saved and key in defaults and config.get(key) == defaults[key]:
+        return False
+    old, new = saved.get(key), config.get(key)
+    if isinstance(old, dict) and isinstance(new, dict):
+        inner = defaults.get(key)
+        inner = inner if isinstance(inner, dict) else {}
+        return any(_key_differs(old, new, inner, k) for k in set(old) | set(new))
+    return old != new
 
 
 def run_command(

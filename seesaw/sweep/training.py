@@ -48,9 +48,17 @@ import jax.numpy as jnp
 import numpy as np
 import pandas as pd
 
-from seesaw.data import GeneratorConfig, TaskConfig, generator_preset, make_family
+from seesaw.data import (
+    Family,
+    GeneratorConfig,
+    SyntheticSource,
+    TaskConfig,
+    generator_preset,
+    make_family,
+)
 from seesaw.data.calibrate import controlled_statistic, solve_weight_cosines
 from seesaw.data.kinds import TASK_KINDS
+from seesaw.data.source import check_train_sizes
 from seesaw.errors import ConfigError
 from seesaw.sweep.cells import CellContext
 from seesaw.sweep.config import check_correlations
@@ -86,8 +94,11 @@ class DataConfig:
       constants: GeneratorConfig fields overriding the preset.
       tasks: task kinds, ("regression", "regression") or ("binary", "regression").
       link, positive_rate, temperature, mask_by_first: TaskConfig fields (binary task only).
-      num_val, num_test: validation and test examples per run (training draws a fresh
-        minibatch every step: a single pass of num_steps × batch_size examples).
+      num_val, num_test: validation and test examples per run.
+      train_sizes: () (default): training draws a fresh minibatch every step, a single pass of
+        num_steps × batch_size examples. Else one size per task: each run trains for epochs on
+        a finite set of max(train_sizes) examples drawn once, task k's label observed on the
+        first train_sizes[k] of them (`seesaw.data.SyntheticSource`).
     """
 
     generator: str = "mmoe"
@@ -99,10 +110,24 @@ class DataConfig:
     mask_by_first: bool = False
     num_val: int = 2_000
     num_test: int = 2_000
+    train_sizes: tuple[int, ...] = ()
 
     def __post_init__(self):
         self.generator_config()
-        self.task_config()
+        check_int("data.num_val", self.num_val, 1)
+        check_int("data.num_test", self.num_test, 1)
+        check_train_sizes(self.train_sizes, len(self.task_config().kinds))
+
+    def source(self, family: Family) -> SyntheticSource:
+        """The data source of the runs of data family `family`."""
+        return SyntheticSource(
+            family,
+            self.generator_config(),
+            self.task_config(),
+            self.num_val,
+            self.num_test,
+            tuple(self.train_sizes),
+        )
 
     def generator_config(self) -> GeneratorConfig:
         return generator_preset(self.generator, **self.constants)
@@ -157,6 +182,12 @@ class TrainExperimentConfig(TrainingProtocol):
         super().__post_init__()
         check_correlations("correlations", self.correlations)
         check_choice("correlation_is", self.correlation_is, CORRELATION_QUANTITIES)
+        if len(self.loss_weights) != len(self.data.tasks):
+            raise invalid(
+                "loss_weights",
+                list(self.loss_weights),
+                f"{len(self.data.tasks)} weights, one per task",
+            )
         if len(set(self.front_weights)) != len(self.front_weights):
             raise invalid("front_weights", list(self.front_weights), "distinct weights")
         for i, omega in enumerate(self.front_weights):
@@ -193,11 +224,7 @@ class TrainExperimentConfig(TrainingProtocol):
         """The static TrainSpec of one model's runs."""
         return TrainSpec(
             model=self.model(label),
-            generator=self.data.generator_config(),
-            tasks=self.data.task_config(),
             optimizer=self.optimizer,
-            num_val=self.data.num_val,
-            num_test=self.data.num_test,
             batch_size=self.batch_size,
             num_steps=self.num_steps,
             log_every=self.log_every,
@@ -312,7 +339,7 @@ def run_cell(
         rows = np.flatnonzero(families == family)
         cosines = weight_cosines(config, context.previous, family)
         out = train_runs(
-            Trainer(config.spec(label), config.family(family)),
+            Trainer(config.spec(label), config.data.source(config.family(family))),
             keys[grid[rows, 2], grid[rows, 3] - runs.start],
             jnp.asarray(cosines, jnp.float32)[grid[rows, 2]],
             jnp.asarray(rates, jnp.float32)[grid[rows, 0]],

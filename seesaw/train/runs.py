@@ -20,7 +20,7 @@ import numpy as np
 from jax.experimental import multihost_utils
 from jax.sharding import AxisType, NamedSharding, PartitionSpec
 
-from seesaw.train.engine import ArrayData, Trainer
+from seesaw.train.engine import Trainer
 
 
 def run_mesh(devices: list | None = None) -> jax.sharding.Mesh | None:
@@ -58,7 +58,6 @@ def train_runs(
     *,
     mesh: jax.sharding.Mesh | None = None,
     on_steps: Callable[[int], None] | None = None,
-    arrays: ArrayData | None = None,
 ) -> dict[str, np.ndarray]:
     """Trains K independent runs in one vmapped program and returns their logs and metrics.
 
@@ -70,14 +69,12 @@ def train_runs(
       loss_weights: (K, T) ω_k of PLE Eq. 8 of each run; default the spec's for every run.
       mesh: optional 1-D "run" mesh; K is padded to a multiple of its size, then trimmed back.
       on_steps: called with the number of steps just completed (for progress bars).
-      arrays: the fixed dataset of a trainer built with it (`ArrayData`), shared by every run:
-        one copy, replicated over the mesh's devices, passed to every call.
 
     Returns:
       NumPy arrays with leading axis K: the logs of `Trainer.advance`, "train_loss", "val_loss"
-      and, with `arrays`, "val_auc_curve" (K, I, T), with I = num_steps / log_every; every entry of
-      `Trainer.evaluate`; "diverged_at" (K,); and the final parameters as "params/PATH"
-      (K, ...) (`param_arrays`).
+      and, with `spec.log_auc`, "val_auc_curve" (K, I, T), with I = num_steps / log_every;
+      every entry of `Trainer.evaluate`; "diverged_at" (K,); and the final parameters as
+      "params/PATH" (K, ...) (`param_arrays`).
     """
     num_runs = keys.shape[0]
     if loss_weights is None:
@@ -100,6 +97,8 @@ def train_runs(
     )
     advance = jax.jit(jax.vmap(partial(trainer.advance, intervals=chunk), in_axes=(0, None)))
     evaluate = jax.jit(jax.vmap(trainer.evaluate, in_axes=(0, None)))
+    # The source's arrays (if any): one copy, replicated over the mesh, an argument of every call.
+    arrays = trainer.source.arrays
     if arrays is not None:
         arrays = jax.device_put(
             arrays, None if mesh is None else NamedSharding(mesh, PartitionSpec())
