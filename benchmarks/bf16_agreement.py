@@ -41,7 +41,7 @@ def final_mse(preset: str, precision: str, runs: int, steps: int) -> np.ndarray:
     spec = workload_spec(preset, precision)
     spec = dataclasses.replace(spec, num_steps=steps, log_every=steps // 10)
     trainer = Trainer(spec, workload_source(preset))
-    keys = run_keys(0, len(CORRELATIONS), range(runs)).reshape(-1)
+    keys = run_keys(0, range(len(CORRELATIONS)), range(runs)).reshape(-1)
     corr = jnp.repeat(jnp.asarray(CORRELATIONS, jnp.float32), runs)
     out = train_runs(trainer, keys, corr, jnp.full(keys.shape, 1e-3), mesh=run_mesh())
     return out["test_mse"].reshape(len(CORRELATIONS), runs, -1)

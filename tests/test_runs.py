@@ -21,13 +21,14 @@ def test_log_chunk_divides_and_gives_about_ten_updates():
 
 
 def test_run_keys_are_paired_across_calls_and_distinct():
-    keys = run_keys(0, 2, range(3))
+    keys = run_keys(0, range(2), range(3))
     assert keys.shape == (2, 3)
     data = jax.random.key_data(keys).reshape(6, -1)
     assert len({tuple(k) for k in np.asarray(data)}) == 6
     # Run r of correlation c does not depend on which other runs are requested (selection subsets).
     np.testing.assert_array_equal(
-        jax.random.key_data(run_keys(0, 2, range(1, 2)))[:, 0], jax.random.key_data(keys)[:, 1]
+        jax.random.key_data(run_keys(0, range(2), range(1, 2)))[:, 0],
+        jax.random.key_data(keys)[:, 1],
     )
 
 

@@ -26,9 +26,9 @@ from seesaw.plots.census import plot_census_auc
 from seesaw.plots.paper_tables import MMOE_COLUMNS, MMOE_TABLES, PLE_TABLE5, PLE_TABLE5_GROUP
 from seesaw.stats import mean_interval, paired_bootstrap
 from seesaw.sweep.census_training import (
+    CENSUS_KINDS,
     INDEPENDENT_TASKS,
     MAIN_TASK,
-    TASK_KINDS,
     CensusExperimentConfig,
 )
 from seesaw.sweep.config import from_dict
@@ -63,7 +63,7 @@ def independent_models(config: CensusExperimentConfig) -> set[str]:
 def census_scores(final: pd.DataFrame, split: str = "test") -> pd.DataFrame:
     """Each run's AUC per task (`tradeoff.task_scores`): columns model, group, omega, main, run,
     diverged, task, metric, value."""
-    scores = tradeoff.task_scores(_as_grid(final), TASK_KINDS, (1.0, 1.0), split=split)
+    scores = tradeoff.task_scores(_as_grid(final), CENSUS_KINDS, (1.0, 1.0), split=split)
     return _from_grid(scores)
 
 

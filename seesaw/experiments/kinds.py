@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 from seesaw.errors import ConfigError
 from seesaw.experiments import figures
 from seesaw.experiments.census_tables import census_figures, census_tables
-from seesaw.sweep import budget, census_training, label_correlation, training
+from seesaw.sweep import budget, census_training, label_correlation, run_tables, training
 from seesaw.sweep.cells import CellContext
 from seesaw.sweep.config import (
     apply_overrides,
@@ -67,7 +67,7 @@ KINDS: dict[str, Kind] = {
         run_cell=training.run_cell,
         figures=figures.training_figures,
         estimate=budget.training_cell,
-        failures=lambda root, config, tier: training.all_diverged(
+        failures=lambda root, config, tier: run_tables.all_diverged(
             load_table(root, config.name, tier, "final")
         ),
         tables=figures.training_tables,
@@ -77,7 +77,7 @@ KINDS: dict[str, Kind] = {
         run_cell=census_training.run_cell,
         figures=census_figures,
         estimate=budget.census_cell,
-        failures=lambda root, config, tier: training.all_diverged(
+        failures=lambda root, config, tier: run_tables.all_diverged(
             load_table(root, config.name, tier, "final"), grid="group"
         ),
         tables=census_tables,

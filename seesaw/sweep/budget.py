@@ -18,6 +18,7 @@ import os
 from typing import Any
 
 from seesaw.models import count_params, get_architecture
+from seesaw.sweep.cells import Cell
 
 _FLOAT = 4  # bytes of a float32
 _PARAM_COPIES = 5  # params, Adam m and v, gradients, updated params
@@ -57,7 +58,7 @@ def training_cell(config: Any, cell: str) -> Estimate:
     # Values per example beyond the model's: the sinusoid phases of the generator.
     per_run = _run_estimate(
         config,
-        config.model(cell.split("model=", 1)[1]),
+        config.model(Cell.parse(cell).model),
         input_dim=data.input_dim,
         num_tasks=num_tasks,
         num_val=config.data.num_val,
@@ -73,7 +74,7 @@ def census_cell(config: Any, cell: str) -> Estimate:
     rows = config.data.rows()
     per_run = _run_estimate(
         config,
-        config.model(cell.split("model=", 1)[1]),
+        config.model(Cell.parse(cell).model),
         input_dim=CENSUS_FEATURES,
         num_tasks=2,
         num_val=rows["val"],

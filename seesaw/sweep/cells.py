@@ -1,11 +1,62 @@
-"""What a sweep cell may see of the run it belongs to."""
+"""Sweep cells: what a cell is (`Cell`, named by its results folder) and what it may see of the
+run it belongs to (`CellContext`)."""
 
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable
 
 import pandas as pd
+
+from seesaw.validate import check_choice
+
+PHASES = ("calibrate", "select", "main", "front")
+_NAME = re.compile(r"^(?:(select|front)\+)?(?:group=(\d+)\+)?model=(.+)$")
+
+
+@dataclasses.dataclass(frozen=True)
+class Cell:
+    """One sweep cell of a training experiment.
+
+    Attributes:
+      phase: "calibrate" (solve the grid's weight cosines), "select" (learning-rate selection
+        runs), "main" (the reported runs) or "front" (the scalarization front's runs).
+      model: the model label ("" for calibrate).
+      group: the grid point a cell is restricted to (a Census-Income task group), or None for a
+        cell spanning the whole grid.
+    """
+
+    phase: str
+    model: str = ""
+    group: int | None = None
+
+    def __post_init__(self):
+        check_choice("cell phase", self.phase, PHASES)
+
+    @property
+    def name(self) -> str:
+        """The cell's id and results folder: "calibrate", "[select+|front+][group=G+]model=X"."""
+        if self.phase == "calibrate":
+            return "calibrate"
+        prefix = "" if self.phase == "main" else f"{self.phase}+"
+        group = "" if self.group is None else f"group={self.group}+"
+        return f"{prefix}{group}model={self.model}"
+
+    @classmethod
+    def parse(cls, name: str) -> Cell:
+        """The cell whose `name` is `name`.
+
+        Raises:
+          ValueError: `name` is no cell's name.
+        """
+        if name == "calibrate":
+            return cls("calibrate")
+        match = _NAME.match(name)
+        if match is None:
+            raise ValueError(f"{name!r} is not a cell name")
+        phase, group, model = match.groups()
+        return cls(phase or "main", model, None if group is None else int(group))
 
 
 @dataclasses.dataclass(frozen=True)

@@ -35,11 +35,9 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import re
 from collections.abc import Callable
 from typing import ClassVar
 
-import jax
 import jax.numpy as jnp
 import numpy as np
 import pandas as pd
@@ -47,14 +45,15 @@ import pandas as pd
 from seesaw.data import ArraySource, array_source
 from seesaw.data.census import GROUPS, build_census, find_census_files, read_census
 from seesaw.errors import ConfigError
-from seesaw.sweep.cells import CellContext
+from seesaw.sweep.cells import Cell, CellContext
 from seesaw.sweep.protocol import TrainingProtocol
-from seesaw.sweep.training import curves_table, final_table, gates_table
+from seesaw.sweep.run_tables import curves_table, final_table, gates_table
+from seesaw.sweep.select import select
 from seesaw.train.engine import Trainer, TrainSpec
-from seesaw.train.runs import run_mesh, train_runs
+from seesaw.train.runs import run_keys, run_mesh, train_runs
 from seesaw.validate import check_choice, check_int, invalid
 
-TASK_KINDS = ("binary", "binary")
+CENSUS_KINDS = ("binary", "binary")
 MAIN_TASK = 0
 """The main task of every group (income, education); task 1 is never married (MMoE §6.1)."""
 SELECT_ON = ("mean", "main")
@@ -64,7 +63,6 @@ EVAL_CHUNK = 1000
 FILE_ROWS = {"train": 199_523, "val": 49_881, "test": 49_881}
 # Architectures whose tasks share no parameter, tuned per task.
 INDEPENDENT_TASKS = frozenset({"single_task"})
-_CELL = re.compile(r"^(select\+)?group=(\d+)\+model=(.+)$")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -142,24 +140,20 @@ class CensusExperimentConfig(TrainingProtocol):
         )
 
     def cells(self) -> list[str]:
-        out = []
-        for group in self.groups:
-            if self.selection_runs:
-                out += [f"select+group={group}+model={m}" for m in self.models]
-            out += [f"group={group}+model={m}" for m in self.models]
-        return out
+        phases = (["select"] if self.selection_runs else []) + ["main"]
+        return [
+            Cell(phase, model, group).name
+            for group in self.groups
+            for phase in phases
+            for model in self.models
+        ]
 
     def steps(self, cell: str) -> int:
         """Run-steps of a cell (runs × steps) at most, for progress reporting."""
-        select, _, label = parse_cell(cell)
-        runs = self.selection_runs * len(self.learning_rates) if select else self.runs(label)
-        return runs * self.num_steps
-
-
-def parse_cell(cell: str) -> tuple[bool, int, str]:
-    """(whether it is a selection cell, group, model label) of a cell id."""
-    select, group, label = _CELL.match(cell).groups()
-    return bool(select), int(group), label
+        cell = Cell.parse(cell)
+        if cell.phase == "select":
+            return self.selection_runs * len(self.learning_rates) * self.num_steps
+        return self.runs(cell.model) * self.num_steps
 
 
 @functools.lru_cache(maxsize=1)
@@ -182,23 +176,18 @@ def census_sources(data: CensusDataConfig, groups: tuple[int, ...]) -> dict[int,
         n = data.eval_rows or None
         val, test_ = (census.x_val[:n], census.y_val[:n]), (census.x_test[:n], census.y_test[:n])
         chunk = min(EVAL_CHUNK, len(val[0]), len(test_[0]))
-        out[group] = array_source(x_train, y_train, *val, *test_, TASK_KINDS, chunk)
+        out[group] = array_source(x_train, y_train, *val, *test_, CENSUS_KINDS, chunk)
     return out
-
-
-def group_keys(seed: int, group: int, runs: np.ndarray) -> jax.Array:
-    """(K,) keys: run r of group g is fold_in(fold_in(key(seed), g), r), for every model."""
-    base = jax.random.fold_in(jax.random.key(seed), group)
-    return jnp.stack([jax.random.fold_in(base, int(r)) for r in runs])
 
 
 def run_cell(
     config: CensusExperimentConfig, cell: str, context: CellContext
 ) -> dict[str, pd.DataFrame]:
     """Trains one cell's runs and returns its tables (see the module docstring)."""
-    select, group, label = parse_cell(cell)
+    cell = Cell.parse(cell)
+    group, label = cell.group, cell.model
     source = census_sources(config.data, tuple(config.groups))[group]
-    if select:
+    if cell.phase == "select":
         rates = np.repeat(config.learning_rates, config.selection_runs)
         runs = np.tile(np.arange(config.selection_runs), len(config.learning_rates))
         out = _train(config, label, group, source, rates, runs, config.num_steps, context.progress)
@@ -209,7 +198,7 @@ def run_cell(
         plans.setdefault(choice, []).append(task)
     runs = np.arange(config.runs(label))
     # One cell's progress adds up to its `steps`, whatever the chosen numbers of steps.
-    scale = config.steps(cell) / (sum(steps for _, steps in plans) * runs.size)
+    scale = config.steps(cell.name) / (sum(steps for _, steps in plans) * runs.size)
     progress = functools.partial(_scaled, context.progress, scale)
     tables = []
     for (lr, steps), tasks in plans.items():
@@ -218,7 +207,7 @@ def run_cell(
         index = _index(label, group, rates, runs, steps, out)
         tables.append(
             {
-                "final": _tasks(final_table(TASK_KINDS, index, out), tasks),
+                "final": _tasks(final_table(CENSUS_KINDS, index, out), tasks),
                 "curves": _tasks(curves_table(config.log_every, index, out, with_auc=True), tasks),
                 "gates": gates_table(index, out),
             }
@@ -245,7 +234,7 @@ def _train(
     trainer = Trainer(config.spec(label, num_steps), source)
     return train_runs(
         trainer,
-        group_keys(config.seed, group, runs),
+        run_keys(config.seed, [group], runs)[0],
         jnp.zeros(runs.size, jnp.float32),  # no correlation: the data are fixed
         jnp.asarray(rates, jnp.float32),
         mesh=run_mesh(),
@@ -303,44 +292,35 @@ def selection_tables(
 
 
 def choose(curves: pd.DataFrame, objective: str, max_diverged: float) -> pd.DataFrame:
-    """Chooses the learning rate and number of steps of each task on validation AUC.
+    """Chooses the learning rate and number of steps of each task on validation AUC
+    (`seesaw.sweep.select`).
 
     Args:
       curves: a `selection_curves` table (one model and group).
       objective: what each task's choice maximises, averaged over the non-diverged runs of a
         rate: "mean" (the mean AUC over tasks: one choice for all), "main" (the main task's AUC:
         one choice for all) or "own" (each task's own AUC: one choice per task).
-      max_diverged: largest fraction of diverged runs for a rate to be eligible (if no rate is,
-        all are: the least bad one is reported rather than the sweep stopped).
+      max_diverged: largest fraction of diverged runs for a rate to be eligible.
 
     Returns:
       The `selected` table: per task, learning rate and logged step, the objective's mean over
-      runs (`score`), the rate's non-diverged `runs` and `diverged_fraction`, and `chosen`, true
-      for the task's best eligible (rate, step); ties go to the smaller rate, then the earlier
-      step.
+      runs (`score`), the point's non-diverged `runs`, the rate's `diverged_fraction`, and
+      `chosen`, true for the task's best eligible (rate, step).
     """
-    runs = curves[["lr", "run", "diverged_at"]].drop_duplicates()
-    diverged = (runs["diverged_at"] >= 0).groupby(runs["lr"]).mean()
-    points = curves[["lr", "step"]].drop_duplicates().sort_values(["lr", "step"])
+    runs = curves[["lr", "step", "run", "diverged_at"]].drop_duplicates()
+    runs = runs.assign(diverged=runs["diverged_at"] >= 0)
     ok = curves[curves["diverged_at"] < 0]
     wide = ok.pivot_table(index=["lr", "step", "run"], columns="task", values="auc")  # rows x T
     frames = []
     for task in sorted(curves["task"].unique()):
-        frame = points.assign(score=np.nan, runs=0).reset_index(drop=True)
-        if not wide.empty:  # else every run diverged: nothing to choose on
+        if wide.empty:  # every run diverged: nothing to choose on
+            scores = runs.assign(score=np.nan)
+        else:
             values = {"mean": wide.mean(axis=1), "main": wide[MAIN_TASK], "own": wide[task]}
-            by_point = values[objective].groupby(level=["lr", "step"])
-            scores = pd.DataFrame({"score": by_point.mean(), "runs": by_point.size()})
-            frame = points.merge(scores.reset_index(), on=["lr", "step"], how="left")
-        frame = frame.assign(
-            runs=frame["runs"].fillna(0).astype(int),
-            diverged_fraction=frame["lr"].map(diverged),
-        )
-        eligible = frame["diverged_fraction"] <= max_diverged
-        if not eligible.any():
-            eligible[:] = True
-        best = frame["score"].where(eligible).fillna(-np.inf).idxmax()
-        frames.append(frame.assign(task=task, objective=objective, chosen=frame.index == best))
+            values = values[objective].rename("score").reset_index()
+            scores = runs.merge(values, on=["lr", "step", "run"], how="left")
+        points = select(scores, max_diverged, higher_is_better=True)
+        frames.append(points.assign(task=task, objective=objective))
     table = pd.concat(frames, ignore_index=True).rename(columns={"step": "steps"})
     head = curves[["model", "group"]].iloc[:1].reset_index(drop=True)
     return head.merge(table, how="cross")[
@@ -357,8 +337,8 @@ def _choices(
 ) -> dict[int, tuple[float, int]]:
     """Task -> (learning rate, number of steps) of the main runs of `label` in `group`."""
     if not config.selection_runs:
-        return {t: (config.learning_rates[0], config.num_steps) for t in range(len(TASK_KINDS))}
-    selected = previous(f"select+group={group}+model={label}", "selected")
+        return {t: (config.learning_rates[0], config.num_steps) for t in range(len(CENSUS_KINDS))}
+    selected = previous(Cell("select", label, group).name, "selected")
     chosen = selected[selected["chosen"]]
     return {
         int(row.task): (float(row.lr), int(row.steps)) for row in chosen.itertuples(index=False)

@@ -60,9 +60,11 @@ from seesaw.data.calibrate import controlled_statistic, solve_weight_cosines
 from seesaw.data.kinds import TASK_KINDS
 from seesaw.data.source import check_train_sizes
 from seesaw.errors import ConfigError
-from seesaw.sweep.cells import CellContext
+from seesaw.sweep.cells import Cell, CellContext
 from seesaw.sweep.config import check_correlations
 from seesaw.sweep.protocol import TrainingProtocol
+from seesaw.sweep.run_tables import curves_table, final_table, gates_table
+from seesaw.sweep.select import select
 from seesaw.train.engine import Trainer, TrainSpec
 from seesaw.train.runs import run_keys, run_mesh, train_runs
 from seesaw.validate import check_choice, check_int, check_real, invalid
@@ -232,22 +234,25 @@ class TrainExperimentConfig(TrainingProtocol):
         )
 
     def cells(self) -> list[str]:
-        calibrate = ["calibrate"] if self.correlation_is != "weight_cosine" else []
-        select = [f"select+model={m}" for m in self.models] if len(self.learning_rates) > 1 else []
-        front = [f"front+model={m}" for m in self.models] if self.front_weights else []
-        return calibrate + select + [f"model={m}" for m in self.models] + front
+        phases = ["calibrate"] if self.correlation_is != "weight_cosine" else []
+        phases += ["select"] if len(self.learning_rates) > 1 else []
+        phases += ["main"] + (["front"] if self.front_weights else [])
+        return [
+            Cell(phase, model).name
+            for phase in phases
+            for model in ([""] if phase == "calibrate" else self.models)
+        ]
 
     def steps(self, cell: str) -> int:
         """Run-steps of a cell (runs × steps), for progress reporting; 1 for `calibrate`."""
-        if cell == "calibrate":
-            return 1
-        if cell.startswith("select+"):
-            runs = self.selection_runs * len(self.learning_rates)
-        elif cell.startswith("front+"):
-            runs = self.front_runs * len(self.front_weights)
-        else:
-            runs = self.runs(cell.split("model=", 1)[1])
-        return runs * len(self.correlations) * self.num_steps
+        cell = Cell.parse(cell)
+        runs = {
+            "calibrate": lambda: 0,
+            "select": lambda: self.selection_runs * len(self.learning_rates),
+            "front": lambda: self.front_runs * len(self.front_weights),
+            "main": lambda: self.runs(cell.model),
+        }[cell.phase]()
+        return max(1, runs * len(self.correlations) * self.num_steps)
 
     @property
     def families(self) -> tuple[int, ...]:
@@ -313,23 +318,24 @@ def run_cell(
     config: TrainExperimentConfig, cell: str, context: CellContext
 ) -> dict[str, pd.DataFrame]:
     """Trains one cell's runs and returns its tables (see the module docstring)."""
-    if cell == "calibrate":
+    cell = Cell.parse(cell)
+    if cell.phase == "calibrate":
         context.progress(1)
         return {"calibration": calibration_table(config)}
-    part, label = cell.split("model=", 1)
+    label = cell.model
     num_corr = len(config.correlations)
     # The main runs' weighting is `loss_weights`; the front's ω index the task-1 weights.
-    omegas = config.front_weights if part == "front+" else (np.nan,)
-    if part == "select+":
+    omegas = config.front_weights if cell.phase == "front" else (np.nan,)
+    if cell.phase == "select":
         runs, rates = range(config.selection_runs), config.learning_rates
     else:
         rates = (_chosen_rate(config, label, context.previous),)
-        runs = range(config.front_runs if part == "front+" else config.runs(label))
-    keys = run_keys(config.seed, num_corr, runs)  # (R, K)
+        runs = range(config.front_runs if cell.phase == "front" else config.runs(label))
+    keys = run_keys(config.seed, range(num_corr), runs)  # (R, K)
     # Flatten (learning rate, task weight, correlation, run) onto one run axis.
     axes = (np.arange(len(rates)), np.arange(len(omegas)), np.arange(num_corr), np.asarray(runs))
     grid = np.stack(np.meshgrid(*axes, indexing="ij"), -1).reshape(-1, 4)
-    if part == "front+":
+    if cell.phase == "front":
         loss_weights = np.stack([np.asarray(omegas), 1.0 - np.asarray(omegas)], -1)[grid[:, 1]]
     else:
         loss_weights = np.tile(config.loss_weights, (len(grid), 1))
@@ -360,9 +366,9 @@ def run_cell(
     )
     if config.family_seeds:
         index.insert(4, "family", families)
-    if part == "select+":
+    if cell.phase == "select":
         return _selection_tables(config, index, out)
-    if part == "front+":
+    if cell.phase == "front":
         omega = np.asarray(omegas)[grid[:, 1]]
         return {"front": final_table(config.data.tasks, index.assign(omega=omega), out)}
     kept = np.flatnonzero(grid[:, 3] < config.keep_params)
@@ -395,86 +401,30 @@ def _in_grid_order(parts: list[tuple[np.ndarray, dict]], num_rows: int) -> dict[
 def _chosen_rate(config: TrainExperimentConfig, label: str, previous) -> float:
     if len(config.learning_rates) == 1:
         return config.learning_rates[0]
-    selected = previous(f"select+model={label}", "selected")
+    selected = previous(Cell("select", label).name, "selected")
     return float(selected.loc[selected["chosen"], "lr"].iloc[0])
 
 
 def _selection_tables(config, index: pd.DataFrame, out) -> dict[str, pd.DataFrame]:
+    """The `selection` (every selection run's final validation objective Σ_k ω_k L_k, NaN if it
+    diverged) and `selected` (`seesaw.sweep.select` at the last step; `runs` counts every run of
+    a rate) tables of a selection cell."""
     weights = np.asarray(config.loss_weights)
     val_loss = np.where(np.isnan(out["val_mse"]), out["val_bce"], out["val_mse"])  # (K, T)
-    runs = index.assign(val_objective=val_loss @ weights, diverged=index["diverged_at"] >= 0)
-    runs.loc[runs["diverged"], "val_objective"] = np.nan
-    summary = (
-        runs.groupby("lr", sort=True)
-        .agg(
-            score=("val_objective", "mean"),
-            diverged_fraction=("diverged", "mean"),
-            runs=("run", "size"),
-        )
-        .reset_index()
+    diverged = index["diverged_at"] >= 0
+    runs = index.assign(val_objective=np.where(diverged, np.nan, val_loss @ weights))
+    scores = runs.assign(step=config.num_steps, score=runs["val_objective"], diverged=diverged)
+    points = select(scores, config.max_diverged, higher_is_better=False)
+    summary = points[["lr", "score", "diverged_fraction"]].assign(
+        runs=runs.groupby("lr", sort=True)["run"].size().to_numpy(), chosen=points["chosen"]
     )
-    eligible = summary["diverged_fraction"] <= config.max_diverged
-    if not eligible.any():
-        eligible[:] = True  # nothing trains: report the least bad rate rather than crash the sweep
-    best = summary.loc[eligible, "score"].idxmin()
     summary.insert(0, "model", index["model"].iloc[0])
-    summary["chosen"] = summary.index == best
-    return {"selection": runs.drop(columns="diverged"), "selected": summary}
+    return {"selection": runs, "selected": summary}
 
 
 def loss_metric(config: TrainExperimentConfig, task: int) -> str:
     """The `metric` of the `final` table that is task `task`'s loss: "mse" or "bce"."""
     return TASK_KINDS[config.data.tasks[task]].loss_metric
-
-
-def final_table(kinds: tuple[str, ...], index: pd.DataFrame, out: dict) -> pd.DataFrame:
-    """The `final` table: one row per run of `index` (its rows follow the runs of `out`, the
-    output of `train_runs`), task, split and metric (the `metrics` of the task's kind)."""
-    rows = [
-        index.assign(task=t, split=split, metric=metric, value=out[f"{split}_{metric}"][:, t])
-        for split in ("val", "test")
-        for t, kind in enumerate(kinds)
-        for metric in TASK_KINDS[kind].metrics
-    ]
-    return pd.concat(rows, ignore_index=True)
-
-
-def curves_table(
-    log_every: int, index: pd.DataFrame, out: dict, with_auc: bool = False
-) -> pd.DataFrame:
-    """The `curves` table: every run's training and validation loss per task at every logged
-    step; `with_auc` adds the column `auc`, the validation AUC (NaN on the training rows)."""
-    num_runs, num_logs, num_tasks = out["train_loss"].shape
-    steps = (np.arange(num_logs) + 1) * log_every
-    frames = []
-    for split in ("train", "val"):
-        values = out[f"{split}_loss"]  # (K, I, T)
-        k, i, t = np.meshgrid(
-            np.arange(num_runs), np.arange(num_logs), np.arange(num_tasks), indexing="ij"
-        )
-        frame = index.drop(columns="diverged_at").iloc[k.ravel()].reset_index(drop=True)
-        frame = frame.assign(
-            step=steps[i.ravel()], task=t.ravel(), split=split, loss=values.ravel()
-        )
-        if with_auc:
-            auc = out["val_auc_curve"] if split == "val" else np.full(values.shape, np.nan)
-            frame = frame.assign(auc=auc.ravel())
-        frames.append(frame)
-    return pd.concat(frames, ignore_index=True)
-
-
-def gates_table(index: pd.DataFrame, out: dict) -> pd.DataFrame:
-    """The `gates` table: the test-set mean and standard deviation of every per-example gate's
-    weight on each expert, per run (no rows for a model without per-example gates)."""
-    frames = []
-    for key in sorted(k for k in out if k.startswith("gate_mean/")):
-        name = key.split("/", 1)[1]
-        mean, std = out[key], out[f"gate_std/{name}"]  # (K, E)
-        k, e = np.meshgrid(np.arange(mean.shape[0]), np.arange(mean.shape[1]), indexing="ij")
-        frame = index.iloc[k.ravel()].reset_index(drop=True)
-        frames.append(frame.assign(gate=name, expert=e.ravel(), mean=mean.ravel(), std=std.ravel()))
-    columns = [*index.columns, "gate", "expert", "mean", "std"]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
 
 
 def _data_table(index, out) -> pd.DataFrame:
@@ -485,18 +435,3 @@ def _data_table(index, out) -> pd.DataFrame:
         snr_task0=out["data_snr"][:, 0],
         snr_task1=out["data_snr"][:, 1],
     )
-
-
-def all_diverged(final: pd.DataFrame, grid: str = "correlation") -> list[str]:
-    """The (model, grid point) groups of a `final` table whose every run diverged, described;
-    `grid` names its grid column ("group" for Census-Income)."""
-    runs = final[["model", "lr", grid, "run", "diverged_at"]].drop_duplicates()
-    out = []
-    for (model, point), rows in runs.groupby(["model", grid], sort=False):
-        if (rows["diverged_at"] >= 0).all():
-            rates = ", ".join(f"{lr:g}" for lr in sorted(set(rows["lr"])))
-            out.append(
-                f"every run of model {model} at {grid} {point:g} diverged "
-                f"({len(rows)} runs, learning rate {rates}): try smaller learning rates"
-            )
-    return out

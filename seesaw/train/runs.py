@@ -11,7 +11,7 @@ its share of the runs, and the results are gathered once, at the end, onto every
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 
 import jax
@@ -32,15 +32,17 @@ def run_mesh(devices: list | None = None) -> jax.sharding.Mesh | None:
     return jax.make_mesh((len(devices),), ("run",), axis_types=(AxisType.Auto,), devices=devices)
 
 
-def run_keys(seed: int, num_correlations: int, runs: range) -> jax.Array:
-    """(R, K) keys: run r at correlation index c is `fold_in(fold_in(key(seed), c), r)`.
+def run_keys(seed: int, grid_ids: Sequence[int], runs: Sequence[int]) -> jax.Array:
+    """(G, K) keys, the one key scheme of every kind: run r at grid point g is
+    `fold_in(fold_in(key(seed), g), r)`.
 
-    The same (c, r) gives the same data draw for every architecture and learning rate, so their
-    comparisons are paired.
+    The grid id g is a synthetic sweep's correlation index or a Census-Income task group. The
+    same (g, r) gives the same data draw (and minibatches) for every architecture and learning
+    rate, so their comparisons are paired.
     """
     base = jax.random.key(seed)
-    per_corr = [jax.random.fold_in(base, c) for c in range(num_correlations)]
-    return jnp.stack([jnp.stack([jax.random.fold_in(k, r) for r in runs]) for k in per_corr])
+    per_point = [jax.random.fold_in(base, int(g)) for g in grid_ids]
+    return jnp.stack([jnp.stack([jax.random.fold_in(k, int(r)) for r in runs]) for k in per_point])
 
 
 def log_chunk(num_logs: int, updates: int = 10) -> int:
