@@ -50,12 +50,13 @@ from seesaw.data import SyntheticSource, TaskConfig, generator_preset, make_fami
 from seesaw.models import ARCHITECTURES, PRESET_INFO, model_config
 from seesaw.train.engine import Trainer, TrainSpec
 from seesaw.train.optim import OptimizerConfig
-from seesaw.train.runs import run_mesh
+from seesaw.train.runs import group_size, on_devices, run_mesh
 
 # One XLA CPU device per core; importing JAX does not start its backend, so this is in time.
 host.use_cpu_cores()
 
 ROOT = Path(__file__).resolve().parents[1]
+WORKLOADS = ("mmoe_synthetic", "ple_synthetic", "single_task_ple")
 MMOE_GEN = generator_preset("mmoe_calibrated")
 PLE_GEN = generator_preset("ple")
 
@@ -100,15 +101,26 @@ def _shard(tree, runs: int):
     return jax.device_put(tree, NamedSharding(mesh, PartitionSpec("run")))
 
 
-def engine(preset: str, precision: str, runs: int, steps: int) -> tuple[float, float]:
-    """(run-steps/s, XLA FLOPs per run-step) of `runs` vmapped runs training `steps` steps."""
+def engine(preset: str, precision: str, runs: int, steps: int, grouped: bool = True) -> float:
+    """Run-steps/s of `runs` vmapped runs training `steps` steps, as `train_runs` runs them
+    (`grouped`: in cache-sized groups per device; else all of a device's runs at once)."""
     trainer = Trainer(workload_spec(preset, precision), workload_source(preset))
     args = (jax.random.split(jax.random.key(0), runs), jnp.full(runs, 0.9), jnp.full(runs, 1e-3))
     state = jax.jit(jax.vmap(trainer.init))(*_shard(args, runs))
-    scan = jax.jit(jax.vmap(lambda s: jax.lax.scan(trainer.step, s, length=steps)))
-    compiled = scan.lower(state).compile()
-    flops = compiled.cost_analysis()["flops"] * steps / runs  # the scan body is counted once
-    return runs * steps / _time(compiled, state), flops / steps
+    mesh = run_mesh() if runs % len(jax.devices()) == 0 else None
+    local = runs // (1 if mesh is None else mesh.size)
+    group = group_size(trainer, local) if grouped else local
+    scan = jax.vmap(lambda s, _: jax.lax.scan(trainer.step, s, length=steps), in_axes=(0, None))
+    compiled = jax.jit(on_devices(scan, group, mesh)).lower(state, None).compile()
+    return runs * steps / _time(compiled, state, None)
+
+
+def step_flops(preset: str) -> float:
+    """XLA's FLOPs of one float32 training step of one run (a scan body is counted once)."""
+    trainer = Trainer(workload_spec(preset), workload_source(preset))
+    state = trainer.init(jax.random.key(0), 0.9, 1e-3)
+    scan = jax.jit(lambda s: jax.lax.scan(trainer.step, s, length=2))
+    return scan.lower(state).compile().cost_analysis()["flops"]
 
 
 def matmul_flops(shape_a, shape_b, spec: str, *, sharded: bool = False, bf16: bool = False):
@@ -156,7 +168,7 @@ PEAK = """
 from seesaw import host; host.use_cpu_cores()
 import jax, jax.numpy as jnp, dataclasses
 from seesaw.train.engine import Trainer
-from seesaw.train.runs import run_mesh, train_runs
+from seesaw.train.runs import group_size, on_devices, run_mesh, train_runs
 import benchmarks.throughput as b
 spec = dataclasses.replace(b.workload_spec("mmoe_synthetic"), num_steps={steps}, log_every=100)
 trainer = Trainer(spec, b.workload_source("mmoe_synthetic"))
@@ -193,14 +205,19 @@ def workload_table(preset: str, run_counts: tuple[int, ...], steps: int, ceiling
     spec = workload_spec(preset)
     d = workload_source(preset).input_dim
     print(f"\n## {preset}: batch {spec.batch_size}, d {d}, {steps} steps")
-    rows, flops = [], None
-    for runs in run_counts:
-        rate, flops_run = engine(preset, "float32", runs, steps)
-        flops = flops if flops is not None else flops_run
-        rows.append((f"seesaw float32, {runs} runs", runs, rate))
-    for runs in run_counts[-1:]:
-        rate, _ = engine(preset, "bfloat16", runs, steps)
-        rows.append((f"seesaw bfloat16, {runs} runs", runs, rate))
+    flops = step_flops(preset)
+    rows = [
+        (f"seesaw float32, {n} runs", n, engine(preset, "float32", n, steps)) for n in run_counts
+    ]
+    most = run_counts[-1]
+    rows.append(
+        (
+            f"  the same, {most} runs in one group",
+            most,
+            engine(preset, "float32", most, steps, False),
+        )
+    )
+    rows.append((f"seesaw bfloat16, {most} runs", most, engine(preset, "bfloat16", most, steps)))
     torch_rates = {}
     if tb is not None:
         for runs in run_counts:
@@ -226,6 +243,12 @@ def workload_table(preset: str, run_counts: tuple[int, ...], steps: int, ceiling
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer steps, for a smoke check")
+    parser.add_argument(
+        "--only",
+        choices=WORKLOADS,
+        help="one workload's table and nothing else (the ceilings, start-up, compile and memory "
+        "figures left out)",
+    )
     args = parser.parse_args()
     print(f"devices: {jax.devices()}  jax {jax.__version__}  cores {os.cpu_count()}")
 
@@ -243,10 +266,13 @@ def main() -> None:
         print(f"  {name:<36} {value / 1e9:8.1f}")
 
     mmoe_steps, ple_steps = (50, 5) if args.quick else (400, 20)
-    workload_table("mmoe_synthetic", (1, 16, 200), mmoe_steps, ceilings)
     ple_runs = (1, 16) if args.quick else (1, 16, 200)
-    for preset in ("ple_synthetic", "single_task_ple"):
-        workload_table(preset, ple_runs, ple_steps, ceilings)
+    for preset in (args.only,) if args.only else WORKLOADS:
+        mmoe = preset == "mmoe_synthetic"
+        steps, run_counts = (mmoe_steps, (1, 16, 200)) if mmoe else (ple_steps, ple_runs)
+        workload_table(preset, run_counts, steps, ceilings)
+    if args.only:
+        return
 
     cold, warm = startup_seconds("mmoe_fig3", "quick")
     print(f"\n`seesaw run mmoe_fig3 --tier quick`: first {cold:.1f} s (cold compilation cache), ")

@@ -6,12 +6,21 @@ import textwrap
 import jax
 import jax.numpy as jnp
 import numpy as np
+import pytest
 
 from seesaw.data import SyntheticSource, TaskConfig, generator_preset, make_family
 from seesaw.models import model_config
 from seesaw.train.engine import Trainer, TrainSpec
 from seesaw.train.optim import OptimizerConfig
-from seesaw.train.runs import load_params, log_chunk, param_arrays, run_keys, run_mesh, train_runs
+from seesaw.train.runs import (
+    group_size,
+    load_params,
+    log_chunk,
+    param_arrays,
+    run_keys,
+    run_mesh,
+    train_runs,
+)
 
 
 def test_log_chunk_divides_and_gives_about_ten_updates():
@@ -110,3 +119,29 @@ def test_stored_parameters_reproduce_the_runs_final_metrics():
     final = trainer.evaluate(state._replace(params=load_params(state.params, arrays)))
     for name in ("test_mse", "gate_mean/level1/task0"):
         np.testing.assert_allclose(final[name], out[name][1], rtol=1e-5, atol=1e-7)
+
+
+def test_group_size_fills_the_cache_budget_with_whole_runs():
+    trainer = _tiny_trainer("mmoe")
+    state = jax.eval_shape(trainer.init, jax.random.key(0), 0.0, 1.0)
+    params = sum(leaf.size for leaf in jax.tree.leaves(state.params))
+    per_run = 4 * 4 * params  # float32 parameters, gradient and Adam's two moments
+    assert sum(leaf.size for leaf in jax.tree.leaves(state.opt_state)) == 2 * params + 1
+    assert group_size(trainer, 12, cache_bytes=4 * per_run + 100) == 4
+    assert group_size(trainer, 12, cache_bytes=5 * per_run + 100) == 4  # 5 does not divide 12
+    assert group_size(trainer, 7, cache_bytes=3 * per_run) == 1
+    assert group_size(trainer, 12, cache_bytes=100 * per_run) == 12
+
+
+def test_runs_in_groups_are_the_same_runs():
+    """A group changes how runs are scheduled, not what they compute (up to float32 rounding)."""
+    trainer = _tiny_trainer("mmoe")
+    keys = jax.random.split(jax.random.key(2), 6)
+    args = (keys, jnp.linspace(0.1, 0.9, 6), jnp.full(6, 1e-2))
+    one = train_runs(trainer, *args, group=6)
+    for group in (1, 3):
+        grouped = train_runs(trainer, *args, group=group)
+        for k in one:
+            np.testing.assert_allclose(grouped[k], one[k], rtol=1e-5, atol=1e-7, err_msg=k)
+    with pytest.raises(ValueError, match="group = 4 does not divide the 6 runs"):
+        train_runs(trainer, *args, group=4)

@@ -4,6 +4,12 @@
 places that axis on a device mesh when several devices exist, and drives the compiled per-chunk
 program from Python only to report progress: all steps of a chunk run inside one `lax.scan`.
 
+On a CPU, each device trains its runs in cache-sized groups (`group_size`): a `lax.map` over
+groups of vmapped runs, each group taking all the steps of a chunk before the next starts, so
+that the training state of the runs in flight stays in the core's cache (hundreds of runs'
+state does not, and every step would stream it from memory). An accelerator takes its runs in
+one group.
+
 The mesh may span several processes (hosts) started with `jax.distributed` (`seesaw.host`): every
 process computes the same global inputs from the seeds, places only its addressable shards, runs
 its share of the runs, and the results are gathered once, at the end, onto every process.
@@ -45,6 +51,49 @@ def run_keys(seed: int, grid_ids: Sequence[int], runs: Sequence[int]) -> jax.Arr
     return jnp.stack([jnp.stack([jax.random.fold_in(k, int(r)) for r in runs]) for k in per_point])
 
 
+CACHE_BYTES = 2**20
+"""Training state one group of runs may fill: half of this machine's 2 MiB per-core L2 cache, the
+other half left to activations and data (measured in docs/performance.md)."""
+
+
+def group_size(trainer: Trainer, local_runs: int, cache_bytes: int = CACHE_BYTES) -> int:
+    """Runs per group on one device: on a CPU, the largest divisor of `local_runs` whose runs'
+    training state (parameters, their gradient and the optimiser state) fits in `cache_bytes`,
+    at least 1; on an accelerator, `local_runs` (one group)."""
+    if jax.default_backend() != "cpu":
+        return local_runs
+    state = jax.eval_shape(trainer.init, jax.random.key(0), 0.0, 1.0)
+    leaves = jax.tree.leaves((state.params, state.params, state.opt_state))
+    per_run = sum(leaf.size * leaf.dtype.itemsize for leaf in leaves)
+    limit = min(local_runs, max(1, cache_bytes // per_run))
+    return max(d for d in range(1, limit + 1) if local_runs % d == 0)
+
+
+def in_groups(fn: Callable, group: int) -> Callable:
+    """`fn(state, *args)` over a leading run axis, applied `group` runs at a time: a `lax.map`
+    over the groups, one after another (`fn` is vmapped over runs; `args` are shared)."""
+
+    def grouped(state, *args):
+        num_runs = jax.tree.leaves(state)[0].shape[0]
+        if group == num_runs:
+            return fn(state, *args)
+        split = jax.tree.map(lambda a: a.reshape(num_runs // group, group, *a.shape[1:]), state)
+        out = jax.lax.map(lambda s: fn(s, *args), split)
+        return jax.tree.map(lambda a: a.reshape(num_runs, *a.shape[2:]), out)
+
+    return grouped
+
+
+def on_devices(fn: Callable, group: int, mesh: jax.sharding.Mesh | None) -> Callable:
+    """`fn(state, shared)` over a run axis placed on `mesh` ("run"): each device applies it to its
+    own runs, `group` at a time (`in_groups`); `shared` is replicated."""
+    fn = in_groups(fn, group)
+    if mesh is None:
+        return fn
+    run = PartitionSpec("run")
+    return jax.shard_map(fn, mesh=mesh, in_specs=(run, PartitionSpec()), out_specs=run)
+
+
 def log_chunk(num_logs: int, updates: int = 10) -> int:
     """Logged intervals per compiled call: the largest divisor of num_logs <= num_logs / updates."""
     target = max(1, num_logs // updates)
@@ -60,6 +109,7 @@ def train_runs(
     *,
     mesh: jax.sharding.Mesh | None = None,
     on_steps: Callable[[int], None] | None = None,
+    group: int | None = None,
 ) -> dict[str, np.ndarray]:
     """Trains K independent runs in one vmapped program and returns their logs and metrics.
 
@@ -71,6 +121,8 @@ def train_runs(
       loss_weights: (K, T) ω_k of PLE Eq. 8 of each run; default the spec's for every run.
       mesh: optional 1-D "run" mesh; K is padded to a multiple of its size, then trimmed back.
       on_steps: called with the number of steps just completed (for progress bars).
+      group: runs per group on each device (default `group_size`); it must divide the runs of
+        a device.
 
     Returns:
       NumPy arrays with leading axis K: the logs of `Trainer.advance`, "train_loss", "val_loss"
@@ -88,6 +140,7 @@ def train_runs(
         np.asarray(learning_rates, np.float32),
         np.asarray(loss_weights, np.float32),
     )
+    devices = 1 if mesh is None else mesh.size
     if mesh is not None:
         pad = -num_runs % mesh.size
         inputs = tuple(np.concatenate([a, a[:pad]]) if pad else a for a in inputs)
@@ -97,7 +150,12 @@ def train_runs(
     init = jax.jit(
         jax.vmap(lambda k, c, lr, w: trainer.init(jax.random.wrap_key_data(k), c, lr, w))
     )
-    advance = jax.jit(jax.vmap(partial(trainer.advance, intervals=chunk), in_axes=(0, None)))
+    local_runs = inputs[0].shape[0] // devices
+    group = group_size(trainer, local_runs) if group is None else group
+    if local_runs % group:
+        raise ValueError(f"group = {group} does not divide the {local_runs} runs of a device")
+    advance = jax.vmap(partial(trainer.advance, intervals=chunk), in_axes=(0, None))
+    advance = jax.jit(on_devices(advance, group, mesh))
     evaluate = jax.jit(jax.vmap(trainer.evaluate, in_axes=(0, None)))
     # The source's arrays (if any): one copy, replicated over the mesh, an argument of every call.
     arrays = trainer.source.arrays
