@@ -53,6 +53,17 @@ def _config(**changes):
         ({"data": {"generator": "mmoe", "tasks": ["binary", "binary"]}}, "kinds"),
         ({"data": {"generator": "mmoe", "num_train": 5}}, r"unknown key\(s\) num_train"),
         ({"optimizer": {"name": "lion"}}, "allowed: adam, adamw, sgd"),
+        (
+            {
+                "data": {
+                    "tasks": ["binary", "regression"],
+                    "constants": {"label_scales": [2.0, 1.0]},
+                }
+            },
+            r"label_scales\[0\] = 2.0: must be 1 for a binary task",
+        ),
+        ({"data": {"train_sizes": [100]}}, r"train_sizes = \[100\]: must be 2 sizes"),
+        ({"loss_weights": [1.0]}, r"loss_weights = \[1.0\]: must be 2 weights, one per task"),
     ],
 )
 def test_bad_configs_fail_before_compute(changes, message):

@@ -34,7 +34,16 @@ from jax.scipy.special import ndtr, ndtri
 
 from seesaw.data.tasks import TaskConfig, binary_labels, calibrate_threshold
 from seesaw.errors import ConfigError
-from seesaw.validate import check_choice, check_int, int_field, invalid, not_allowed, real_field
+from seesaw.validate import (
+    check_bool,
+    check_choice,
+    check_int,
+    check_real,
+    int_field,
+    invalid,
+    not_allowed,
+    real_field,
+)
 
 ALPHA_DISTS: tuple[str, ...] = ("normal", "signed")
 BETA_DISTS: tuple[str, ...] = ("normal", "uniform")
@@ -44,6 +53,9 @@ DEFAULT_TASKS = TaskConfig()
 
 # Quantile nodes of z ~ N(0, c²) for the binary threshold calibration (see ``binary_threshold``).
 LATENT_NODES = 8192
+
+# The generator's tasks: two weight vectors, w1 and w2 at cosine p (MMoE Eq. 2).
+NUM_TASKS = 2
 
 
 @dataclass(frozen=True)
@@ -64,6 +76,17 @@ class GeneratorConfig:
         noise_std: σ, the standard deviation of the label noise ε_k, >= 0. MMoE writes
             ``N(0, 0.01)``; it is read as a variance (σ = 0.1), as keras-mmoe does.
 
+    Per-task knobs (MMoE's tasks differ only in their weights; these make them unequal). Each is
+    empty by default, which draws exactly what the generator drew before they existed:
+
+        task_noise_stds: σ_k of each task's label noise, instead of ``noise_std`` for both.
+        label_scales: s_k > 0: task k's regression label is s_k·y_k (a loss-scale imbalance;
+            ``latent`` and ``signal`` stay unscaled). A binary task's must be 1.
+        independent_links: task 2 draws its own α, β (the family's ``alpha``, ``beta`` become
+            (T, M)) instead of sharing task 1's link g of MMoE Eqs. 3-4.
+        task_sinusoids: m_k <= ``num_sinusoids``: task k's signal sums only the first m_k
+            sinusoids (per-task complexity; 0 is a linear task).
+
     Raises:
         ConfigError: If a field has a value outside the allowed set.
     """
@@ -76,6 +99,10 @@ class GeneratorConfig:
     beta_dist: str = "normal"
     beta_scale: float = 1.0
     noise_std: float = 0.1
+    task_noise_stds: tuple[float, ...] = ()
+    label_scales: tuple[float, ...] = ()
+    independent_links: bool = False
+    task_sinusoids: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
         int_field(self, "input_dim", 2)
@@ -86,6 +113,37 @@ class GeneratorConfig:
         check_choice("GeneratorConfig.beta_dist", self.beta_dist, BETA_DISTS)
         real_field(self, "beta_scale", 0.0)
         real_field(self, "noise_std", 0.0)
+        check_bool("GeneratorConfig.independent_links", self.independent_links)
+        for name in ("task_noise_stds", "label_scales", "task_sinusoids"):
+            values = tuple(getattr(self, name))
+            object.__setattr__(self, name, values)
+            if values and len(values) != NUM_TASKS:
+                raise invalid(f"GeneratorConfig.{name}", list(values), f"{NUM_TASKS} values")
+        for k, sigma in enumerate(self.task_noise_stds):
+            check_real(f"GeneratorConfig.task_noise_stds[{k}]", sigma, 0.0)
+        for k, scale in enumerate(self.label_scales):
+            check_real(f"GeneratorConfig.label_scales[{k}]", scale, 0.0, low_open=True)
+        for k, m in enumerate(self.task_sinusoids):
+            check_int(f"GeneratorConfig.task_sinusoids[{k}]", m, 0, self.num_sinusoids)
+
+    @property
+    def noise_stds(self) -> tuple[float, ...]:
+        """σ_k of each task."""
+        return self.task_noise_stds or (self.noise_std,) * NUM_TASKS
+
+    @property
+    def mse_floors(self) -> tuple[float, ...]:
+        """The Bayes floor of each regression task's MSE, (s_k σ_k)²: the label noise no
+        predictor can remove."""
+        scales = self.label_scales or (1.0,) * NUM_TASKS
+        return tuple((s * sigma) ** 2 for s, sigma in zip(scales, self.noise_stds))
+
+    def sinusoid_mask(self) -> np.ndarray | None:
+        """(T, M) 1 where task k sums sinusoid i (``task_sinusoids``), or None for all."""
+        if not self.task_sinusoids:
+            return None
+        counts = np.asarray(self.task_sinusoids)[:, None]
+        return (np.arange(self.num_sinusoids)[None, :] < counts).astype(np.float32)
 
 
 GENERATOR_PRESETS: dict[str, GeneratorConfig] = {
@@ -137,8 +195,9 @@ class Family(NamedTuple):
 
     Attributes:
         u: (2, D) orthonormal rows u1, u2 (MMoE §3.2 step 1).
-        alpha: (M,) sinusoid frequencies α_i.
-        beta: (M,) sinusoid phases β_i.
+        alpha: (M,) sinusoid frequencies α_i, or (T, M), one row per task, with
+            ``independent_links``.
+        beta: (M,) sinusoid phases β_i, or (T, M).
     """
 
     u: jax.Array
@@ -182,7 +241,14 @@ def make_family(key: jax.Array, cfg: GeneratorConfig) -> Family:
     """
     _check_type("cfg", cfg, GeneratorConfig)
     shapes = (cfg.input_dim, cfg.num_sinusoids, cfg.alpha_dist, cfg.beta_dist)
-    return _make_family(key, cfg.alpha_scale, cfg.beta_scale, *shapes)
+    family = _make_family(key, cfg.alpha_scale, cfg.beta_scale, *shapes)
+    if not cfg.independent_links:
+        return family
+    # Task 2's link from a key of its own, so that u and task 1's α, β are the shared draw's.
+    second = _make_family(jax.random.fold_in(key, 1), cfg.alpha_scale, cfg.beta_scale, *shapes)
+    return family._replace(
+        alpha=jnp.stack([family.alpha, second.alpha]), beta=jnp.stack([family.beta, second.beta])
+    )
 
 
 # Static only in what shapes the program: configs that differ only in α, β scales (or in c, σ)
@@ -251,20 +317,28 @@ def _task_weights(u: jax.Array, correlation: jax.Array, scale: float) -> jax.Arr
     return scale * jnp.stack([u[0], w2])  # (2, D)
 
 
-def signal_fn(z: jax.Array, alpha: jax.Array, beta: jax.Array) -> jax.Array:
+def signal_fn(
+    z: jax.Array, alpha: jax.Array, beta: jax.Array, mask: jax.Array | None = None
+) -> jax.Array:
     """Noiseless label as a function of the projection z = w_kᵀx (MMoE Eqs. 3-4 without ε).
 
     Args:
         z: Projections, any shape ``S``.
-        alpha: (M,) frequencies.
-        beta: (M,) phases.
+        alpha: (M,) frequencies, or (T, M), one row per task (the last axis of ``S``).
+        beta: phases, the shape of ``alpha``.
+        mask: optional (T, M) or (M,) weights of the sinusoids (1 summed, 0 left out).
 
     Returns:
-        ``z + Σ_i sin(α_i z + β_i)``, shape ``S``.
+        ``z + Σ_i mask_i sin(α_i z + β_i)``, shape ``S``.
     """
-    lead = (1,) * jnp.ndim(z)
-    phase = z[..., None] * alpha.reshape(lead + (-1,)) + beta.reshape(lead + (-1,))  # (*S, M)
-    return z + jnp.sum(jnp.sin(phase), axis=-1)
+
+    def lead(a):
+        return a.reshape((1,) * (jnp.ndim(z) + 1 - a.ndim) + a.shape)
+
+    sines = jnp.sin(z[..., None] * lead(alpha) + lead(beta))  # (*S, M)
+    if mask is not None:
+        sines = sines * lead(jnp.asarray(mask))
+    return z + jnp.sum(sines, axis=-1)
 
 
 @partial(jax.jit, static_argnums=(1, 2))
@@ -285,7 +359,10 @@ def binary_threshold(family: Family, cfg: GeneratorConfig, tasks: TaskConfig) ->
     """
     quantiles = (jnp.arange(LATENT_NODES, dtype=jnp.float32) + 0.5) / LATENT_NODES
     z = cfg.scale * ndtri(quantiles)  # (J,)
-    return calibrate_threshold(signal_fn(z, family.alpha, family.beta), cfg.noise_std, tasks)
+    alpha, beta = (a if a.ndim == 1 else a[0] for a in (family.alpha, family.beta))  # task 1's
+    mask = cfg.sinusoid_mask()
+    signal = signal_fn(z, alpha, beta, None if mask is None else mask[0])
+    return calibrate_threshold(signal, cfg.noise_stds[0], tasks)
 
 
 def sample(
@@ -348,9 +425,14 @@ def _sample(
     # the task config.
     normal = jax.random.normal(key, (num_points, d + num_tasks + 1), jnp.float32)  # (N, D+T+1)
     x = normal[:, :d]  # (N, D)
-    signal = signal_fn(x @ w.T, family.alpha, family.beta)  # (N, T)
-    latent = signal + cfg.noise_std * normal[:, d : d + num_tasks]  # (N, T)
+    signal = signal_fn(x @ w.T, family.alpha, family.beta, cfg.sinusoid_mask())  # (N, T)
+    noise = (
+        jnp.asarray([cfg.task_noise_stds], jnp.float32) if cfg.task_noise_stds else cfg.noise_std
+    )
+    latent = signal + noise * normal[:, d : d + num_tasks]  # (N, T)
     y, mask = latent, jnp.ones_like(latent)  # (N, T)
+    if cfg.label_scales:
+        y = y * jnp.asarray([cfg.label_scales], jnp.float32)
     if tasks.has_binary:
         threshold = binary_threshold(family, cfg, tasks)
         link_draw = normal[:, d + num_tasks]  # (N,)
@@ -376,10 +458,12 @@ def _check_family(family: Family, cfg: GeneratorConfig) -> None:
     """Raises ConfigError if the family's shapes do not match ``cfg`` (shapes are static)."""
     d, m = cfg.input_dim, cfg.num_sinusoids
     shapes = tuple(jnp.shape(a) for a in (family.u, family.alpha, family.beta))
-    if shapes != ((2, d), (m,), (m,)):
+    link = (NUM_TASKS, m) if cfg.independent_links else (m,)
+    if shapes != ((2, d), link, link):
         raise ConfigError(
-            f"family shapes (u, alpha, beta) = {shapes}: must be ((2, {d}), ({m},), ({m},)) "
-            f"for input_dim = {d}, num_sinusoids = {m}"
+            f"family shapes (u, alpha, beta) = {shapes}: must be ((2, {d}), {link}, {link}) "
+            f"for input_dim = {d}, num_sinusoids = {m}, independent_links = "
+            f"{cfg.independent_links}"
         )
 
 

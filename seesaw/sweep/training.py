@@ -115,7 +115,10 @@ class DataConfig:
     train_sizes: tuple[int, ...] = ()
 
     def __post_init__(self):
-        self.generator_config()
+        scales = self.generator_config().label_scales
+        for k, kind in enumerate(self.task_config().kinds):
+            if scales and kind == "binary" and scales[k] != 1.0:
+                raise invalid(f"data.constants.label_scales[{k}]", scales[k], "1 for a binary task")
         check_int("data.num_val", self.num_val, 1)
         check_int("data.num_test", self.num_test, 1)
         check_train_sizes(self.train_sizes, len(self.task_config().kinds))
