@@ -151,6 +151,38 @@ def test_run_cells_end_to_end():
     np.testing.assert_allclose(val.loc[sel.index], sel, rtol=1e-4)
 
 
+def _run_all(config):
+    tables = {}
+    context = CellContext(previous=lambda cell, table: tables[cell][table], progress=lambda n: None)
+    for cell in config.cells():
+        tables[cell] = run_cell(config, cell, context)
+    return tables
+
+
+def test_twins_choose_their_own_rates_and_keep_their_own_task():
+    tables = _run_all(_config(twins=True))
+    selected = tables["select+twin+model=mmoe"]["twin_selected"]
+    assert sorted(selected["task"]) == [0, 0, 1, 1]
+    assert selected.groupby("task")["chosen"].sum().tolist() == [1, 1]
+    rates = selected[selected["chosen"]].set_index("task")["lr"]
+    final = tables["twin+model=mmoe"]["twin_final"]
+    assert len(final) == 2 * 3 * 2 * 2  # correlations × runs × twins (own task only) × splits
+    for task, rows in final.groupby("task"):
+        assert set(rows["lr"]) == {rates[task]}
+    curves = tables["twin+model=mmoe"]["twin_curves"]
+    assert len(curves) == 2 * 3 * 2 * 2 * 2  # correlations × runs × twins × logs × splits
+
+
+def test_a_single_task_models_twin_is_itself():
+    """Single-task routing shares nothing, so the twin trained on task k alone follows the joint
+    model's task-k network exactly (same data, rate and Adam state): transfer 0 by construction."""
+    models = {"st": {"preset": "single_task", "expert_units": [4], "tower_units": [4]}}
+    tables = _run_all(_config(models=models, learning_rates=[1e-2], twins=True))
+    joint = tables["model=st"]["final"].set_index(["correlation", "run", "task", "split"])
+    twin = tables["twin+model=st"]["twin_final"].set_index(["correlation", "run", "task", "split"])
+    np.testing.assert_allclose(twin["value"], joint.loc[twin.index, "value"], rtol=1e-4, atol=1e-6)
+
+
 @pytest.mark.parametrize(
     "changes, message",
     [

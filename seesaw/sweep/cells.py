@@ -11,8 +11,9 @@ import pandas as pd
 
 from seesaw.validate import check_choice
 
-PHASES = ("calibrate", "select", "main", "front")
-_NAME = re.compile(r"^(?:(select|front)\+)?(?:group=(\d+)\+)?model=(.+)$")
+PHASES = ("calibrate", "select", "main", "front", "select_twin", "twin")
+_PREFIXES = {"select": "select+", "front": "front+", "select_twin": "select+twin+", "twin": "twin+"}
+_NAME = re.compile(r"^(select\+twin\+|twin\+|select\+|front\+)?(?:group=(\d+)\+)?model=(.+)$")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -21,7 +22,8 @@ class Cell:
 
     Attributes:
       phase: "calibrate" (solve the grid's weight cosines), "select" (learning-rate selection
-        runs), "main" (the reported runs) or "front" (the scalarization front's runs).
+        runs), "main" (the reported runs), "front" (the scalarization front's runs),
+        "select_twin" and "twin" (the model's single-task twins: its rate selection and runs).
       model: the model label ("" for calibrate).
       group: the grid point a cell is restricted to (a Census-Income task group), or None for a
         cell spanning the whole grid.
@@ -39,7 +41,7 @@ class Cell:
         """The cell's id and results folder: "calibrate", "[select+|front+][group=G+]model=X"."""
         if self.phase == "calibrate":
             return "calibrate"
-        prefix = "" if self.phase == "main" else f"{self.phase}+"
+        prefix = _PREFIXES.get(self.phase, "")
         group = "" if self.group is None else f"group={self.group}+"
         return f"{prefix}{group}model={self.model}"
 
@@ -55,8 +57,9 @@ class Cell:
         match = _NAME.match(name)
         if match is None:
             raise ValueError(f"{name!r} is not a cell name")
-        phase, group, model = match.groups()
-        return cls(phase or "main", model, None if group is None else int(group))
+        prefix, group, model = match.groups()
+        phase = {v: k for k, v in _PREFIXES.items()}.get(prefix, "main")
+        return cls(phase, model, None if group is None else int(group))
 
 
 @dataclasses.dataclass(frozen=True)

@@ -58,6 +58,20 @@ SCHEMAS: dict[str, dict[str, str]] = {
         "realised": "float",
     },
     "selection": _RUN | {"diverged_at": "int", "val_objective": "float"},
+    # Single-task twins: each run trained on one task (`task` of a selection row), its rows.
+    "twin_selection": _RUN | {"diverged_at": "int", "task": "int", "val_objective": "float"},
+    "twin_selected": {
+        "model": "str",
+        "task": "int",
+        "lr": "finite",
+        "score": "float",
+        "diverged_fraction": "float",
+        "runs": "int",
+        "chosen": "bool",
+    },
+    "twin_final": _RUN
+    | {"diverged_at": "int", "task": "int", "split": "str", "metric": "str", "value": "float"},
+    "twin_curves": _RUN | {"step": "int", "task": "int", "split": "str", "loss": "float"},
     # Census-Income: every selection run's validation AUC and BCE per task at every logged step.
     "selection_curves": {
         "model": "str",

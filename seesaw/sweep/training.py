@@ -28,6 +28,13 @@ Cells, in order, per model label X:
   Eq. 8) at the rate chosen for `loss_weights`; its `front` table is `final`'s with a column
   `omega`.
 
+- `select+twin+model=X`, `twin+model=X` (only with `twins`): X's single-task twins, the same
+  network, data, budget and rate grid trained with loss weights (1, 0) and (0, 1): each task's
+  twin chooses its own rate on its own task's validation loss (`selection_runs` runs per rate),
+  then trains X's `num_runs` runs at it. Their tables `twin_selection`, `twin_selected`,
+  `twin_final` and `twin_curves` hold only the trained task's rows. A twin is the
+  capacity-matched reference of X's transfer: X's joint metric minus its twin's, per run.
+
 Run r at correlation index c has the same key for every model and learning rate: paired comparisons.
 
 With `family_seeds`, the runs are spread over several data families (u1, u2, α, β of MMoE
@@ -67,7 +74,7 @@ from seesaw.sweep.run_tables import curves_table, final_table, gates_table
 from seesaw.sweep.select import select
 from seesaw.train.engine import Trainer, TrainSpec
 from seesaw.train.runs import run_keys, run_mesh, train_runs
-from seesaw.validate import check_choice, check_int, check_real, invalid
+from seesaw.validate import check_bool, check_choice, check_int, check_real, invalid
 
 FIGURES = (
     "loss_curves",
@@ -164,6 +171,7 @@ class TrainExperimentConfig(TrainingProtocol):
       keep_params: main runs per correlation (runs 0..keep_params-1) whose final parameters are
         stored (`params.npz` of each `model=` cell), so that their gates can be recomputed on
         new inputs.
+      twins: also train every model's single-task twins (see the module docstring).
       family_seed: seed of the data family (u1, u2, α, β).
       family_seeds: several data families instead of one (see the module docstring): run r uses
         family_seeds[r % F]; empty: every run uses `family_seed`. Every model's runs, its
@@ -179,6 +187,7 @@ class TrainExperimentConfig(TrainingProtocol):
     front_runs: int = 0
     keep_params: int = 0
     correlation_is: str = "weight_cosine"
+    twins: bool = False
     family_seed: int = 0
     family_seeds: tuple[int, ...] = ()
     figures: tuple[str, ...] = ("loss_curves",)
@@ -199,6 +208,7 @@ class TrainExperimentConfig(TrainingProtocol):
             check_real(f"front_weights[{i}]", omega, 0.0, 1.0, low_open=True, high_open=True)
         check_int("front_runs", self.front_runs, 1 if self.front_weights else 0, self.num_runs)
         check_int("keep_params", self.keep_params, 0, self.num_runs)
+        check_bool("twins", self.twins)
         check_int("family_seed", self.family_seed, 0, 2**32 - 1)
         for i, seed in enumerate(self.family_seeds):
             check_int(f"family_seeds[{i}]", seed, 0, 2**32 - 1)
@@ -237,9 +247,11 @@ class TrainExperimentConfig(TrainingProtocol):
         )
 
     def cells(self) -> list[str]:
+        search = len(self.learning_rates) > 1
         phases = ["calibrate"] if self.correlation_is != "weight_cosine" else []
-        phases += ["select"] if len(self.learning_rates) > 1 else []
+        phases += ["select"] if search else []
         phases += ["main"] + (["front"] if self.front_weights else [])
+        phases += (["select_twin"] if search else []) + ["twin"] if self.twins else []
         return [
             Cell(phase, model).name
             for phase in phases
@@ -249,13 +261,16 @@ class TrainExperimentConfig(TrainingProtocol):
     def steps(self, cell: str) -> int:
         """Run-steps of a cell (runs × steps), for progress reporting; 1 for `calibrate`."""
         cell = Cell.parse(cell)
-        runs = {
-            "calibrate": lambda: 0,
-            "select": lambda: self.selection_runs * len(self.learning_rates),
-            "front": lambda: self.front_runs * len(self.front_weights),
-            "main": lambda: self.runs(cell.model),
-        }[cell.phase]()
-        return max(1, runs * len(self.correlations) * self.num_steps)
+        if cell.phase == "calibrate":
+            return 1
+        if cell.phase in ("select", "select_twin"):
+            runs = self.selection_runs * len(self.learning_rates)
+        elif cell.phase == "front":
+            runs = self.front_runs * len(self.front_weights)
+        else:
+            runs = self.runs(cell.model)
+        tasks = len(self.data.tasks) if cell.phase in ("select_twin", "twin") else 1
+        return tasks * runs * len(self.correlations) * self.num_steps
 
     @property
     def families(self) -> tuple[int, ...]:
@@ -327,10 +342,15 @@ def run_cell(
         return {"calibration": calibration_table(config)}
     label = cell.model
     num_corr = len(config.correlations)
-    # The main runs' weighting is `loss_weights`; the front's ω index the task-1 weights.
+    twin = cell.phase in ("select_twin", "twin")
+    # The weighting axis: the front's task-1 weights ω, a twin's trained task, else one point.
+    num_tasks = len(config.data.tasks)
     omegas = config.front_weights if cell.phase == "front" else (np.nan,)
-    if cell.phase == "select":
+    omegas = np.arange(num_tasks) if twin else omegas
+    if cell.phase in ("select", "select_twin"):
         runs, rates = range(config.selection_runs), config.learning_rates
+    elif cell.phase == "twin":
+        runs, rates = range(config.runs(label)), (np.nan,)
     else:
         rates = (_chosen_rate(config, label, context.previous),)
         runs = range(config.front_runs if cell.phase == "front" else config.runs(label))
@@ -338,8 +358,13 @@ def run_cell(
     # Flatten (learning rate, task weight, correlation, run) onto one run axis.
     axes = (np.arange(len(rates)), np.arange(len(omegas)), np.arange(num_corr), np.asarray(runs))
     grid = np.stack(np.meshgrid(*axes, indexing="ij"), -1).reshape(-1, 4)
+    row_rates = np.asarray(rates)[grid[:, 0]]
+    if cell.phase == "twin":  # each task's twin at the rate its own selection chose
+        row_rates = np.asarray(_twin_rates(config, label, context.previous))[grid[:, 1]]
     if cell.phase == "front":
         loss_weights = np.stack([np.asarray(omegas), 1.0 - np.asarray(omegas)], -1)[grid[:, 1]]
+    elif twin:
+        loss_weights = np.eye(num_tasks)[grid[:, 1]]
     else:
         loss_weights = np.tile(config.loss_weights, (len(grid), 1))
     families = config.family_of_runs(grid[:, 3])  # (N,)
@@ -351,7 +376,7 @@ def run_cell(
             Trainer(config.spec(label), config.data.source(config.family(family))),
             keys[grid[rows, 2], grid[rows, 3] - runs.start],
             jnp.asarray(cosines, jnp.float32)[grid[rows, 2]],
-            jnp.asarray(rates, jnp.float32)[grid[rows, 0]],
+            jnp.asarray(row_rates[rows], jnp.float32),
             jnp.asarray(loss_weights[rows], jnp.float32),
             mesh=run_mesh(),
             on_steps=partial(_progress, context, len(rows)),
@@ -361,7 +386,7 @@ def run_cell(
     index = pd.DataFrame(
         {
             "model": label,
-            "lr": np.asarray(rates)[grid[:, 0]],
+            "lr": row_rates,
             "correlation": np.asarray(config.correlations)[grid[:, 2]],
             "run": grid[:, 3],
             "diverged_at": out["diverged_at"],
@@ -371,6 +396,8 @@ def run_cell(
         index.insert(4, "family", families)
     if cell.phase == "select":
         return _selection_tables(config, index, out)
+    if twin:
+        return _twin_tables(config, cell.phase, index.assign(task=grid[:, 1]), out)
     if cell.phase == "front":
         omega = np.asarray(omegas)[grid[:, 1]]
         return {"front": final_table(config.data.tasks, index.assign(omega=omega), out)}
@@ -383,6 +410,45 @@ def run_cell(
         "gates": gates_table(index, out),
         "data": _data_table(index, out),
     } | ({"params": params | index_arrays} if config.keep_params else {})
+
+
+def _twin_rates(config: TrainExperimentConfig, label: str, previous) -> list[float]:
+    """The learning rate of each task's twin of model `label`."""
+    if len(config.learning_rates) == 1:
+        return [config.learning_rates[0]] * len(config.data.tasks)
+    selected = previous(Cell("select_twin", label).name, "twin_selected")
+    chosen = selected[selected["chosen"]].sort_values("task")
+    return chosen["lr"].tolist()
+
+
+def _twin_tables(config, phase: str, index: pd.DataFrame, out) -> dict[str, pd.DataFrame]:
+    """A twin cell's tables: each run's rows of the task it trained (`task` of `index`)."""
+    trained = index.pop("task").to_numpy()  # (K,)
+    if phase == "select_twin":
+        val_loss = np.where(np.isnan(out["val_mse"]), out["val_bce"], out["val_mse"])  # (K, T)
+        own = val_loss[np.arange(len(trained)), trained]
+        diverged = index["diverged_at"] >= 0
+        runs = index.assign(task=trained, val_objective=np.where(diverged, np.nan, own))
+        frames = []
+        for task, rows in runs.groupby("task", sort=True):
+            scores = rows.assign(step=config.num_steps, score=rows["val_objective"])
+            points = select(
+                scores.assign(diverged=scores["diverged_at"] >= 0), config.max_diverged, False
+            )
+            frames.append(points.assign(task=task))
+        selected = pd.concat(frames, ignore_index=True)
+        selected.insert(0, "model", index["model"].iloc[0])
+        columns = ["model", "task", "lr", "score", "diverged_fraction", "runs", "chosen"]
+        return {"twin_selection": runs, "twin_selected": selected[columns]}
+    final = final_table(config.data.tasks, index.assign(trained=trained), out)
+    curves = curves_table(config.log_every, index.assign(trained=trained), out)
+    own = {"twin_final": final, "twin_curves": curves}
+    return {
+        name: table[table["task"] == table["trained"]]
+        .drop(columns="trained")
+        .reset_index(drop=True)
+        for name, table in own.items()
+    }
 
 
 def _progress(context: CellContext, num_runs: int, steps: int) -> None:
