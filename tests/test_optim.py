@@ -41,11 +41,23 @@ def test_cosine_schedule_decays_to_zero():
     assert float(sched(0)) == 1.0 and float(sched(100)) == pytest.approx(0.0, abs=1e-7)
 
 
+@pytest.mark.parametrize("name", ["cosine", "linear"])
+def test_warmup_then_decay_closed_form(name):
+    """W = 20 of 100 steps: s(t) = t / W, then the decay over u = (t − W) / 80."""
+    sched = schedule(OptimizerConfig(schedule=name, warmup=0.2), 100)
+    t = np.arange(101)
+    u = np.clip((t - 20) / 80, 0, 1)
+    decay = 0.5 * (1 + np.cos(np.pi * u)) if name == "cosine" else 1 - u
+    expected = np.where(t < 20, t / 20, decay)
+    np.testing.assert_allclose([float(sched(i)) for i in t], expected, atol=1e-6)
+
+
 @pytest.mark.parametrize(
     "kwargs, message",
     [
         ({"name": "lion"}, "allowed: adam, adamw, sgd"),
-        ({"schedule": "step"}, "allowed: constant, cosine"),
+        ({"schedule": "step"}, "allowed: constant, cosine, linear"),
+        ({"warmup": 1.0}, r"warmup = 1.0: must be in \[0, 1\)"),
         ({"b1": 1.0}, r"b1 = 1.0: must be in \[0, 1\)"),
     ],
 )

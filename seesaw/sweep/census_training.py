@@ -118,12 +118,13 @@ class CensusExperimentConfig(TrainingProtocol):
         for i, group in enumerate(self.groups):
             check_int(f"groups[{i}]", group, min(GROUPS), max(GROUPS))
         check_choice("select_on", self.select_on, SELECT_ON)
-        if self.selection_runs and self.optimizer.schedule != "constant":
+        if self.selection_runs and (self.optimizer.schedule != "constant" or self.optimizer.warmup):
             raise ConfigError(
-                f"optimizer.schedule = {self.optimizer.schedule!r}: with selection_runs = "
-                f"{self.selection_runs} the number of steps is chosen on validation curves, and "
-                "a run of a decaying schedule stopped at step s is not a run trained for s "
-                "steps; allowed: constant"
+                f"optimizer.schedule = {self.optimizer.schedule!r}, warmup = "
+                f"{self.optimizer.warmup}: with selection_runs = {self.selection_runs} the number "
+                "of steps is chosen on validation curves, and a run of a schedule that depends "
+                "on its length, stopped at step s, is not a run trained for s steps; allowed: "
+                "constant without warm-up"
             )
 
     def spec(self, label: str, num_steps: int | None = None) -> TrainSpec:

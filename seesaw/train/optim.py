@@ -14,7 +14,7 @@ import optax
 from seesaw.validate import check_choice, check_real
 
 OPTIMIZERS = ("adam", "adamw", "sgd")
-SCHEDULES = ("constant", "cosine")
+SCHEDULES = ("constant", "cosine", "linear")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -23,7 +23,9 @@ class OptimizerConfig:
 
     Attributes:
       name: "adam" (default; MMoE trains with Adam), "adamw" or "sgd".
-      schedule: "constant" or "cosine" (decay to 0 over the run).
+      schedule: "constant", "cosine" or "linear" (decay to 0 at the last step).
+      warmup: fraction of the steps over which the multiplier rises linearly from 0 to 1
+        before it decays (0: none).
       b1, b2, eps: Adam moments and epsilon (optax defaults, equal to TF1's Adam defaults).
       momentum: SGD momentum (0 = plain SGD).
       weight_decay: decoupled weight decay of "adamw".
@@ -31,6 +33,7 @@ class OptimizerConfig:
 
     name: str = "adam"
     schedule: str = "constant"
+    warmup: float = 0.0
     b1: float = 0.9
     b2: float = 0.999
     eps: float = 1e-8
@@ -40,6 +43,7 @@ class OptimizerConfig:
     def __post_init__(self):
         check_choice("optimizer.name", self.name, OPTIMIZERS)
         check_choice("optimizer.schedule", self.schedule, SCHEDULES)
+        check_real("optimizer.warmup", self.warmup, 0.0, 1.0, high_open=True)
         for field in ("b1", "b2", "momentum"):
             check_real(f"optimizer.{field}", getattr(self, field), 0.0, 1.0, high_open=True)
         check_real("optimizer.eps", self.eps, 0.0, low_open=True)
@@ -59,7 +63,17 @@ def direction(config: OptimizerConfig) -> optax.GradientTransformation:
 
 
 def schedule(config: OptimizerConfig, num_steps: int) -> optax.Schedule:
-    """The multiplier s(t) of the learning rate at step t."""
+    """The multiplier s(t) of the learning rate at step t: a linear warm-up over the first
+    W = round(warmup · num_steps) steps, then constant, or decaying to 0 at step num_steps as
+    s = ½(1 + cos(π u)) ("cosine") or s = 1 − u ("linear"), u = (t − W) / (num_steps − W)."""
+    warm = round(config.warmup * num_steps)
+    rest = num_steps - warm
     if config.schedule == "cosine":
-        return optax.cosine_decay_schedule(1.0, num_steps)
-    return optax.constant_schedule(1.0)
+        decay = optax.cosine_decay_schedule(1.0, rest)
+    elif config.schedule == "linear":
+        decay = optax.linear_schedule(1.0, 0.0, rest)
+    else:
+        decay = optax.constant_schedule(1.0)
+    if not warm:
+        return decay
+    return optax.join_schedules([optax.linear_schedule(0.0, 1.0, warm), decay], [warm])
