@@ -39,7 +39,7 @@ BASE = {
         ({"groups": [True]}, r"groups\[0\] = True"),
         ({"groups": [1, 1]}, r"groups = \[1, 1\]: must be a list of distinct task groups"),
         ({"select_on": "best"}, r"select_on = 'best'; allowed: mean, main"),
-        ({"optimizer": {"schedule": "cosine"}}, r"optimizer.schedule = 'cosine': .*constant"),
+        ({"optimizer": {"schedule": "cosine"}}, r"optimizer.schedule = 'cosine', .*constant"),
         ({"optimizer": {"warmup": 0.1}}, r"warmup = 0.1: .*constant without warm-up"),
         ({"data": {"train_rows": -1}}, r"data.train_rows = -1: must be an integer >= 0"),
         ({"data": {"folder": "x"}}, r"unknown key\(s\) folder; allowed: eval_rows, path"),
