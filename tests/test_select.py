@@ -87,7 +87,10 @@ def test_the_rule_makes_every_committed_choice_again(cell):
         val = np.repeat(objective[:, None] / weights.sum(), 2, axis=1)  # Σ ω_k L_k = objective
         out = {"val_mse": val, "val_bce": np.full_like(val, np.nan)}
         settings = SimpleNamespace(
-            loss_weights=weights, num_steps=config["num_steps"], max_diverged=config["max_diverged"]
+            select_on="weighted_sum",
+            loss_weights=weights,
+            num_steps=config["num_steps"],
+            max_diverged=config["max_diverged"],
         )
         new = _selection_tables(settings, runs, out)["selected"]
     committed = pd.read_csv(cell / "selected.csv")

@@ -1,11 +1,14 @@
+import jax
 import numpy as np
 import pandas as pd
 import pytest
 
+from seesaw.data.loss_scales import loss_scales
 from seesaw.errors import ConfigError
 from seesaw.sweep.cells import CellContext
 from seesaw.sweep.config import from_dict
 from seesaw.sweep.training import (
+    LOSS_SCALE_STREAM,
     TrainExperimentConfig,
     _selection_tables,
     calibration_table,
@@ -63,6 +66,8 @@ def _config(**changes):
             r"label_scales\[0\] = 2.0: must be 1 for a binary task",
         ),
         ({"data": {"train_sizes": [100]}}, r"train_sizes = \[100\]: must be 2 sizes"),
+        ({"select_on": "task1"}, r"select_on = 'task1'; allowed: weighted_sum, normalised"),
+        ({"twins": "yes"}, r"twins = 'yes'"),
         ({"loss_weights": [1.0]}, r"loss_weights = \[1.0\]: must be 2 weights, one per task"),
     ],
 )
@@ -104,6 +109,30 @@ def test_selection_uses_validation_of_every_task_and_never_test():
     test = [[9.0, 9.0], [9.0, 9.0], [0.0, 0.0], [0.0, 0.0]]
     selected = _selection_tables(config, index, _out(val, test, index["diverged_at"]))["selected"]
     assert selected.loc[selected["chosen"], "lr"].item() == 1e-3
+
+
+def test_normalised_selection_weighs_both_tasks_alike():
+    """Task 1's labels are 10x larger, so its loss dominates Σ_k L_k; normalised, a rate that
+    learns task 2 much better wins over one that learns task 1 a little better."""
+    data = BASE["data"] | {
+        "constants": {"input_dim": 8, "num_sinusoids": 2, "label_scales": [10.0, 1.0]}
+    }
+    rows = {"model": "m", "lr": [1e-3, 1e-3, 1e-2, 1e-2], "correlation": 0.5, "run": [0, 1, 0, 1]}
+    index = pd.DataFrame(rows | {"diverged_at": -1})
+    chosen = {}
+    for select_on in ("weighted_sum", "normalised"):
+        config = _config(data=data, select_on=select_on)
+        key = jax.random.fold_in(jax.random.key(config.seed), LOSS_SCALE_STREAM)
+        gen, tasks = config.data.generator_config(), config.data.task_config()
+        floors, constants = loss_scales(key, config.family(0), 0.5, gen, tasks)
+        fractions = np.array([[0.20, 0.60], [0.20, 0.60], [0.25, 0.30], [0.25, 0.30]])
+        val = floors + fractions * (constants - floors)
+        out = _out(val, val, index["diverged_at"])
+        selected = _selection_tables(config, index, out)["selected"]
+        chosen[select_on] = selected.loc[selected["chosen"], "lr"].item()
+        if select_on == "normalised":
+            np.testing.assert_allclose(selected["score"], [0.8, 0.55], rtol=1e-5)
+    assert chosen == {"weighted_sum": 1e-3, "normalised": 1e-2}
 
 
 def test_selection_skips_rates_whose_runs_diverge():

@@ -17,9 +17,12 @@ Cells, in order, per model label X:
 
 - `select+model=X` (only when several learning rates are given): `selection_runs` runs per
   correlation at every learning rate, in one program. The learning rate whose mean final
-  *validation* objective Σ_k ω_k L_k (every task counts, not task 0 only) over non-diverged runs and
-  all correlations is lowest is chosen; rates where more than `max_diverged` of the runs
-  diverged are not eligible. Test data is never looked at.
+  *validation* objective over non-diverged runs and all correlations is lowest is chosen; rates
+  where more than `max_diverged` of the runs diverged are not eligible. Test data is never
+  looked at. The objective (`select_on`) is Σ_k ω_k L_k ("weighted_sum": every task counts, but
+  a task with a larger loss scale counts more) or Σ_k ω_k L̃_k ("normalised": each loss as the
+  fraction of its learnable part still to learn, `seesaw.data.loss_scales`, so that neither
+  task dominates).
 - `model=X`: `num_runs` runs per correlation at the chosen rate. Runs 0..selection_runs-1 reuse the
   selection runs' seeds, so they are the same data draws and initialisations (their validation
   losses chose the rate; their test metrics are reported like every other run's).
@@ -65,6 +68,7 @@ from seesaw.data import (
 )
 from seesaw.data.calibrate import controlled_statistic, solve_weight_cosines
 from seesaw.data.kinds import TASK_KINDS
+from seesaw.data.loss_scales import loss_scales, normalised_losses
 from seesaw.data.source import check_train_sizes
 from seesaw.errors import ConfigError
 from seesaw.sweep.cells import Cell, CellContext
@@ -85,6 +89,7 @@ FIGURES = (
     "gates",
 )
 CORRELATION_QUANTITIES = ("weight_cosine", "pearson")
+SELECT_ON = ("weighted_sum", "normalised")
 
 # Examples of the calibration draw: its sampling error on a correlation ρ is about
 # (1 - ρ²) / sqrt(n) = 0.003 at ρ = 0.
@@ -92,6 +97,8 @@ CALIBRATION_POINTS = 100_000
 # The calibration draw's key is fold_in(key(seed), CALIBRATION_STREAM): run keys fold in small
 # correlation indices only (`run_keys`), so no run shares it.
 CALIBRATION_STREAM = 2**31 - 1
+# The draw that measures each task's loss scale (`seesaw.data.loss_scales`), likewise.
+LOSS_SCALE_STREAM = 2**31 - 3
 
 
 @dataclasses.dataclass(frozen=True)
@@ -172,6 +179,7 @@ class TrainExperimentConfig(TrainingProtocol):
         stored (`params.npz` of each `model=` cell), so that their gates can be recomputed on
         new inputs.
       twins: also train every model's single-task twins (see the module docstring).
+      select_on: the selection objective, "weighted_sum" or "normalised" (module docstring).
       family_seed: seed of the data family (u1, u2, α, β).
       family_seeds: several data families instead of one (see the module docstring): run r uses
         family_seeds[r % F]; empty: every run uses `family_seed`. Every model's runs, its
@@ -188,6 +196,7 @@ class TrainExperimentConfig(TrainingProtocol):
     keep_params: int = 0
     correlation_is: str = "weight_cosine"
     twins: bool = False
+    select_on: str = "weighted_sum"
     family_seed: int = 0
     family_seeds: tuple[int, ...] = ()
     figures: tuple[str, ...] = ("loss_curves",)
@@ -209,6 +218,7 @@ class TrainExperimentConfig(TrainingProtocol):
         check_int("front_runs", self.front_runs, 1 if self.front_weights else 0, self.num_runs)
         check_int("keep_params", self.keep_params, 0, self.num_runs)
         check_bool("twins", self.twins)
+        check_choice("select_on", self.select_on, SELECT_ON)
         check_int("family_seed", self.family_seed, 0, 2**32 - 1)
         for i, seed in enumerate(self.family_seeds):
             check_int(f"family_seeds[{i}]", seed, 0, 2**32 - 1)
@@ -395,9 +405,11 @@ def run_cell(
     if config.family_seeds:
         index.insert(4, "family", families)
     if cell.phase == "select":
-        return _selection_tables(config, index, out)
+        return _selection_tables(config, index, out, context.previous)
     if twin:
-        return _twin_tables(config, cell.phase, index.assign(task=grid[:, 1]), out)
+        return _twin_tables(
+            config, cell.phase, index.assign(task=grid[:, 1]), out, context.previous
+        )
     if cell.phase == "front":
         omega = np.asarray(omegas)[grid[:, 1]]
         return {"front": final_table(config.data.tasks, index.assign(omega=omega), out)}
@@ -412,6 +424,27 @@ def run_cell(
     } | ({"params": params | index_arrays} if config.keep_params else {})
 
 
+def _val_losses(
+    config: TrainExperimentConfig, index: pd.DataFrame, out, previous=None
+) -> np.ndarray:
+    """(K, T) each run's final validation loss per task, normalised if `select_on` says so
+    (`previous` reads the calibration of a "pearson" grid)."""
+    losses = np.where(np.isnan(out["val_mse"]), out["val_bce"], out["val_mse"])  # (K, T)
+    if config.select_on == "weighted_sum":
+        return losses
+    key = jax.random.fold_in(jax.random.key(config.seed), LOSS_SCALE_STREAM)
+    gen, tasks = config.data.generator_config(), config.data.task_config()
+    families = index["family"] if "family" in index else np.full(len(index), config.family_seed)
+    out = np.empty_like(losses, dtype=np.float64)
+    for (family, point), rows in index.groupby([families, "correlation"]).groups.items():
+        cosine = weight_cosines(config, previous, family)[config.correlations.index(point)]
+        scales = loss_scales(key, config.family(family), float(cosine), gen, tasks)
+        out[index.index.get_indexer(rows)] = normalised_losses(
+            losses[index.index.get_indexer(rows)], *scales
+        )
+    return out
+
+
 def _twin_rates(config: TrainExperimentConfig, label: str, previous) -> list[float]:
     """The learning rate of each task's twin of model `label`."""
     if len(config.learning_rates) == 1:
@@ -421,12 +454,11 @@ def _twin_rates(config: TrainExperimentConfig, label: str, previous) -> list[flo
     return chosen["lr"].tolist()
 
 
-def _twin_tables(config, phase: str, index: pd.DataFrame, out) -> dict[str, pd.DataFrame]:
+def _twin_tables(config, phase: str, index: pd.DataFrame, out, previous) -> dict[str, pd.DataFrame]:
     """A twin cell's tables: each run's rows of the task it trained (`task` of `index`)."""
     trained = index.pop("task").to_numpy()  # (K,)
     if phase == "select_twin":
-        val_loss = np.where(np.isnan(out["val_mse"]), out["val_bce"], out["val_mse"])  # (K, T)
-        own = val_loss[np.arange(len(trained)), trained]
+        own = _val_losses(config, index, out, previous)[np.arange(len(trained)), trained]
         diverged = index["diverged_at"] >= 0
         runs = index.assign(task=trained, val_objective=np.where(diverged, np.nan, own))
         frames = []
@@ -474,12 +506,12 @@ def _chosen_rate(config: TrainExperimentConfig, label: str, previous) -> float:
     return float(selected.loc[selected["chosen"], "lr"].iloc[0])
 
 
-def _selection_tables(config, index: pd.DataFrame, out) -> dict[str, pd.DataFrame]:
+def _selection_tables(config, index: pd.DataFrame, out, previous=None) -> dict[str, pd.DataFrame]:
     """The `selection` (every selection run's final validation objective Σ_k ω_k L_k, NaN if it
     diverged) and `selected` (`seesaw.sweep.select` at the last step; `runs` counts every run of
     a rate) tables of a selection cell."""
     weights = np.asarray(config.loss_weights)
-    val_loss = np.where(np.isnan(out["val_mse"]), out["val_bce"], out["val_mse"])  # (K, T)
+    val_loss = _val_losses(config, index, out, previous)  # (K, T)
     diverged = index["diverged_at"] >= 0
     runs = index.assign(val_objective=np.where(diverged, np.nan, val_loss @ weights))
     scores = runs.assign(step=config.num_steps, score=runs["val_objective"], diverged=diverged)
