@@ -329,6 +329,49 @@ def test_sameness_and_absence_stay_silent_at_and_beyond_the_margin():
     assert abs(rate - stated) <= _slack(stated, reps)
 
 
+def _above_power(k: float, c: float, df: int, quantile: float) -> float:
+    """P(mean − q · se_hat > −margin) for normal runs whose true mean is c standard errors and the
+    margin k standard errors (q = `quantile`): E_S[Φ(c + k − q S)], S = se_hat / se as in
+    `_inside_power`."""
+
+    def given(v: float) -> float:
+        return sps.norm.cdf(c + k - quantile * math.sqrt(v / df)) * sps.chi2.pdf(v, df)
+
+    return integrate.quad(given, 0.0, np.inf, limit=200)[0]
+
+
+def test_noninferiority_fires_at_stated_power_and_holds_alpha_at_the_margin():
+    """The seesaw map's "no loss" claim (transfer > −margin, one-sided at a): on a planted zero
+    with a margin sized for 90% power it fires at that power; on a planted loss of exactly the
+    margin, at most (and about) a."""
+    reps, margin, a, df = 600, 1.0, ALPHA / FAMILY, RUNS - 1
+    rng = np.random.default_rng(105)
+    q = sps.t.ppf(1.0 - a, df)
+    k = brentq(lambda k: _above_power(k, 0.0, df, q) - 0.9, 0.0, 40.0)
+    sd = margin * math.sqrt(RUNS) / k
+    zero = rng.normal(0.0, sd, (reps, RUNS))
+    claims = (
+        Claim("no loss", mean_interval(x), kind="noninferiority", margin=margin) for x in zero
+    )
+    fired = _rate(claims, a, "non-inferior")
+    at_margin = -margin + rng.normal(0.0, sd, (reps, RUNS))
+    claims = (
+        Claim("no loss", mean_interval(x), kind="noninferiority", margin=margin) for x in at_margin
+    )
+    wrong_at_a = _rate(claims, a, "non-inferior")
+    claims = (
+        Claim("no loss", mean_interval(x), kind="noninferiority", margin=margin) for x in at_margin
+    )
+    wrong_at_alpha = _rate(claims, ALPHA, "non-inferior")
+    print(
+        f"non-inferior: zero {fired:.3f} (stated 0.9, k {k:.2f}); at the margin {wrong_at_a:.3f}"
+        f" at a, {wrong_at_alpha:.3f} at {ALPHA}"
+    )
+    assert abs(fired - 0.9) <= _slack(0.9, reps)
+    assert wrong_at_a <= a + _slack(a, reps)
+    assert abs(wrong_at_alpha - ALPHA) <= _slack(ALPHA, reps)
+
+
 # 4. Data families -------------------------------------------------------------------------------
 
 

@@ -1,9 +1,11 @@
 """Decision rules for one claim (seesaw/stats/rules.py): each verdict from a built interval."""
 
+import numpy as np
 import pytest
 from evidence import t_evidence
 from scipy import stats as sps
 
+from seesaw.stats import SignFlipEvidence, mean_interval, paired_bootstrap
 from seesaw.stats.rules import Claim, Verdict, judge
 
 Z = sps.t.ppf(0.975, 10_000)
@@ -85,3 +87,34 @@ def test_claims_are_validated():
         Claim("s", ev, direction=2)
     with pytest.raises(ValueError, match="direction"):
         Claim("s", ev, kind="sameness", margin=0.1, direction=1)
+
+
+def test_noninferiority_is_the_lower_one_sided_test():
+    # 95% half-width 0.2 → the 90% interval's lower bound −0.1 − 0.168 = −0.268 > −0.3.
+    row = _verdict(Claim("no worse", _ev(-0.1, 0.2), kind="noninferiority", margin=0.3))
+    assert row["verdict"] == Verdict.NONINFERIOR and row["level"] == pytest.approx(0.90)
+    # A large gain is non-inferior too: only the lower bound matters.
+    row = _verdict(Claim("no worse", _ev(5.0, 0.2), kind="noninferiority", margin=0.3))
+    assert row["verdict"] == Verdict.NONINFERIOR
+    row = _verdict(Claim("no worse", _ev(-1.0, 0.2), kind="noninferiority", margin=0.3))
+    assert (row["verdict"], row["sign"]) == (Verdict.CONTRADICTED, -1)
+    row = _verdict(Claim("no worse", _ev(0.0, 1.0), kind="noninferiority", margin=0.3))
+    assert row["verdict"] == Verdict.UNDERPOWERED  # a wide interval around 0 shows nothing
+    with pytest.raises(ValueError, match="noninferiority needs a margin fixed in advance"):
+        Claim("n", _ev(0.0, 1.0), kind="noninferiority")
+
+
+@pytest.mark.parametrize("evidence", ["t", "signflip", "bootstrap"])
+def test_noninferiority_p_value_agrees_with_its_interval(evidence):
+    """p < a exactly when the 1 − 2a interval's lower bound clears −margin, for every evidence."""
+    rng = np.random.default_rng(5)
+    values = rng.normal(0.1, 0.3, 12)
+    ev = {
+        "t": lambda: mean_interval(values),
+        "signflip": lambda: SignFlipEvidence("d", values, n=12, n_families=12),
+        "bootstrap": lambda: paired_bootstrap(values, np.zeros(12), seed=0),
+    }[evidence]()
+    for margin in (0.05, 0.1, 0.2, 0.4):
+        claim = Claim("n", ev, kind="noninferiority", margin=margin)
+        for a in (0.01, 0.05, 0.2):
+            assert (claim.p_value() < a) == claim.passes(a) or abs(claim.p_value() - a) < 1e-3

@@ -104,6 +104,10 @@ class BootstrapEvidence:
         """inf{a : the 1 − 2a interval lies inside (−margin, margin)} (TOST by percentiles)."""
         return max(_first_above(self.resampled, -margin), 1.0 - _last_below(self.resampled, margin))
 
+    def p_noninferiority(self, margin: float) -> float:
+        """inf{a : the 1 − 2a interval lies above −margin} (the lower test of TOST)."""
+        return _first_above(self.resampled, -margin)
+
     def min_p(self) -> float:
         """The smallest two-sided p-value the percentiles are trusted to give: 0 (up to the
         resolution 1 / B of the resamples), but 1 below `MIN_UNITS` resampled units or when

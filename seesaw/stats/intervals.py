@@ -91,6 +91,13 @@ class TEvidence:
             return 0.0 if abs(self.estimate) < margin else 1.0
         return float(DescrStatsW(self.values).ttost_mean(-margin, margin)[0])
 
+    def p_noninferiority(self, margin: float) -> float:
+        """One-sided p-value of H0: mean <= −margin (the lower test of TOST), by statsmodels;
+        below a exactly when the 1 − 2a interval's lower bound exceeds −margin."""
+        if self.se == 0:
+            return 0.0 if self.estimate > -margin else 1.0
+        return float(DescrStatsW(self.values).ttest_mean(-margin, alternative="larger")[1])
+
     def min_p(self) -> float:
         """The smallest two-sided p-value the test can give: 0 (the t-test has no floor)."""
         return 0.0

@@ -25,6 +25,11 @@ difference, an MTL gain, a log std ratio). It is one of two kinds, fixed before 
   - ``underpowered``: the interval straddles a margin bound;
   - ``unresolvable``: as for a difference (the one-sided floor is half the two-sided one).
 
+* **non-inferiority** ("no worse than": a transfer > −margin, the one-sided half of a sameness
+  claim): at level a it passes when the 1 − 2a interval's lower bound lies above −margin →
+  ``non-inferior``. Otherwise ``contradicted`` (the whole interval at or below −margin: worse by
+  at least the margin) or ``underpowered``; ``unresolvable`` as for sameness.
+
 A failure to reject "no difference" is never scored as sameness: a wide interval around 0 is
 ``underpowered`` (or ``not resolved``), not agreement. The level a of each claim is set by the
 multiplicity correction over its family (`seesaw.stats.family.decide`).
@@ -58,6 +63,8 @@ class Evidence(Protocol):
 
     def p_equivalence(self, margin: float) -> float: ...
 
+    def p_noninferiority(self, margin: float) -> float: ...
+
     def min_p(self) -> float: ...
 
     def detectable(self, a: float, power: float = 0.8) -> float: ...
@@ -68,6 +75,7 @@ class Verdict(StrEnum):
 
     DIFFERENCE = "difference"
     EQUIVALENT = "equivalent"
+    NONINFERIOR = "non-inferior"
     CONTRADICTED = "contradicted"
     ABSENT = "absent"
     UNDERPOWERED = "underpowered"
@@ -75,7 +83,9 @@ class Verdict(StrEnum):
     UNRESOLVABLE = "unresolvable"
 
 
-Kind = Literal["difference", "sameness"]
+Kind = Literal["difference", "sameness", "noninferiority"]
+KINDS = ("difference", "sameness", "noninferiority")
+ONE_SIDED = ("sameness", "noninferiority")  # tested on the 1 − 2a interval
 
 
 @dataclass(frozen=True)
@@ -85,10 +95,10 @@ class Claim:
     Attributes:
         name: The claim in words, e.g. "mmoe beats shared_bottom at correlation 0.5".
         evidence: Its statistic's evidence (`TEvidence` or `BootstrapEvidence`), 0 = no effect.
-        kind: "difference" or "sameness".
+        kind: "difference", "sameness" or "noninferiority".
         margin: The smallest effect that matters, > 0, fixed before the runs, on the statistic's
-            scale. Required for sameness; optional for difference (it lets a non-resolved
-            difference be called absent or underpowered).
+            scale. Required for sameness and non-inferiority; optional for difference (it lets a
+            non-resolved difference be called absent or underpowered).
         direction: For a difference: +1 if the claim says θ > 0, −1 if θ < 0, 0 if either sign.
         n_diverged: Runs left out because they diverged, reported beside n.
         keys: Extra columns for the claims table (e.g. architecture, correlation, task).
@@ -107,45 +117,51 @@ class Claim:
     keys: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        if self.kind not in ("difference", "sameness"):
-            raise ValueError(f"claim {self.name!r}: kind must be 'difference' or 'sameness'")
+        if self.kind not in KINDS:
+            raise ValueError(f"claim {self.name!r}: kind must be one of {', '.join(KINDS)}")
         if self.margin is not None and not self.margin > 0:
             raise ValueError(f"claim {self.name!r}: margin must be > 0, got {self.margin}")
-        if self.kind == "sameness" and self.margin is None:
-            raise ValueError(f"claim {self.name!r}: sameness needs a margin fixed in advance")
-        if self.direction not in (-1, 0, 1) or (self.kind == "sameness" and self.direction):
+        if self.kind in ONE_SIDED and self.margin is None:
+            raise ValueError(f"claim {self.name!r}: {self.kind} needs a margin fixed in advance")
+        if self.direction not in (-1, 0, 1) or (self.kind in ONE_SIDED and self.direction):
             raise ValueError(
-                f"claim {self.name!r}: direction must be -1, 0 or +1 (0 for sameness claims)"
+                f"claim {self.name!r}: direction must be -1, 0 or +1 (0 for {self.kind} claims)"
             )
 
     def p_value(self) -> float:
-        """Two-sided p of θ = 0 for a difference; TOST p of |θ| >= margin for sameness; never
-        below the test's floor (`floor`)."""
+        """Two-sided p of θ = 0 for a difference; TOST p of |θ| >= margin for sameness; one-sided
+        p of θ <= −margin for non-inferiority; never below the test's floor (`floor`)."""
         if self.kind == "sameness":
             return max(self.evidence.p_equivalence(self.margin), self.floor())
+        if self.kind == "noninferiority":
+            return max(self.evidence.p_noninferiority(self.margin), self.floor())
         return max(self.evidence.p_difference(), self.floor())
 
     def confidence(self, a: float) -> float:
         """Confidence level of the interval that tests the claim at level a: 1 − a, or 1 − 2a."""
-        return 1.0 - 2.0 * a if self.kind == "sameness" else 1.0 - a
+        return 1.0 - 2.0 * a if self.kind in ONE_SIDED else 1.0 - a
 
     def floor(self) -> float:
         """The smallest p-value the claim's test can reach: the evidence's two-sided floor, or
-        half of it for the one-sided tests of TOST."""
+        half of it for the one-sided tests of TOST and non-inferiority."""
         floor = self.evidence.min_p()
-        return floor / 2.0 if self.kind == "sameness" else floor
+        return floor / 2.0 if self.kind in ONE_SIDED else floor
 
     def detectable(self, a: float, power: float = 0.8) -> float:
         """The smallest effect the claim's test at level a resolves with probability `power`
         (a difference); for a sameness claim, the smallest margin that a true zero passes with
-        about that probability (the same formula at the one-sided level 2a)."""
-        return self.evidence.detectable(2.0 * a if self.kind == "sameness" else a, power)
+        about that probability (the same formula at the one-sided level 2a; likewise for a
+        non-inferiority claim)."""
+        return self.evidence.detectable(2.0 * a if self.kind in ONE_SIDED else a, power)
 
     def passes(self, a: float) -> bool:
-        """Whether the claim's test at level a succeeds (0 excluded, or inside ±margin)."""
+        """Whether the claim's test at level a succeeds (0 excluded, inside ±margin, or above
+        −margin)."""
         low, high = self.evidence.interval(self.confidence(a))
         if self.kind == "sameness":
             return -self.margin < low and high < self.margin
+        if self.kind == "noninferiority":
+            return -self.margin < low
         return low > 0 or high < 0
 
 
@@ -209,6 +225,17 @@ def judge(claim: Claim, a: float, passed: bool, note: str = "") -> dict[str, Any
                 f"{span} contains 0 and reaches ±{_fmt(margin)}: it holds both no effect and a "
                 "margin-sized one"
             )
+    elif claim.kind == "noninferiority":
+        if passed:
+            verdict = Verdict.NONINFERIOR
+            reason = f"{span} lies above −{_fmt(margin)}: any loss is smaller than the margin"
+        elif high <= -margin:
+            sign = -1
+            verdict = Verdict.CONTRADICTED
+            reason = f"{span} lies at or below −{_fmt(margin)}: worse by at least the margin"
+        else:
+            verdict = Verdict.UNDERPOWERED
+            reason = f"{span} reaches below −{_fmt(margin)}"
     elif passed:
         verdict = Verdict.EQUIVALENT
         reason = f"{span} lies inside ±{_fmt(margin)} (TOST)"

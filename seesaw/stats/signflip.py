@@ -100,6 +100,10 @@ class SignFlipEvidence:
         (against above) and θ = +margin (against below)."""
         return float(max(self._g(-margin), self._l(margin)))
 
+    def p_noninferiority(self, margin: float) -> float:
+        """One-sided exact p of θ = −margin against above (the lower test of TOST)."""
+        return float(self._g(-margin))
+
     def min_p(self) -> float:
         """The smallest two-sided p-value the test can give: 2 / 2^F."""
         return 2.0 / 2.0**self.values.size
