@@ -27,6 +27,7 @@ from seesaw.stats.intervals import (
     mean_interval,
     paired_difference,
 )
+from seesaw.stats.map_verdicts import MapVerdict, map_verdict, map_verdicts, seesaw_index
 from seesaw.stats.multiplicity import holm
 from seesaw.stats.ratio import fieller_interval
 from seesaw.stats.rules import Claim, Evidence, Verdict, judge
@@ -39,6 +40,7 @@ __all__ = [
     "Claim",
     "Evidence",
     "Flag",
+    "MapVerdict",
     "SignFlipEvidence",
     "TEvidence",
     "Verdict",
@@ -51,6 +53,8 @@ __all__ = [
     "hypervolume",
     "judge",
     "log_std_ratio",
+    "map_verdict",
+    "map_verdicts",
     "mean_difference",
     "mean_interval",
     "mtl_gain",
@@ -58,6 +62,7 @@ __all__ = [
     "paired_bootstrap",
     "paired_difference",
     "run_hypervolumes",
+    "seesaw_index",
     "transfer_flag",
     "transfer_flags",
 ]
