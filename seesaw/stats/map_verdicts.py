@@ -73,8 +73,9 @@ def map_verdicts(decided: pd.DataFrame, by: Sequence[str], task: str = "task") -
     """One verdict per cell from a decided family of transfer claims.
 
     Args:
-        decided: `decide`'s output over, per cell and task, one difference claim and one
-            non-inferiority claim on the same transfer (their ``keys`` hold `by` and `task`).
+        decided: `decide`'s output over, per cell and task, one difference claim and at most one
+            non-inferiority claim on the same transfer (their ``keys`` hold `by` and `task`); a
+            task without one (no margin could be set) is not non-inferior.
         by: Columns that identify a cell (e.g. ["architecture", "capacity", "correlation"]).
         task: Column naming the task; every cell has exactly two tasks.
 
@@ -84,30 +85,32 @@ def map_verdicts(decided: pd.DataFrame, by: Sequence[str], task: str = "task") -
         ``seesaw_index``.
 
     Raises:
-        ValueError: a cell without exactly one claim of each kind per task, for two tasks.
+        ValueError: a cell without exactly one difference claim per task, for two tasks.
     """
     rows = []
     for key, group in decided.groupby(list(by), sort=False):
         tasks = sorted(group[task].unique())
         kinds = group.groupby(task)["kind"].apply(sorted)
-        if len(tasks) != 2 or any(k != ["difference", "noninferiority"] for k in kinds):
+        allowed = (["difference"], ["difference", "noninferiority"])
+        if len(tasks) != 2 or any(k not in allowed for k in kinds):
             raise ValueError(
-                f"cell {key}: needs one difference and one noninferiority claim per task, "
-                "for two tasks"
+                f"cell {key}: needs one difference claim (and at most one noninferiority claim) "
+                "per task, for two tasks"
             )
         row = dict(zip(by, key if isinstance(key, tuple) else (key,)))
         signs, noninferior, estimates = [], [], []
         for k, name in enumerate(tasks, start=1):
             claims = group[group[task] == name].set_index("kind")
-            diff, ni = claims.loc["difference"], claims.loc["noninferiority"]
+            diff = claims.loc["difference"]
+            ni = claims.loc["noninferiority", "verdict"] if "noninferiority" in claims.index else ""
             signs.append(diff["sign"])
-            noninferior.append(ni["verdict"] == "non-inferior")
+            noninferior.append(ni == "non-inferior")
             estimates.append(diff["estimate"])
             row |= {
                 f"{task}_{k}": name,
                 f"transfer_{k}": diff["estimate"],
                 f"difference_{k}": diff["verdict"],
-                f"noninferiority_{k}": ni["verdict"],
+                f"noninferiority_{k}": ni,
             }
         row["verdict"] = map_verdict(signs, noninferior).value
         row["seesaw_index"] = seesaw_index(*estimates)

@@ -1,0 +1,106 @@
+"""The seesaw map's analysis: transfer against each architecture's twin, per cell (architecture,
+capacity, correlation) and task, decided in one Holm family, read as one verdict per cell
+(`seesaw.stats.map_verdicts`). Pure functions of result tables; the figure is
+`seesaw.plots.seesaw_map.plot_seesaw_map`.
+
+Per cell and task two claims on the same per-run transfers τ_k (docs/decision_rules.md §4, §9):
+
+- a difference claim (τ_k ≠ 0), and
+- a non-inferiority claim τ_k > −δ_k, with δ_k = `NONINFERIORITY_FRACTION` of the twin's mean
+  excess over the task's floor in that cell (for an AUC, of the twin's gap to the Bayes AUC):
+  a loss smaller than a tenth of what the twin still had to learn does not count as one.
+
+Capacity is each model's parameter count (`seesaw.models.count_params`), so that panels of
+different architectures can be read at matched sizes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from seesaw.data.kinds import HIGHER_IS_BETTER
+from seesaw.experiments.transfer import transfers
+from seesaw.models import count_params
+from seesaw.stats import Claim, decide, map_verdicts, mean_interval
+
+NONINFERIORITY_FRACTION = 0.1
+"""δ_k as a fraction of the twin's excess over the floor (fixed before any map tier runs)."""
+
+CELL = ["model", "correlation"]
+
+
+def capacities(models: Mapping[str, object], input_dim: int, num_tasks: int) -> pd.DataFrame:
+    """One row per model label: its architecture and parameter count.
+
+    Args:
+      models: label -> its `ModelConfig`.
+      input_dim, num_tasks: the data's input width and number of tasks.
+    """
+    return pd.DataFrame(
+        [
+            {
+                "model": label,
+                "architecture": cfg.arch,
+                "capacity": count_params(cfg, input_dim=input_dim, num_tasks=num_tasks),
+            }
+            for label, cfg in models.items()
+        ]
+    )
+
+
+def transfer_claims(pairs: pd.DataFrame, floors: Mapping[int, float]) -> list[Claim]:
+    """A difference and a non-inferiority claim per (model, correlation, task) of `transfers`
+    output (`pairs`), the latter's margin `NONINFERIORITY_FRACTION` of the twin's mean excess
+    over `floors[task]`."""
+    claims = []
+    family = "family" in pairs
+    for (model, corr, task), rows in pairs.groupby([*CELL, "task"], sort=True):
+        clusters = rows["family"].to_numpy() if family and rows["family"].nunique() > 1 else None
+        evidence = mean_interval(rows["transfer"].to_numpy(), clusters, "transfer (joint − twin)")
+        higher = HIGHER_IS_BETTER[rows["metric"].iloc[0]]
+        excess = (floors[task] - rows["twin"]) if higher else (rows["twin"] - floors[task])
+        # A twin at its floor (by noise) leaves no margin: that task cannot be non-inferior.
+        margin = NONINFERIORITY_FRACTION * float(np.mean(excess))
+        keys = {"model": model, "correlation": corr, "task": task}
+        name = f"{model} at {corr:g}, task {task + 1}"
+        claims.append(Claim(f"{name}: transfer", evidence, keys=keys))
+        if margin > 0:
+            claims.append(
+                Claim(
+                    f"{name}: no loss",
+                    evidence,
+                    kind="noninferiority",
+                    margin=margin,
+                    keys=keys,
+                )
+            )
+    return claims
+
+
+def seesaw_map_tables(
+    final: pd.DataFrame,
+    twin_final: pd.DataFrame,
+    kinds: tuple[str, ...],
+    floors: Mapping[int, float],
+    models: pd.DataFrame,
+) -> dict[str, pd.DataFrame]:
+    """The map's tables.
+
+    Args:
+      final, twin_final: the joint and twin runs' `final` and `twin_final` tables.
+      kinds: the task kinds.
+      floors: task -> the floor of its reported metric.
+      models: `capacities` output.
+
+    Returns:
+      "transfers" (per run), "claims" (the decided family) and "verdicts" (per cell, with its
+      architecture and capacity).
+    """
+    pairs = transfers(final, twin_final, kinds, dict(floors))
+    decided = decide(transfer_claims(pairs, floors))
+    verdicts = map_verdicts(decided, CELL)
+    verdicts = models.merge(verdicts, on="model")
+    return {"transfers": pairs, "claims": decided, "verdicts": verdicts}

@@ -1,0 +1,64 @@
+"""The seesaw map's analysis on planted result tables: a planted trade-off is a seesaw, a planted
+no-effect cell with ample runs is both non-inferior, capacities are parameter counts."""
+
+import numpy as np
+import pandas as pd
+
+from seesaw.experiments.seesaw_map import NONINFERIORITY_FRACTION, capacities, seesaw_map_tables
+from seesaw.models import count_params, model_config
+
+KINDS = ("regression", "regression")
+RUNS = 24
+
+
+def _final(values):
+    """values: {(model, task): (RUNS,) test MSEs}."""
+    rows = [
+        (model, 1e-3, 0.9, run, -1, task, "test", "mse", value)
+        for (model, task), column in values.items()
+        for run, value in enumerate(column)
+    ]
+    columns = [
+        "model",
+        "lr",
+        "correlation",
+        "run",
+        "diverged_at",
+        "task",
+        "split",
+        "metric",
+        "value",
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def test_a_planted_seesaw_and_a_planted_null():
+    rng = np.random.default_rng(0)
+    twin = {(m, k): 0.2 + rng.normal(0, 0.002, RUNS) for m in ("a", "b") for k in (0, 1)}
+    joint = {
+        ("a", 0): twin[("a", 0)] - 0.05,  # better on task 1 (MSE down)
+        ("a", 1): twin[("a", 1)] + 0.05,  # worse on task 2
+        ("b", 0): twin[("b", 0)] + rng.normal(0, 0.001, RUNS),  # no effect
+        ("b", 1): twin[("b", 1)] + rng.normal(0, 0.001, RUNS),
+    }
+    models = pd.DataFrame({"model": ["a", "b"], "architecture": ["x", "y"], "capacity": [1, 2]})
+    tables = seesaw_map_tables(_final(joint), _final(twin), KINDS, {0: 0.1, 1: 0.1}, models)
+    verdicts = tables["verdicts"].set_index("model")
+    assert verdicts.loc["a", "verdict"] == "seesaw"
+    assert np.isclose(verdicts.loc["a", "seesaw_index"], 0.05)
+    assert verdicts.loc["b", "verdict"] == "both non-inferior"
+    margins = tables["claims"].dropna(subset=["margin"])
+    np.testing.assert_allclose(margins["margin"], NONINFERIORITY_FRACTION * 0.1, rtol=0.05)
+    assert len(tables["transfers"]) == 2 * 2 * RUNS
+
+
+def test_capacity_is_the_parameter_count():
+    cfg = model_config("mmoe", num_experts=2, expert_units=(4,), tower_units=(8,))
+    table = capacities({"m": cfg}, input_dim=32, num_tasks=2)
+    assert table.to_dict("records") == [
+        {
+            "model": "m",
+            "architecture": "mmoe",
+            "capacity": count_params(cfg, input_dim=32, num_tasks=2),
+        }
+    ]
