@@ -14,6 +14,7 @@ from seesaw.errors import ResultsError
 from seesaw.experiments import gates, tradeoff
 from seesaw.experiments.floors import bayes_floors, metric_floors
 from seesaw.experiments.mmoe_claims import claims_per_family, fig5_modality, mmoe_claims
+from seesaw.experiments.seesaw_map import capacities, seesaw_map_tables
 from seesaw.experiments.summary import (
     MMOE_ROLES,
     architecture_roles,
@@ -25,6 +26,7 @@ from seesaw.experiments.summary import (
 from seesaw.plots.gates import plot_gate_bars, plot_gate_heatmaps
 from seesaw.plots.label_correlation import plot_label_correlation
 from seesaw.plots.paper_readings import PLE_FIG7, PLE_FIG7_MODELS
+from seesaw.plots.seesaw_map import plot_seesaw_map
 from seesaw.plots.tradeoff import plot_mtl_gain, plot_seesaw_scatter
 from seesaw.plots.training import (
     plot_final_loss_histograms,
@@ -94,6 +96,9 @@ def training_figures(
         paper = [m for m in paper_models(source) if m in set(gains["model"])]
         out[config.name] = plot_mtl_gain(gains, title, paper, ple_fig7_readings(source))
         out[f"{config.name}_all"] = plot_mtl_gain(gains, f"{title}, every architecture")
+    if "seesaw_map" in config.figures:
+        verdicts = map_tables(results_root, source, tier, bayes_floors(source))["verdicts"]
+        out[config.name] = plot_seesaw_map(verdicts, title=title)
     if "gates" in config.figures:
         means = gates.gate_means(gates.ranked(gates.gate_table(results_root, source.name, tier)))
         for corr in sorted(means["correlation"].unique()):
@@ -103,6 +108,25 @@ def training_figures(
                 means, model, level, title
             )
     return out
+
+
+def map_tables(
+    results_root: Path, source: TrainExperimentConfig, tier: str, floors: pd.DataFrame
+) -> dict[str, pd.DataFrame]:
+    """The seesaw map's tables (`seesaw.experiments.seesaw_map`) of a run with twins; `floors`
+    is its `bayes_floors` table (averaged over data families per task)."""
+    models = capacities(
+        {label: source.model(label) for label in source.models},
+        source.data.generator_config().input_dim,
+        len(source.data.tasks),
+    )
+    return seesaw_map_tables(
+        load_table(results_root, source.name, tier, "final"),
+        load_table(results_root, source.name, tier, "twin_final"),
+        source.data.tasks,
+        floors.groupby("task")["floor"].mean().to_dict(),
+        models,
+    )
 
 
 def training_tables(
@@ -151,6 +175,10 @@ def training_tables(
             )
             out[f"{config.name}_gain_claims"] = decided
             out[f"{config.name}_flags"] = flags
+    if "seesaw_map" in config.figures:
+        tables = map_tables(results_root, source, tier, floors())
+        out[f"{config.name}_map_claims"] = tables["claims"]
+        out[f"{config.name}_map_verdicts"] = tables["verdicts"]
     if {"seesaw_scatter", "mtl_gain"} & set(config.figures):
         scores = scores_of(results_root, source, tier)
         decided, flags = tradeoff.gains_and_flags(scores, baseline(source), metric_floors(floors()))

@@ -60,7 +60,7 @@ def bayes_floors(config: TrainExperimentConfig) -> pd.DataFrame:
                         "family": seed,
                         "task": task,
                         "metric": "mse",
-                        "floor": gen.noise_std**2,
+                        "floor": gen.mse_floors[task],
                         "mc_se": 0.0,
                     }
                 )

@@ -87,6 +87,7 @@ FIGURES = (
     "seesaw_scatter",
     "mtl_gain",
     "gates",
+    "seesaw_map",
 )
 CORRELATION_QUANTITIES = ("weight_cosine", "pearson")
 SELECT_ON = ("weighted_sum", "normalised")
@@ -232,6 +233,10 @@ class TrainExperimentConfig(TrainingProtocol):
         unknown = sorted(set(self.figures) - set(FIGURES))
         if unknown:
             raise ConfigError(f"figures: unknown {unknown}; allowed: {', '.join(FIGURES)}")
+        if "seesaw_map" in self.figures and not self.twins:
+            raise ConfigError(
+                "figures: seesaw_map reads transfer against each model's twins: set twins = true"
+            )
         used = {"selection_runs"} if len(self.learning_rates) > 1 else set()
         used |= {"front_runs"} if self.front_weights else set()
         for label in self.models:
