@@ -60,7 +60,11 @@ def quick_results(census_results):
         path = root / f"{name}.toml"
         path.write_text(text)
         run_experiment(load_experiment(str(path), "quick"), "quick", root, progress=False)
-    for name, text in (("tiny_scatter", TINY_SCATTER), ("tiny_fig7", TINY_FIG7)):
+    for name, text in (
+        ("tiny_scatter", TINY_SCATTER),
+        ("tiny_fig7", TINY_FIG7),
+        ("tiny_map", TINY_MAP),
+    ):
         path = root / f"{name}.toml"
         path.write_text(text)
         run_experiment(load_experiment(str(path), "quick"), "quick", root, progress=False)
@@ -136,6 +140,37 @@ num_test = 64
     + "[tiers.quick]\n"
 )
 
+# A stand-in for seesaw_map: two models with their twins on a finite, imbalanced training set.
+TINY_MAP = """
+name = "tiny_map"
+kind = "train"
+correlations = [0.5, 1.0]
+learning_rates = [0.01]
+num_runs = 3
+num_steps = 20
+batch_size = 16
+log_every = 10
+twins = true
+select_on = "normalised"
+figures = ["seesaw_map"]
+[data]
+generator = "mmoe"
+constants = { input_dim = 8, num_sinusoids = 2 }
+train_sizes = [200, 20]
+num_val = 64
+num_test = 64
+[models.sb]
+preset = "shared_bottom"
+expert_units = [4]
+tower_units = [4]
+[models.mmoe]
+preset = "mmoe"
+num_experts = 2
+expert_units = [2]
+tower_units = [4]
+[tiers.quick]
+"""
+
 
 EXPERIMENT = {
     "mmoe_fig2": "mmoe_fig2",
@@ -146,6 +181,7 @@ EXPERIMENT = {
     "ple_fig7": "tiny_fig7",
     "gates": "tiny_scatter",
     "census": "tiny_census",
+    "seesaw_map": "tiny_map",
 }
 FIGURES = {"gates": 2}  # figures each notebook draws (default 1)
 
