@@ -26,7 +26,7 @@ from seesaw.experiments.summary import (
 from seesaw.plots.gates import plot_gate_bars, plot_gate_heatmaps
 from seesaw.plots.label_correlation import plot_label_correlation
 from seesaw.plots.paper_readings import PLE_FIG7, PLE_FIG7_MODELS
-from seesaw.plots.seesaw_map import plot_seesaw_map
+from seesaw.plots.seesaw_map import plot_seesaw_map, plot_transfer_by_capacity
 from seesaw.plots.tradeoff import plot_mtl_gain, plot_seesaw_scatter
 from seesaw.plots.training import (
     plot_final_loss_histograms,
@@ -97,8 +97,11 @@ def training_figures(
         out[config.name] = plot_mtl_gain(gains, title, paper, ple_fig7_readings(source))
         out[f"{config.name}_all"] = plot_mtl_gain(gains, f"{title}, every architecture")
     if "seesaw_map" in config.figures:
-        verdicts = map_tables(results_root, source, tier, bayes_floors(source))["verdicts"]
-        out[config.name] = plot_seesaw_map(verdicts, title=title)
+        tables = map_tables(results_root, source, tier, bayes_floors(source))
+        out[config.name] = plot_seesaw_map(tables["verdicts"], title=title)
+        out[f"{config.name}_transfer"] = plot_transfer_by_capacity(
+            tables["claims"], tables["models"], title=title
+        )
     if "gates" in config.figures:
         means = gates.gate_means(gates.ranked(gates.gate_table(results_root, source.name, tier)))
         for corr in sorted(means["correlation"].unique()):

@@ -96,11 +96,11 @@ def seesaw_map_tables(
       models: `capacities` output.
 
     Returns:
-      "transfers" (per run), "claims" (the decided family) and "verdicts" (per cell, with its
-      architecture and capacity).
+      "transfers" (per run), "claims" (the decided family), "verdicts" (per cell, with its
+      architecture and capacity) and "models" (`models` itself, for the figures).
     """
     pairs = transfers(final, twin_final, kinds, dict(floors))
     decided = decide(transfer_claims(pairs, floors))
     verdicts = map_verdicts(decided, CELL)
     verdicts = models.merge(verdicts, on="model")
-    return {"transfers": pairs, "claims": decided, "verdicts": verdicts}
+    return {"transfers": pairs, "claims": decided, "verdicts": verdicts, "models": models}

@@ -4,12 +4,15 @@ with its seesaw index. Takes the verdict table, never files."""
 
 from __future__ import annotations
 
+import itertools
+
 import matplotlib.colors as mcolors
 import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from matplotlib.ticker import NullFormatter, ScalarFormatter
 
 from seesaw.plots.common import panel_grid
 from seesaw.stats.map_verdicts import MapVerdict
@@ -73,6 +76,51 @@ def plot_seesaw_map(
         fontsize=8,
         frameon=False,
     )
+    if title:
+        fig.suptitle(title, fontsize=11)
+    return fig
+
+
+def plot_transfer_by_capacity(
+    claims: pd.DataFrame, models: pd.DataFrame, *, title: str = ""
+) -> Figure:
+    """Transfer against capacity: one panel per (task, correlation), one line per architecture
+    through its capacities, each point the mean transfer with its Holm-level interval (the
+    difference claims of `seesaw.experiments.seesaw_map`), a dashed line at 0.
+
+    Args:
+      claims: the map's decided claims (columns model, correlation, task, kind, estimate, low,
+        high).
+      models: model, architecture, capacity (`seesaw.experiments.seesaw_map.capacities`).
+      title: the figure's title.
+    """
+    rows = claims[claims["kind"] == "difference"].merge(models, on="model")
+    tasks, correlations = sorted(rows["task"].unique()), sorted(rows["correlation"].unique())
+    fig = Figure(figsize=(3.2 * len(correlations), 2.8 * len(tasks)), layout="constrained")
+    axes = fig.subplots(len(tasks), len(correlations), squeeze=False, sharex=True)
+    colors = dict(zip(sorted(rows["architecture"].unique()), sns.color_palette("tab10")))
+    for (i, task), (j, corr) in itertools.product(enumerate(tasks), enumerate(correlations)):
+        ax = axes[i][j]
+        cell = rows[(rows["task"] == task) & (rows["correlation"] == corr)]
+        for arch, line in cell.sort_values("capacity").groupby("architecture"):
+            ax.errorbar(
+                line["capacity"],
+                line["estimate"],
+                yerr=[line["estimate"] - line["low"], line["high"] - line["estimate"]],
+                marker="o",
+                capsize=2,
+                color=colors[arch],
+                label=arch,
+            )
+        ax.axhline(0.0, color="black", lw=0.8, ls="--")
+        ax.set_xscale("log")
+        ax.xaxis.set_minor_formatter(NullFormatter())
+        ax.xaxis.set_major_formatter(ScalarFormatter())
+        ax.set_title(f"task {task + 1}, correlation {corr:g}", fontsize=9)
+        ax.set_xlabel("parameters" if i == len(tasks) - 1 else "")
+        ax.set_ylabel("transfer (joint − twin)" if j == 0 else "")
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncol=len(labels), fontsize=8)
     if title:
         fig.suptitle(title, fontsize=11)
     return fig
