@@ -4,7 +4,12 @@ no-effect cell with ample runs is both non-inferior, capacities are parameter co
 import numpy as np
 import pandas as pd
 
-from seesaw.experiments.seesaw_map import NONINFERIORITY_FRACTION, capacities, seesaw_map_tables
+from seesaw.experiments.seesaw_map import (
+    NONINFERIORITY_FRACTION,
+    capacities,
+    horizon_table,
+    seesaw_map_tables,
+)
 from seesaw.models import count_params, model_config
 
 KINDS = ("regression", "regression")
@@ -62,3 +67,26 @@ def test_capacity_is_the_parameter_count():
             "capacity": count_params(cfg, input_dim=32, num_tasks=2),
         }
     ]
+
+
+def test_horizon_table_compares_mean_transfers_with_half_the_margin():
+    def pairs(shift):
+        rows = [
+            {"model": "a", "correlation": 0.9, "run": r, "task": t, "transfer": 0.1 * t + shift}
+            for r in range(4)
+            for t in (0, 1)
+        ]
+        return pd.DataFrame(rows)
+
+    claims = pd.DataFrame(
+        {
+            "model": "a",
+            "correlation": 0.9,
+            "task": [0, 0, 1, 1],
+            "kind": ["difference", "noninferiority"] * 2,
+            "margin": [np.nan, 0.02, np.nan, 0.002],
+        }
+    )
+    table = horizon_table(pairs(0.0), pairs(0.005), claims).set_index("task")
+    np.testing.assert_allclose(table["shift"], 0.005)
+    assert table["within"].tolist() == [True, False]  # 0.005 <= 0.01, but > 0.001

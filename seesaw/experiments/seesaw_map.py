@@ -104,3 +104,28 @@ def seesaw_map_tables(
     verdicts = map_verdicts(decided, CELL)
     verdicts = models.merge(verdicts, on="model")
     return {"transfers": pairs, "claims": decided, "verdicts": verdicts, "models": models}
+
+
+def horizon_table(short: pd.DataFrame, long: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
+    """The horizon check: each cell's mean transfer per task at two horizons, paired by run.
+
+    Args:
+      short, long: `transfers` output of the same cells and runs at the reported horizon and at
+        twice the steps.
+      claims: the reported horizon's decided map claims (for each non-inferiority margin δ).
+
+    Returns:
+      One row per (model, correlation, task) in both: the mean transfer at each horizon, the
+      shift, δ/2, and `within`, whether |shift| <= δ/2 (the criterion of docs/seesaw_map.md).
+    """
+    key = [*CELL, "task"]
+    means = pd.concat(
+        {
+            name: table.groupby(key)["transfer"].mean()
+            for name, table in (("short", short), ("long", long))
+        },
+        axis=1,
+    ).dropna()
+    margins = claims[claims["kind"] == "noninferiority"].set_index(key)["margin"]
+    table = means.assign(shift=means["long"] - means["short"], half_margin=margins / 2).dropna()
+    return table.assign(within=table["shift"].abs() <= table["half_margin"]).reset_index()
