@@ -466,17 +466,10 @@ def _twin_tables(config, phase: str, index: pd.DataFrame, out, previous) -> dict
         own = _val_losses(config, index, out, previous)[np.arange(len(trained)), trained]
         diverged = index["diverged_at"] >= 0
         runs = index.assign(task=trained, val_objective=np.where(diverged, np.nan, own))
-        frames = []
-        for task, rows in runs.groupby("task", sort=True):
-            scores = rows.assign(step=config.num_steps, score=rows["val_objective"])
-            points = select(
-                scores.assign(diverged=scores["diverged_at"] >= 0), config.max_diverged, False
-            )
-            frames.append(points.assign(task=task))
-        selected = pd.concat(frames, ignore_index=True)
-        selected.insert(0, "model", index["model"].iloc[0])
-        columns = ["model", "task", "lr", "score", "diverged_fraction", "runs", "chosen"]
-        return {"twin_selection": runs, "twin_selected": selected[columns]}
+        return {
+            "twin_selection": runs,
+            "twin_selected": twin_selected(runs, config.max_diverged, config.num_steps),
+        }
     final = final_table(config.data.tasks, index.assign(trained=trained), out)
     curves = curves_table(config.log_every, index.assign(trained=trained), out)
     own = {"twin_final": final, "twin_curves": curves}
@@ -486,6 +479,21 @@ def _twin_tables(config, phase: str, index: pd.DataFrame, out, previous) -> dict
         .reset_index(drop=True)
         for name, table in own.items()
     }
+
+
+def twin_selected(runs: pd.DataFrame, max_diverged: float, num_steps: int) -> pd.DataFrame:
+    """Each task's twin's rate: `seesaw.sweep.select` over the `twin_selection` rows of that task
+    (their `val_objective`, the trained task's validation loss, NaN where the run diverged)."""
+    frames = []
+    for task, rows in runs.groupby("task", sort=True):
+        scores = rows.assign(
+            step=num_steps, score=rows["val_objective"], diverged=rows["diverged_at"] >= 0
+        )
+        frames.append(select(scores, max_diverged, higher_is_better=False).assign(task=task))
+    selected = pd.concat(frames, ignore_index=True)
+    selected.insert(0, "model", runs["model"].iloc[0])
+    columns = ["model", "task", "lr", "score", "diverged_fraction", "runs", "chosen"]
+    return selected[columns]
 
 
 def _progress(context: CellContext, num_runs: int, steps: int) -> None:
