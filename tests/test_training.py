@@ -203,13 +203,18 @@ def test_twins_choose_their_own_rates_and_keep_their_own_task():
     assert len(curves) == 2 * 3 * 2 * 2 * 2  # correlations × runs × twins × logs × splits
 
 
-def test_a_single_task_models_twin_is_itself():
+def test_a_single_task_models_twin_is_itself_so_it_gets_none():
     """Single-task routing shares nothing, so the twin trained on task k alone follows the joint
-    model's task-k network exactly (same data, rate and Adam state): transfer 0 by construction."""
+    model's task-k network exactly (same data, rate and Adam state): transfer 0 by construction,
+    which is why a sweep trains no twins for it."""
     models = {"st": {"preset": "single_task", "expert_units": [4], "tower_units": [4]}}
-    tables = _run_all(_config(models=models, learning_rates=[1e-2], twins=True))
+    config = _config(models=models, learning_rates=[1e-2], twins=True)
+    assert config.cells() == ["model=st"]
+    tables = _run_all(config)
+    context = CellContext(previous=lambda cell, table: tables[cell][table], progress=lambda n: None)
     joint = tables["model=st"]["final"].set_index(["correlation", "run", "task", "split"])
-    twin = tables["twin+model=st"]["twin_final"].set_index(["correlation", "run", "task", "split"])
+    twin = run_cell(config, "twin+model=st", context)["twin_final"]
+    twin = twin.set_index(["correlation", "run", "task", "split"])
     np.testing.assert_allclose(twin["value"], joint.loc[twin.index, "value"], rtol=1e-4, atol=1e-6)
 
 
@@ -238,14 +243,6 @@ def test_a_single_task_models_twin_is_itself():
 def test_bad_front_calibration_and_run_settings_fail_before_compute(changes, message):
     with pytest.raises(ConfigError, match=message):
         _config(**changes)
-
-
-def _run_all(config):
-    tables = {}
-    context = CellContext(previous=lambda cell, table: tables[cell][table], progress=lambda n: None)
-    for cell in config.cells():
-        tables[cell] = run_cell(config, cell, context)
-    return tables
 
 
 def test_front_cells_train_every_weight_on_the_main_runs_draws():

@@ -36,7 +36,8 @@ Cells, in order, per model label X:
   twin chooses its own rate on its own task's validation loss (`selection_runs` runs per rate),
   then trains X's `num_runs` runs at it. Their tables `twin_selection`, `twin_selected`,
   `twin_final` and `twin_curves` hold only the trained task's rows. A twin is the
-  capacity-matched reference of X's transfer: X's joint metric minus its twin's, per run.
+  capacity-matched reference of X's transfer: X's joint metric minus its twin's, per run. A
+  single-task model, which shares nothing, has none.
 
 Run r at correlation index c has the same key for every model and learning rate: paired comparisons.
 
@@ -270,8 +271,18 @@ class TrainExperimentConfig(TrainingProtocol):
         return [
             Cell(phase, model).name
             for phase in phases
-            for model in ([""] if phase == "calibrate" else self.models)
+            for model in self._cell_models(phase)
         ]
+
+    def _cell_models(self, phase: str) -> list[str]:
+        """The models of a phase's cells. A single-task model shares nothing, so its twins would
+        retrain its own task networks on the same draws (transfer 0 by construction, tested):
+        it gets none."""
+        if phase == "calibrate":
+            return [""]
+        if phase in ("select_twin", "twin"):
+            return [m for m in self.models if self.model(m).arch != "single_task"]
+        return list(self.models)
 
     def steps(self, cell: str) -> int:
         """Run-steps of a cell (runs × steps), for progress reporting; 1 for `calibrate`."""
