@@ -2,6 +2,7 @@
 models computes only the runs the finished result lacks, and its tables equal those of a
 from-scratch run of the extended config."""
 
+import dataclasses
 import json
 import shutil
 
@@ -9,7 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from seesaw.errors import ResultsError
+from seesaw.errors import Interrupted, ResultsError
+from seesaw.experiments import kinds
 from seesaw.experiments.kinds import load_experiment
 from seesaw.experiments.runner import run_experiment
 from seesaw.sweep import extend, training
@@ -131,13 +133,33 @@ def test_a_correlation_added_computes_only_its_runs_and_equals_a_fresh_run(
     _assert_same_tables(path, scratch)
 
 
-def test_runs_added_compute_only_those(config_file, finished, trained, tmp_path):
+def test_runs_added_compute_only_those_and_an_interruption_keeps_the_finished_result(
+    config_file, finished, trained, tmp_path, monkeypatch
+):
     root, lines = _copy(finished, tmp_path), []
+    before = _files(root / "tiny/quick")
+    kind = kinds.KINDS["train"]
+
+    def dies_on_twins(config, cell, context):
+        if cell.startswith("twin+"):
+            raise KeyboardInterrupt
+        return kind.run_cell(config, cell, context)
+
+    with monkeypatch.context() as patch:
+        patch.setitem(kinds.KINDS, "train", dataclasses.replace(kind, run_cell=dies_on_twins))
+        with pytest.raises(Interrupted):
+            _run(config_file, root, "models.m.num_runs=3")
+    assert _files(root / "tiny/quick") == before  # untouched until the extension is complete
     path = _run(config_file, root, "models.m.num_runs=3", log=lines.append)
     assert "model m: 2 -> 3 runs" in "\n".join(lines)
+    assert json.loads((path / "metadata.json").read_text())["cells_resumed"] == 1
     # Run 2 at both correlations, for the main runs and each task's twin.
     assert sorted(trained) == [0.5] * 3 + [1.0] * 3
     _assert_same_tables(path, _run(config_file, tmp_path / "scratch", "num_runs=3"))
+
+
+def _files(folder):
+    return {str(p): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def test_a_config_that_changes_more_than_it_adds_is_refused(
