@@ -108,39 +108,26 @@ def plan(
     stored = from_dict(TrainExperimentConfig, read_stored_config(saved), "the stored config")
     old, new = _plain(to_dict(stored)), _plain(to_dict(config))
     for key in (*UNTRAINED, *GROWING):
-        old.pop(key), new.pop(key)
+        del old[key], new[key]
     found = differences(old, new)
     found += _correlation_differences(stored, config) + _model_differences(stored, config)
     if found:
         raise ResultsError(
             f"{'; '.join(found)} (a finished result takes added correlations, runs and models)"
         )
-    added = _additions(stored, config)
     searched = len(config.learning_rates) > 1
     redone = {m for m in stored.models if reselect and searched}
     reused, extended, computed, work = [], {}, [], {}
     for name in config.cells():
-        cell = Cell.parse(name)
-        if cell.phase == "calibrate":
-            new_points = len(set(config.correlations) - set(stored.correlations))
-            if new_points:
-                extended[name] = f"calibrates {new_points} new correlations"
-                work[name] = config.steps(name)
-            else:
-                reused.append(name)
-        elif cell.model not in stored.models or cell.model in redone:
-            computed.append(name)
-            work[name] = config.steps(name)
-        elif cell.phase in ("select", "select_twin"):
+        action, units, what = _cell_plan(stored, config, name, redone)
+        if action == "reuse":
             reused.append(name)
+            continue
+        if action == "compute":
+            computed.append(name)
         else:
-            held = held_runs(config, stored, name)
-            if held.all():
-                reused.append(name)
-            else:
-                trained = int((~held).sum())
-                extended[name] = f"computes {trained}, reuses {held.size - trained} runs"
-                work[name] = trained * config.num_steps
+            extended[name] = what
+        work[name] = units
     kept_before = stored_metadata.get("rate_choices_kept", {})
     kept = {
         model: kept_before.get(model, list(stored.correlations))
@@ -149,13 +136,36 @@ def plan(
     }
     return Extension(
         stored=stored,
-        added=tuple(added),
+        added=tuple(_additions(stored, config)),
         reused=tuple(reused),
         extended=extended,
         computed=tuple(computed),
         work=work,
         rate_choices_kept={m: g for m, g in kept.items() if g != list(config.correlations)},
     )
+
+
+def _cell_plan(
+    stored: TrainExperimentConfig, config: TrainExperimentConfig, name: str, redone: set[str]
+) -> tuple[str, int, str]:
+    """What one cell of `config` does: ("reuse", 0, ""), ("compute", its units of work, "") or
+    ("extend", the units of the runs it adds, a phrase saying what it adds). `redone`: the
+    models whose learning-rate choice is redone."""
+    cell = Cell.parse(name)
+    if cell.phase == "calibrate":
+        new_points = len(set(config.correlations) - set(stored.correlations))
+        if not new_points:
+            return "reuse", 0, ""
+        return "extend", 1, f"calibrates {new_points} new correlations"
+    if cell.model not in stored.models or cell.model in redone:
+        return "compute", config.steps(name), ""
+    if cell.phase in ("select", "select_twin"):
+        return "reuse", 0, ""
+    held = held_runs(config, stored, name)
+    trained = int((~held).sum())
+    if not trained:
+        return "reuse", 0, ""
+    return "extend", trained * config.num_steps, f"computes {trained}, reuses {held.sum()} runs"
 
 
 def differences(old: dict[str, Any], new: dict[str, Any], prefix: str = "") -> list[str]:
