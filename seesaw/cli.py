@@ -1,14 +1,16 @@
 """`seesaw` command line: list, run and draw the paper reproductions.
 
     seesaw list
-    seesaw run EXPERIMENT [--tier quick|paper] [--fresh] [--replace-paper] [--precision P]
+    seesaw run EXPERIMENT [--tier quick|paper] [--fresh] [--replace-paper] [--reselect]
+               [--precision P] [--set KEY=VALUE ...]
     seesaw figures EXPERIMENT [--tier quick|paper] [--precision P]
     seesaw reproduce [--tier quick|paper]      # run + figures for every built-in experiment
     seesaw claims EXPERIMENT [--tier quick|paper]   # the summary tables: claims, verdicts, flags
     seesaw gates EXPERIMENT [--tier T] [--architecture A] [--correlation P] [--level L]
 
 EXPERIMENT is a built-in name (`seesaw list`) or a path to a TOML config. A complete result is
-reused, not recomputed, unless --fresh; a complete paper tier is replaced only with --replace-paper.
+reused, not recomputed, unless --fresh; a config that adds correlations, runs or models to it
+computes only those; a complete paper tier is replaced only with --replace-paper.
 """
 
 from __future__ import annotations
@@ -85,8 +87,18 @@ def _parser() -> argparse.ArgumentParser:
             "--process-id", type=int, help="this process, 0-based (default: $JAX_PROCESS_ID)"
         )
 
-    run = add("run", "run an experiment's sweep, resuming an interrupted one")
+    run = add(
+        "run",
+        "run an experiment's sweep, resuming an interrupted one or extending a finished one",
+    )
     add_run_options(run)
+    run.add_argument(
+        "--reselect",
+        action="store_true",
+        help="when extending a finished result (added correlations, runs or models), redo every "
+        "model's learning-rate choice on the whole grid, and so all its runs (default: keep the "
+        "stored choices)",
+    )
     figures = add("figures", "draw an experiment's figures from its results", tier_default=None)
     for p in (run, figures):
         p.add_argument(
@@ -212,6 +224,7 @@ def _run(args: argparse.Namespace) -> int:
                 args.results,
                 fresh=args.fresh,
                 replace_paper=args.replace_paper,
+                reselect=getattr(args, "reselect", False),
                 progress=not args.no_progress,
                 source=name,
                 log=print if primary else lambda message: None,

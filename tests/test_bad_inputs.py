@@ -241,9 +241,22 @@ def test_a_complete_paper_tier_is_replaced_only_with_replace_paper(tmp_path, cli
     _refused(status, err, "holds a complete paper-tier run", "--fresh --replace-paper")
     edited = _config(tmp_path, TINY.format(name="t", quick="").replace("200", "300"))
     status, _, err = cli("run", edited, "--tier", "paper", "--no-progress")
-    _refused(status, err, "another config (keys differ: num_points)", "--replace-paper")
+    _refused(status, err, "another config (keys differ: num_points)", "--fresh --replace-paper")
     assert _files(tmp_path / "r") == paper  # nothing touched
-    status, out, _ = cli("run", edited, "--tier", "paper", "--no-progress", "--replace-paper")
+    flags = ("--fresh", "--replace-paper")
+    status, out, _ = cli("run", edited, "--tier", "paper", "--no-progress", *flags)
+    assert status == 0 and "is replaced" in out
+
+
+def test_a_changed_config_is_refused_unless_fresh(tmp_path, cli):
+    config = _config(tmp_path, TINY.format(name="t", quick=""))
+    assert cli("run", config, "--no-progress")[0] == 0
+    quick = _files(tmp_path / "r")
+    edited = _config(tmp_path, TINY.format(name="t", quick="").replace("200", "300"))
+    status, _, err = cli("run", edited, "--no-progress")
+    _refused(status, err, "keys differ: num_points", "cannot be extended", "--fresh")
+    assert _files(tmp_path / "r") == quick  # nothing touched
+    status, out, _ = cli("run", edited, "--no-progress", "--fresh")
     assert status == 0 and "is replaced" in out
 
 

@@ -13,6 +13,8 @@ from seesaw.models import model_config
 from seesaw.train.engine import Trainer, TrainSpec
 from seesaw.train.optim import OptimizerConfig
 from seesaw.train.runs import (
+    GRID_VALUE_SCALE,
+    grid_ids,
     group_size,
     load_params,
     log_chunk,
@@ -39,6 +41,22 @@ def test_run_keys_are_paired_across_calls_and_distinct():
         jax.random.key_data(run_keys(0, range(2), range(1, 2)))[:, 0],
         jax.random.key_data(keys)[:, 1],
     )
+
+
+def test_grid_value_keys_name_a_correlation_by_value_not_by_place():
+    # A correlation inserted into the grid leaves the others' ids, hence their runs' keys, alone.
+    assert grid_ids([0.5, 1.0], "grid_value") == [1_500_000, 2_000_000]
+    assert grid_ids([0.5, 0.8, 1.0], "grid_value") == [1_500_000, 1_800_000, 2_000_000]
+    ids = grid_ids([-1.0, 0.0, 0.1234564, 1.0], "grid_value")
+    assert ids == [0, GRID_VALUE_SCALE, GRID_VALUE_SCALE + 123456, 2 * GRID_VALUE_SCALE]
+    np.testing.assert_array_equal(
+        jax.random.key_data(run_keys(0, grid_ids([0.8], "grid_value"), range(2)))[0],
+        jax.random.key_data(run_keys(0, grid_ids([0.5, 0.8], "grid_value"), range(2)))[1],
+    )
+    # The index scheme of the results stored before it: the place in the list.
+    assert grid_ids([0.5, 0.8, 1.0], "grid_index") == [0, 1, 2]
+    with pytest.raises(ValueError, match="allowed: grid_value, grid_index"):
+        grid_ids([0.5], "grid_hash")
 
 
 def test_single_device_needs_no_mesh():

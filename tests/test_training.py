@@ -5,7 +5,8 @@ import pytest
 
 from seesaw.data.loss_scales import loss_scales
 from seesaw.errors import ConfigError
-from seesaw.sweep.cells import CellContext
+from seesaw.sweep import training
+from seesaw.sweep.cells import CellContext, StoredCell
 from seesaw.sweep.config import from_dict
 from seesaw.sweep.training import (
     LOSS_SCALE_STREAM,
@@ -70,6 +71,8 @@ def _config(**changes):
         ({"twins": "yes"}, r"twins = 'yes'"),
         ({"figures": ["seesaw_map"]}, "seesaw_map reads transfer against each model's twins"),
         ({"loss_weights": [1.0]}, r"loss_weights = \[1.0\]: must be 2 weights, one per task"),
+        ({"run_keys": "grid_hash"}, r"run_keys = 'grid_hash'; allowed: grid_value, grid_index"),
+        ({"correlations": [0.5, 0.5000001]}, r"correlations at least 1e-06 apart"),
     ],
 )
 def test_bad_configs_fail_before_compute(changes, message):
@@ -261,6 +264,41 @@ def test_front_cells_train_every_weight_on_the_main_runs_draws():
     params = tables["model=mmoe"]["params"]
     assert list(params["run"]) == [0, 0] and list(params["correlation"]) == [0.5, 1.0]
     assert all(v.shape[0] == 2 for k, v in params.items() if k.startswith("params/"))
+
+
+def _run_cells(config, cells, stored=None, stored_config=None):
+    """Runs `cells` in order; with `stored` (cell -> tables of `stored_config`), extends them."""
+    tables = {}
+    for cell in cells:
+        held = None
+        if stored is not None:
+            read = stored[cell].__getitem__
+            held = StoredCell(config=stored_config, read=read, arrays=read)
+        context = CellContext(
+            previous=lambda c, t: tables[c][t], progress=lambda n: None, stored=held
+        )
+        tables[cell] = run_cell(config, cell, context)
+    return tables
+
+
+def test_an_extended_front_and_calibration_equal_fresh_ones(monkeypatch):
+    monkeypatch.setattr(training, "CALIBRATION_POINTS", 2_000)  # exactness is not the point here
+    settings = dict(
+        learning_rates=[1e-2], front_weights=[0.3, 0.7], front_runs=1, correlation_is="pearson"
+    )
+    old = _config(correlations=[0.2, 0.6], **settings)
+    new = _config(correlations=[0.2, 0.4, 0.6], **settings)
+    cells = ["calibrate", "front+model=mmoe"]
+    stored = _run_cells(old, cells)
+    extended = _run_cells(new, cells, stored, old)
+    fresh = _run_cells(new, cells)
+    for cell, table in [("calibrate", "calibration"), ("front+model=mmoe", "front")]:
+        pd.testing.assert_frame_equal(
+            extended[cell][table], fresh[cell][table], check_exact=False, rtol=1e-5
+        )
+        # The stored rows are kept as they are, in their order.
+        kept = extended[cell][table].query("correlation != 0.4").reset_index(drop=True)
+        pd.testing.assert_frame_equal(kept, stored[cell][table])
 
 
 def test_only_models_drops_the_others():

@@ -23,7 +23,7 @@ from seesaw.plots.gates import plot_gate_bars, plot_gate_heatmaps
 from seesaw.stats import Claim, decide, mean_interval, paired_difference
 from seesaw.sweep.config import from_dict
 from seesaw.sweep.store import load_arrays, load_config, load_table, run_dir
-from seesaw.sweep.training import TrainExperimentConfig
+from seesaw.sweep.training import TrainExperimentConfig, read_stored_config
 from seesaw.train.runs import load_params
 from seesaw.validate import not_allowed
 
@@ -77,7 +77,9 @@ def stored_config(results_root: Path, experiment: str, tier: str) -> TrainExperi
             f"{path} is a {stored.get('kind')!r} experiment; gate weights are stored by 'train' "
             "experiments"
         )
-    return from_dict(TrainExperimentConfig, stored, where=str(path / "config.json"))
+    return from_dict(
+        TrainExperimentConfig, read_stored_config(stored), where=str(path / "config.json")
+    )
 
 
 def ranked(gates: pd.DataFrame) -> pd.DataFrame:

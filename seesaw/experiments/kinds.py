@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 from seesaw.errors import ConfigError
 from seesaw.experiments import figures
 from seesaw.experiments.census_tables import census_figures, census_tables
-from seesaw.sweep import budget, census_training, label_correlation, run_tables, training
+from seesaw.sweep import budget, census_training, extend, label_correlation, run_tables, training
 from seesaw.sweep.cells import CellContext
 from seesaw.sweep.config import (
     apply_overrides,
@@ -45,6 +45,11 @@ class Kind:
       failures: what went wrong in a complete run (e.g. cells whose every run diverged), read from
         its tables; an empty list when nothing did.
       tables: the summary tables behind its figures (claims, flags, means), named by file stem.
+      read_stored: a stored config as this code reads it (keys added since it was stored, at
+        the values that keep what its run meant).
+      extension: `extension(saved, config, stored_metadata, reselect)`, how to extend the finished
+        result of stored config `saved` to `config` (`seesaw.sweep.extend.plan`); None for a
+        kind whose results cannot be extended.
     """
 
     config_cls: type
@@ -53,6 +58,8 @@ class Kind:
     estimate: Callable[[Any, str], budget.Estimate]
     failures: Callable[[Path, Any, str], list[str]] = lambda root, config, tier: []
     tables: Callable[[Path, Any, str], dict[str, pd.DataFrame]] = lambda root, config, tier: {}
+    read_stored: Callable[[dict], dict] = lambda saved: saved
+    extension: Callable[[dict, Any, dict, bool], extend.Extension] | None = None
 
 
 KINDS: dict[str, Kind] = {
@@ -71,6 +78,8 @@ KINDS: dict[str, Kind] = {
             load_table(root, config.name, tier, "final")
         ),
         tables=figures.training_tables,
+        read_stored=training.read_stored_config,
+        extension=extend.plan,
     ),
     "census": Kind(
         config_cls=census_training.CensusExperimentConfig,

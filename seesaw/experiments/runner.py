@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -18,12 +19,14 @@ from seesaw.experiments.figures import training_figures, training_tables
 from seesaw.experiments.kinds import KINDS, load_experiment
 from seesaw.host import barrier, is_primary, process_count
 from seesaw.sweep import budget
-from seesaw.sweep.cells import CellContext
+from seesaw.sweep.cells import CellContext, StoredCell
 from seesaw.sweep.config import field_defaults, to_dict
 from seesaw.sweep.store import (
     RunWriter,
     complete_run,
     config_diff,
+    load_arrays,
+    load_cell_table,
     load_config,
     run_command,
     run_dir,
@@ -39,16 +42,20 @@ def run_experiment(
     *,
     fresh: bool = False,
     replace_paper: bool = False,
+    reselect: bool = False,
     progress: bool = True,
     source: str | None = None,
     log: Callable[[str], None] = lambda message: None,
 ) -> Path:
     """Runs every unfinished sweep cell of `config`, then publishes the complete run.
 
-    A complete run made with the same config is reused, not recomputed, unless `fresh`. A complete
-    `paper` tier is replaced (by `fresh`, or by a run with another config) only with
-    `replace_paper`. A lock refuses a second run on the same folder, and a config whose memory
-    estimate exceeds the machine's is refused, both before any compute.
+    A complete run made with the same config is reused, not recomputed, unless `fresh`. A config
+    that only adds correlations, runs or models to a complete run extends it: the run's cells are
+    reused, only the runs it lacks are computed, and the plan is logged first
+    (`seesaw.sweep.extend`); a config that changes anything else is refused, naming the
+    differences, unless `fresh`. A complete `paper` tier is replaced (by `fresh` or an extension)
+    only with `replace_paper`. A lock refuses a second run on the same folder, and a config whose
+    memory estimate exceeds the machine's is refused, all before any compute.
 
     Args:
       config: a config from `load_experiment`.
@@ -57,6 +64,8 @@ def run_experiment(
       fresh: recompute from scratch: discard an interrupted run, do not reuse a complete one. A
         view never recomputes its source's complete runs.
       replace_paper: allow replacing a complete `paper` tier.
+      reselect: when extending, redo the learning-rate choice of every model that has one (and
+        so every cell of those models) instead of keeping the stored choice.
       progress: show a progress bar.
       source: how `seesaw run` names the experiment (a config path), for messages and metadata.
       log: receives one-line messages (reuse, replacement, the estimate of a large sweep).
@@ -66,7 +75,8 @@ def run_experiment(
 
     Raises:
       ConfigError: the sweep cannot fit in memory (with the estimate).
-      ResultsError: a complete paper tier would be replaced, or another run holds the lock.
+      ResultsError: a complete run was made with a config that this one does not only extend, a
+        complete paper tier would be replaced, or another run holds the lock.
       Interrupted: Ctrl-C; the finished cells are kept for the resume, which the message names.
     """
     host.use_cpu_cores()  # one XLA device per core, unless JAX has already started
@@ -78,33 +88,40 @@ def run_experiment(
             tier,
             results_root,
             replace_paper=replace_paper,
+            reselect=reselect,
             progress=progress,
             source=config.source,
             log=log,
         )
     source = source or config.name
+    kind = KINDS[config.kind]
     final = Path(results_root) / config.name / tier
     existing = complete_run(results_root, config.name, tier)
+    extension = None
     if existing is not None:
-        changed = config_diff(
-            load_config(results_root, config.name, tier), to_dict(config), field_defaults(config)
-        )
+        saved = kind.read_stored(load_config(results_root, config.name, tier))
+        changed = config_diff(saved, to_dict(config), field_defaults(config))
         if not changed and not fresh:
             log(
                 f"{final} is complete and was made with this config: reused, nothing recomputed "
                 f"(to recompute it: {run_command(source, tier, results_root, *_fresh_flags(tier))})"
             )
             return final
-        why = "--fresh" if not changed else f"another config (keys differ: {', '.join(changed)})"
+        if not fresh:
+            extension = _extension(
+                kind, saved, config, existing, reselect, results_root, tier, source
+            )
+        why = "extended: its runs kept, new ones added" if extension else "--fresh"
+        if extension:
+            log(extension.describe())
         if tier == "paper" and not replace_paper:
-            flags = ("--fresh",) if not changed else ()
+            flags = () if extension else ("--fresh",)
             raise ResultsError(
                 f"{final} holds a complete paper-tier run ({_describe_run(existing)}); running "
-                f"{config.name} with {why} would replace it. To replace it: "
+                f"{config.name} ({why}) would replace it. To replace it: "
                 f"{run_command(source, tier, results_root, *flags, '--replace-paper')}"
             )
         log(f"{final} ({_describe_run(existing)}) is replaced when this run completes ({why})")
-    kind = KINDS[config.kind]
     cells = config.cells()
     _check_budget(config, tier, [kind.estimate(config, c) for c in cells], log)
     # In a multi-process run (seesaw.host.init_distributed) every process computes every cell, and
@@ -115,20 +132,28 @@ def run_experiment(
         writer = RunWriter(
             results_root, config.name, tier, to_dict(config), fresh=fresh, readonly=not primary
         )
+        if extension and primary:
+            for cell in extension.reused:
+                if not writer.done(cell):
+                    writer.reuse_cell(cell)
         barrier(f"{config.name}/{tier}/start")
         todo = [c for c in cells if not writer.done(c)]
         start = time.perf_counter()
+        work = extension.work.get if extension else config.steps
         # One bar over the work units of every unfinished cell (run-steps for training), with ETA.
         bar = tqdm(
-            total=sum(config.steps(c) for c in todo),
+            total=sum(work(c) for c in todo),
             desc=f"{config.name} [{tier}]",
             unit_scale=True,
             disable=not (progress and primary) or None,
         )
-        context = CellContext(previous=writer.read, progress=bar.update)
         try:
             for number, cell in enumerate(todo, start=len(cells) - len(todo) + 1):
                 bar.set_postfix_str(f"cell {number}/{len(cells)} {cell}")
+                stored = None
+                if extension and cell in extension.extended:
+                    stored = _stored_cell(extension, results_root, config.name, tier, cell)
+                context = CellContext(previous=writer.read, progress=bar.update, stored=stored)
                 tables = kind.run_cell(config, cell, context)
                 if primary:
                     writer.write_cell(cell, tables)
@@ -150,10 +175,47 @@ def run_experiment(
                 "source": source,
                 "seconds_this_session": round(time.perf_counter() - start, 1),
                 "cells": len(cells),
-                "cells_resumed": len(cells) - len(todo),
+                "cells_resumed": len(cells)
+                - len(todo)
+                - len(extension.reused if extension else ()),
                 "processes": process_count(),
             }
+            | (extension.metadata(existing) if extension else {})
         )
+
+
+def _extension(kind, saved, config, existing, reselect, results_root, tier, source):
+    """How to extend the complete run of `config`'s experiment and `tier` to `config`.
+
+    Raises:
+      ResultsError: `config` changes more than an extension may (or the kind cannot extend its
+        results), naming the differences and the command that recomputes it from scratch.
+    """
+    fresh = run_command(source, tier, results_root, *_fresh_flags(tier))
+    final = Path(results_root) / config.name / tier
+    where = f"{final} ({_describe_run(existing)}) was made with another config"
+    if kind.extension is None:
+        changed = config_diff(saved, to_dict(config), field_defaults(config))
+        raise ResultsError(
+            f"{where} (keys differ: {', '.join(changed)}), and a {config.kind!r} result cannot "
+            f"be extended. To recompute it from scratch, replacing it when done: {fresh}"
+        )
+    try:
+        return kind.extension(saved, config, existing, reselect)
+    except ResultsError as err:
+        raise ResultsError(
+            f"{where}, and this one cannot extend it: {err}. To recompute it from scratch, "
+            f"replacing it when done: {fresh}"
+        ) from None
+
+
+def _stored_cell(extension, results_root: Path, experiment: str, tier: str, cell: str):
+    """The stored cell an extended cell merges its new runs with."""
+    return StoredCell(
+        config=extension.stored,
+        read=partial(load_cell_table, results_root, experiment, tier, cell),
+        arrays=partial(load_arrays, results_root, experiment, tier, cell),
+    )
 
 
 def _fresh_flags(tier: str) -> tuple[str, ...]:

@@ -1,12 +1,14 @@
-"""Sweep cells: what a cell is (`Cell`, named by its results folder) and what it may see of the
-run it belongs to (`CellContext`)."""
+"""Sweep cells: what a cell is (`Cell`, named by its results folder), what it may see of the
+run it belongs to (`CellContext`) and of the finished result that run extends (`StoredCell`)."""
 
 from __future__ import annotations
 
 import dataclasses
 import re
 from collections.abc import Callable
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from seesaw.validate import check_choice
@@ -63,6 +65,23 @@ class Cell:
 
 
 @dataclasses.dataclass(frozen=True)
+class StoredCell:
+    """The same cell of the finished result that a run extends (`seesaw.sweep.extend`): the cell
+    trains only the runs it lacks and returns its tables with the stored runs' rows merged in.
+
+    Attributes:
+      config: the config the finished result was made with (the kind's config dataclass), which
+        says what runs the stored cell holds.
+      read: `read(table)` reads one of the stored cell's tables.
+      arrays: `arrays(name)` reads one of its sets of named arrays (e.g. "params").
+    """
+
+    config: Any
+    read: Callable[[str], pd.DataFrame]
+    arrays: Callable[[str], dict[str, np.ndarray]]
+
+
+@dataclasses.dataclass(frozen=True)
 class CellContext:
     """Passed to every `run_cell`.
 
@@ -70,7 +89,9 @@ class CellContext:
       previous: `previous(cell, table)` reads a table of an earlier, finished cell of the same run
         (a main training cell reads its learning-rate selection this way).
       progress: report units of work done (run-steps, datasets) to the progress bar.
+      stored: the same cell of the finished result this run extends, or None: train every run.
     """
 
     previous: Callable[[str, str], pd.DataFrame]
     progress: Callable[[int], None]
+    stored: StoredCell | None = None

@@ -1,13 +1,25 @@
 """The tables of a program's runs, for every training kind: `final` (one row per run, task, split
 and metric), `curves` (every logged step) and `gates` (test-set gate statistics), from the output
-of `seesaw.train.runs.train_runs` and an index frame of one row per run."""
+of `seesaw.train.runs.train_runs` and an index frame of one row per run; and `merge_runs`, the
+rows of runs trained in two programs in the order one program of all of them writes.
+
+Every table lists its runs in blocks: the rows of one value of its block columns (`FINAL_BLOCKS`,
+`CURVES_BLOCKS`, `GATES_BLOCKS`) go through the runs in the order of the index frame, with the
+same number of rows for each run.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
 
 from seesaw.data.kinds import TASK_KINDS
+
+FINAL_BLOCKS = ("split", "task", "metric")
+CURVES_BLOCKS = ("split",)
+GATES_BLOCKS = ("gate",)
 
 
 def final_table(kinds: tuple[str, ...], index: pd.DataFrame, out: dict) -> pd.DataFrame:
@@ -58,6 +70,37 @@ def gates_table(index: pd.DataFrame, out: dict) -> pd.DataFrame:
         frames.append(frame.assign(gate=name, expert=e.ravel(), mean=mean.ravel(), std=std.ravel()))
     columns = [*index.columns, "gate", "expert", "mean", "std"]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+
+
+def merge_runs(
+    stored: pd.DataFrame,
+    new: pd.DataFrame,
+    position: Callable[[pd.DataFrame], np.ndarray],
+    blocks: Sequence[str],
+) -> pd.DataFrame:
+    """One table of two sets of runs (each table in the order its own program wrote it) in the
+    order one program of all the runs writes it.
+
+    Rows are sorted by block (in the order the blocks appear in `stored`, which holds every
+    block), then by their run's place in the grid, each run keeping its own rows in their order.
+
+    Args:
+      stored: the table of the runs a finished result holds.
+      new: the same table of the other runs (no run in both).
+      position: each row's run's place in the grid of all the runs (an integer per row).
+      blocks: the table's block columns (e.g. `FINAL_BLOCKS`); () for one row per run.
+    """
+    # An empty frame in a concat is deprecated in pandas, and a header-only table (a model
+    # without gates) has no dtypes to offer anyway.
+    both = pd.concat([f for f in (stored, new) if not f.empty] or [stored], ignore_index=True)
+    block = (
+        both.groupby(list(blocks), sort=False).ngroup().to_numpy()
+        if blocks
+        else np.zeros(len(both), int)
+    )
+    place = np.asarray(position(both), np.int64)
+    within = pd.Series(np.zeros(len(both))).groupby([block, place]).cumcount().to_numpy()
+    return both.iloc[np.lexsort((within, place, block))].reset_index(drop=True)
 
 
 def all_diverged(final: pd.DataFrame, grid: str = "correlation") -> list[str]:

@@ -113,6 +113,15 @@ class RunWriter:
                 np.savez_compressed(tmp / f"{name}.npz", **table)
         os.replace(tmp, cells / cell)
 
+    def reuse_cell(self, cell: str) -> None:
+        """Copies a cell of the complete run this run extends, as it is, with one atomic rename
+        (the complete run itself stays untouched until `finish`)."""
+        cells = self.partial / "cells"
+        cells.mkdir(exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{cell}.", dir=cells))
+        shutil.copytree(self.final / "cells" / cell, tmp, dirs_exist_ok=True)
+        os.replace(tmp, cells / cell)
+
     def read(self, cell: str, table: str) -> pd.DataFrame:
         """A table of a cell this run already finished."""
         return _read_table(
@@ -211,17 +220,32 @@ def load_table(results_root: Path, experiment: str, tier: str, table: str) -> pd
         makes it again.
     """
     path = run_dir(results_root, experiment, tier)
-    source = complete_run(results_root, experiment, tier).get("source", experiment)
-    replace = ("--replace-paper",) if tier == "paper" else ()
-    regenerate = "regenerate it with: " + run_command(
-        source, tier, results_root, "--fresh", *replace
-    )
+    regenerate = _regenerate(results_root, experiment, tier)
     cells = sorted(p.parent for p in (path / "cells").glob(f"*/{table}.csv*"))
     if not cells:
         raise ResultsError(f"{path} has no table {table!r}; {regenerate}")
     frames = [_read_table(c, table, regenerate) for c in cells]
     # A cell without rows (a model without gates) would turn every column into strings.
     return pd.concat([f for f in frames if not f.empty] or frames[:1], ignore_index=True)
+
+
+def load_cell_table(
+    results_root: Path, experiment: str, tier: str, cell: str, table: str
+) -> pd.DataFrame:
+    """Table `table` of one cell of a complete run.
+
+    Raises:
+      ResultsError: no complete run, or a missing or damaged table.
+    """
+    path = run_dir(results_root, experiment, tier) / "cells" / cell
+    return _read_table(path, table, _regenerate(results_root, experiment, tier))
+
+
+def _regenerate(results_root: Path, experiment: str, tier: str) -> str:
+    """How to make a complete run's damaged table again, for messages."""
+    source = complete_run(results_root, experiment, tier).get("source", experiment)
+    replace = ("--replace-paper",) if tier == "paper" else ()
+    return "regenerate it with: " + run_command(source, tier, results_root, "--fresh", *replace)
 
 
 def load_arrays(results_root: Path, experiment: str, tier: str, cell: str, name: str):

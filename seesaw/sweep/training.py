@@ -39,7 +39,9 @@ Cells, in order, per model label X:
   capacity-matched reference of X's transfer: X's joint metric minus its twin's, per run. A
   single-task model, which shares nothing, has none.
 
-Run r at correlation index c has the same key for every model and learning rate: paired comparisons.
+Run r at correlation c has the same key for every model and learning rate: paired comparisons. The
+key names the correlation by its value (`run_keys = "grid_value"`), or by its index in the list in
+results stored before that scheme existed (`"grid_index"`, `seesaw.train.runs.grid_ids`).
 
 With `family_seeds`, the runs are spread over several data families (u1, u2, α, β of MMoE
 Eqs. 2-3): run r uses family `family_seeds[r % F]`, for every model, so the pairs still share
@@ -71,14 +73,29 @@ from seesaw.data.calibrate import controlled_statistic, solve_weight_cosines
 from seesaw.data.kinds import TASK_KINDS
 from seesaw.data.loss_scales import loss_scales, normalised_losses
 from seesaw.data.source import check_train_sizes
-from seesaw.errors import ConfigError
-from seesaw.sweep.cells import Cell, CellContext
+from seesaw.errors import ConfigError, ResultsError
+from seesaw.sweep.cells import Cell, CellContext, StoredCell
 from seesaw.sweep.config import check_correlations
 from seesaw.sweep.protocol import TrainingProtocol
-from seesaw.sweep.run_tables import curves_table, final_table, gates_table
+from seesaw.sweep.run_tables import (
+    CURVES_BLOCKS,
+    FINAL_BLOCKS,
+    GATES_BLOCKS,
+    curves_table,
+    final_table,
+    gates_table,
+    merge_runs,
+)
 from seesaw.sweep.select import select
 from seesaw.train.engine import Trainer, TrainSpec
-from seesaw.train.runs import run_keys, run_mesh, train_runs
+from seesaw.train.runs import (
+    GRID_VALUE_SCALE,
+    KEY_SCHEMES,
+    grid_ids,
+    run_keys,
+    run_mesh,
+    train_runs,
+)
 from seesaw.validate import check_bool, check_choice, check_int, check_real, invalid
 
 FIGURES = (
@@ -96,8 +113,8 @@ SELECT_ON = ("weighted_sum", "normalised")
 # Examples of the calibration draw: its sampling error on a correlation ρ is about
 # (1 - ρ²) / sqrt(n) = 0.003 at ρ = 0.
 CALIBRATION_POINTS = 100_000
-# The calibration draw's key is fold_in(key(seed), CALIBRATION_STREAM): run keys fold in small
-# correlation indices only (`run_keys`), so no run shares it.
+# The calibration draw's key is fold_in(key(seed), CALIBRATION_STREAM): run keys fold in grid ids
+# of at most 2 * GRID_VALUE_SCALE (`grid_ids`), so no run shares it.
 CALIBRATION_STREAM = 2**31 - 1
 # The draw that measures each task's loss scale (`seesaw.data.loss_scales`), likewise.
 LOSS_SCALE_STREAM = 2**31 - 3
@@ -187,6 +204,11 @@ class TrainExperimentConfig(TrainingProtocol):
         family_seeds[r % F]; empty: every run uses `family_seed`. Every model's runs, its
         selection runs and its front runs must cover every family.
       figures: which figure functions draw this experiment (FIGURES).
+      run_keys: how a run's key names its correlation (`seesaw.train.runs.grid_ids`):
+        "grid_value" (by its value: the sweep can be extended by correlations, runs and models,
+        `seesaw.sweep.extend`) or "grid_index" (by its place in `correlations`: the scheme of
+        results stored before "grid_value", which the built-in experiments keep so that their
+        committed results stay theirs; runs and models can be added, correlations cannot).
     """
 
     KIND: ClassVar[str] = "train"
@@ -202,11 +224,21 @@ class TrainExperimentConfig(TrainingProtocol):
     family_seed: int = 0
     family_seeds: tuple[int, ...] = ()
     figures: tuple[str, ...] = ("loss_curves",)
+    run_keys: str = "grid_value"
 
     def __post_init__(self):
         super().__post_init__()
         check_correlations("correlations", self.correlations)
         check_choice("correlation_is", self.correlation_is, CORRELATION_QUANTITIES)
+        check_choice("run_keys", self.run_keys, KEY_SCHEMES)
+        ids = grid_ids(self.correlations, self.run_keys)
+        if len(set(ids)) != len(ids):
+            raise invalid(
+                "correlations",
+                list(self.correlations),
+                f"correlations at least {1 / GRID_VALUE_SCALE:g} apart with run_keys = "
+                '"grid_value" (closer ones would share their runs\' keys)',
+            )
         if len(self.loss_weights) != len(self.data.tasks):
             raise invalid(
                 "loss_weights",
@@ -314,6 +346,12 @@ class TrainExperimentConfig(TrainingProtocol):
         return make_family(jax.random.key(seed), self.data.generator_config())
 
 
+def read_stored_config(saved: dict[str, Any]) -> dict[str, Any]:
+    """A stored config (a result's `config.json`) as this code reads it: one stored before
+    `run_keys` existed was made with the position keys, "grid_index". Nothing is rewritten."""
+    return saved if "run_keys" in saved else saved | {"run_keys": "grid_index"}
+
+
 def calibration_table(config: TrainExperimentConfig) -> pd.DataFrame:
     """The weight cosine of every target correlation of a "pearson" grid (`calibrate` cell), per
     data family (column `family` with `family_seeds`).
@@ -361,29 +399,36 @@ def weight_cosines(config: TrainExperimentConfig, previous, family: int) -> np.n
 def run_cell(
     config: TrainExperimentConfig, cell: str, context: CellContext
 ) -> dict[str, pd.DataFrame]:
-    """Trains one cell's runs and returns its tables (see the module docstring)."""
+    """Trains one cell's runs and returns its tables (see the module docstring).
+
+    With `context.stored` (the same cell of a finished result being extended: `calibrate` or a
+    main, front or twin cell), trains only the runs it does not hold (`held_runs`) and returns
+    its tables with the stored runs' rows merged in, in the order of a cell that trains every run.
+    """
     cell = Cell.parse(cell)
+    stored = context.stored
     if cell.phase == "calibrate":
         context.progress(1)
-        return {"calibration": calibration_table(config)}
+        if stored is None:
+            return {"calibration": calibration_table(config)}
+        return {"calibration": _extended_calibration(config, stored)}
     label = cell.model
-    num_corr = len(config.correlations)
     twin = cell.phase in ("select_twin", "twin")
+    grid = _grid(config, cell)  # (N, 4): (learning rate, weighting, correlation, run)
+    if stored is not None:
+        grid = grid[~held_runs(config, stored.config, cell.name)]
     # The weighting axis: the front's task-1 weights ω, a twin's trained task, else one point.
     num_tasks = len(config.data.tasks)
     omegas = config.front_weights if cell.phase == "front" else (np.nan,)
     omegas = np.arange(num_tasks) if twin else omegas
     if cell.phase in ("select", "select_twin"):
-        runs, rates = range(config.selection_runs), config.learning_rates
+        rates = config.learning_rates
     elif cell.phase == "twin":
-        runs, rates = range(config.runs(label)), (np.nan,)
+        rates = (np.nan,)
     else:
         rates = (_chosen_rate(config, label, context.previous),)
-        runs = range(config.front_runs if cell.phase == "front" else config.runs(label))
-    keys = run_keys(config.seed, range(num_corr), runs)  # (R, K)
-    # Flatten (learning rate, task weight, correlation, run) onto one run axis.
-    axes = (np.arange(len(rates)), np.arange(len(omegas)), np.arange(num_corr), np.asarray(runs))
-    grid = np.stack(np.meshgrid(*axes, indexing="ij"), -1).reshape(-1, 4)
+    ids = grid_ids(config.correlations, config.run_keys)
+    keys = run_keys(config.seed, ids, range(_cell_runs(config, cell)))  # (R, K)
     row_rates = np.asarray(rates)[grid[:, 0]]
     if cell.phase == "twin":  # each task's twin at the rate its own selection chose
         row_rates = np.asarray(_twin_rates(config, label, context.previous))[grid[:, 1]]
@@ -400,7 +445,7 @@ def run_cell(
         cosines = weight_cosines(config, context.previous, family)
         out = train_runs(
             Trainer(config.spec(label), config.data.source(config.family(family))),
-            keys[grid[rows, 2], grid[rows, 3] - runs.start],
+            keys[grid[rows, 2], grid[rows, 3]],
             jnp.asarray(cosines, jnp.float32)[grid[rows, 2]],
             jnp.asarray(row_rates[rows], jnp.float32),
             jnp.asarray(loss_weights[rows], jnp.float32),
@@ -423,12 +468,21 @@ def run_cell(
     if cell.phase == "select":
         return _selection_tables(config, index, out, context.previous)
     if twin:
-        return _twin_tables(
+        tables = _twin_tables(
             config, cell.phase, index.assign(task=grid[:, 1]), out, context.previous
         )
-    if cell.phase == "front":
+    elif cell.phase == "front":
         omega = np.asarray(omegas)[grid[:, 1]]
-        return {"front": final_table(config.data.tasks, index.assign(omega=omega), out)}
+        tables = {"front": final_table(config.data.tasks, index.assign(omega=omega), out)}
+    else:
+        tables = _main_tables(config, index, grid, out)
+    return tables if stored is None else _with_stored(config, cell, stored, tables)
+
+
+def _main_tables(
+    config: TrainExperimentConfig, index: pd.DataFrame, grid: np.ndarray, out: dict
+) -> dict[str, pd.DataFrame | dict[str, np.ndarray]]:
+    """The tables of a main cell's runs: `final`, `curves`, `gates`, `data` and `params`."""
     kept = np.flatnonzero(grid[:, 3] < config.keep_params)
     params = {k: v[kept] for k, v in out.items() if k.startswith("params/")}
     index_arrays = {"correlation": index["correlation"].to_numpy()[kept], "run": grid[kept, 3]}
@@ -438,6 +492,118 @@ def run_cell(
         "gates": gates_table(index, out),
         "data": _data_table(index, out),
     } | ({"params": params | index_arrays} if config.keep_params else {})
+
+
+def _cell_runs(config: TrainExperimentConfig, cell: Cell) -> int:
+    """Runs per correlation (and weighting) of a cell."""
+    if cell.phase in ("select", "select_twin"):
+        return config.selection_runs
+    return config.front_runs if cell.phase == "front" else config.runs(cell.model)
+
+
+def _grid(config: TrainExperimentConfig, cell: Cell) -> np.ndarray:
+    """(N, 4) the runs of a cell as indices (learning rate, weighting, correlation, run), in the
+    order of its tables: the rates searched (one otherwise), the front's weights ω or a twin's
+    tasks (one otherwise), the correlations and the runs."""
+    rates = len(config.learning_rates) if cell.phase in ("select", "select_twin") else 1
+    weights = len(config.front_weights) if cell.phase == "front" else 1
+    weights = len(config.data.tasks) if cell.phase in ("select_twin", "twin") else weights
+    axes = (rates, weights, len(config.correlations), _cell_runs(config, cell))
+    return np.stack(np.meshgrid(*map(np.arange, axes), indexing="ij"), -1).reshape(-1, 4)
+
+
+def held_runs(
+    config: TrainExperimentConfig, stored: TrainExperimentConfig, cell: str
+) -> np.ndarray:
+    """(N,) which runs of a cell's grid (`_grid`) a finished result of config `stored` holds: those
+    at its correlations, below its number of runs (an extension appends runs). The cell must be
+    one of `stored`'s."""
+    cell = Cell.parse(cell)
+    grid = _grid(config, cell)
+    at_stored = np.isin(np.asarray(config.correlations)[grid[:, 2]], stored.correlations)
+    return at_stored & (grid[:, 3] < _cell_runs(stored, cell))
+
+
+# The block columns of each table a training cell writes (`seesaw.sweep.run_tables`).
+_BLOCKS = {
+    "final": FINAL_BLOCKS,
+    "front": FINAL_BLOCKS,
+    "twin_final": FINAL_BLOCKS,
+    "curves": CURVES_BLOCKS,
+    "twin_curves": CURVES_BLOCKS,
+    "gates": GATES_BLOCKS,
+    "data": (),
+}
+
+
+def _with_stored(
+    config: TrainExperimentConfig,
+    cell: Cell,
+    stored: StoredCell,
+    tables: dict[str, pd.DataFrame | dict[str, np.ndarray]],
+) -> dict[str, pd.DataFrame | dict[str, np.ndarray]]:
+    """A cell's tables of its new runs with the stored runs' rows (and kept parameters) merged
+    in, in the order of a cell that trained them all."""
+    out = {}
+    for name, table in tables.items():
+        if isinstance(table, pd.DataFrame):
+            position = partial(_table_position, config, cell)
+            out[name] = merge_runs(stored.read(name), table, position, _BLOCKS[name])
+        else:
+            kept = stored.arrays(name)
+            both = {k: np.concatenate([kept[k], v]) for k, v in table.items()}
+            order = np.argsort(_position(config, cell, both["correlation"], 0, both["run"]))
+            out[name] = {k: v[order] for k, v in both.items()}
+    return out
+
+
+def _table_position(config: TrainExperimentConfig, cell: Cell, table: pd.DataFrame) -> np.ndarray:
+    """Each row's run's place in the grid of a main, front or twin cell (`_grid`)."""
+    if cell.phase == "front":
+        weight = _grid_index(config.front_weights, table["omega"], "omega")
+    elif cell.phase == "twin":
+        weight = table["task"].to_numpy()
+    else:
+        weight = 0
+    return _position(config, cell, table["correlation"].to_numpy(), weight, table["run"].to_numpy())
+
+
+def _position(config: TrainExperimentConfig, cell: Cell, correlations, weights, runs) -> np.ndarray:
+    """The place in a cell's grid (`_grid`, one learning rate) of runs given by their
+    correlation, weighting index and run index."""
+    corr = _grid_index(config.correlations, correlations, "correlation")
+    runs_per_point = _cell_runs(config, cell)
+    per_weight = len(config.correlations) * runs_per_point
+    return np.asarray(weights) * per_weight + corr * runs_per_point + np.asarray(runs)
+
+
+def _grid_index(grid, values, column: str) -> np.ndarray:
+    """The index in `grid` of each value (as a table stores it: to 9 significant digits).
+
+    Raises:
+      ResultsError: a value that is no grid point.
+    """
+    grid, values = np.asarray(grid, float), np.asarray(values, float)
+    index = np.abs(values[:, None] - grid[None, :]).argmin(1)
+    strays = values[np.abs(grid[index] - values) > 1e-8]
+    if len(strays):
+        raise ResultsError(
+            f"a stored table has {column} = {strays[0]!r}, which is no point of the grid "
+            f"{grid.tolist()}"
+        )
+    return index
+
+
+def _extended_calibration(config: TrainExperimentConfig, stored: StoredCell) -> pd.DataFrame:
+    """The calibration of the grid: the stored one's rows and those of the new correlations."""
+    added = tuple(c for c in config.correlations if c not in stored.config.correlations)
+    new = calibration_table(dataclasses.replace(config, correlations=added))
+    return merge_runs(
+        stored.read("calibration"),
+        new,
+        lambda t: _grid_index(config.correlations, t["correlation"], "correlation"),
+        ("family",) if config.family_seeds else (),
+    )
 
 
 def _val_losses(

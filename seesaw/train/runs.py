@@ -38,17 +38,50 @@ def run_mesh(devices: list | None = None) -> jax.sharding.Mesh | None:
     return jax.make_mesh((len(devices),), ("run",), axis_types=(AxisType.Auto,), devices=devices)
 
 
+KEY_SCHEMES = ("grid_value", "grid_index")
+"""How a synthetic sweep names its grid points to `run_keys` (`grid_ids`)."""
+
+GRID_VALUE_SCALE = 10**6
+"""Grid values closer than 1 / GRID_VALUE_SCALE share a grid id under "grid_value"."""
+
+
 def run_keys(seed: int, grid_ids: Sequence[int], runs: Sequence[int]) -> jax.Array:
     """(G, K) keys, the one key scheme of every kind: run r at grid point g is
     `fold_in(fold_in(key(seed), g), r)`.
 
-    The grid id g is a synthetic sweep's correlation index or a Census-Income task group. The
-    same (g, r) gives the same data draw (and minibatches) for every architecture and learning
-    rate, so their comparisons are paired.
+    The grid id g is a synthetic sweep's correlation id (`grid_ids`) or a Census-Income task
+    group. The same (g, r) gives the same data draw (and minibatches) for every architecture and
+    learning rate, so their comparisons are paired. Because a run's key depends only on its own
+    (g, r), runs added later (a larger r, a new g) leave every earlier run's key unchanged.
     """
     base = jax.random.key(seed)
     per_point = [jax.random.fold_in(base, int(g)) for g in grid_ids]
     return jnp.stack([jnp.stack([jax.random.fold_in(k, int(r)) for r in runs]) for k in per_point])
+
+
+def grid_ids(values: Sequence[float], scheme: str) -> list[int]:
+    """The grid id `run_keys` folds in for each correlation of a synthetic sweep's grid.
+
+    - "grid_value": GRID_VALUE_SCALE · (1 + c), rounded, in [0, 2 · 10⁶]: a run's key depends on
+      its correlation's value, not on where the correlation sits in the list, so a correlation
+      added to a finished sweep leaves every stored run's key unchanged (the sweep can be
+      extended, `seesaw.sweep.extend`). The offset keeps the id non-negative (`fold_in` takes
+      an unsigned integer).
+    - "grid_index": the correlation's index in the list, the scheme of every result stored
+      before "grid_value" existed: inserting a correlation shifts the keys of those after it.
+
+    Args:
+      values: the grid, each in [-1, 1].
+      scheme: one of KEY_SCHEMES.
+
+    Raises:
+      ValueError: an unknown scheme.
+    """
+    if scheme == "grid_index":
+        return list(range(len(values)))
+    if scheme == "grid_value":
+        return [GRID_VALUE_SCALE + round(v * GRID_VALUE_SCALE) for v in values]
+    raise ValueError(f"unknown key scheme {scheme!r}; allowed: {', '.join(KEY_SCHEMES)}")
 
 
 CACHE_BYTES = 2**20
