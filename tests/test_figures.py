@@ -67,6 +67,44 @@ def test_training_figures_draw_the_loss_of_the_task_kind(tmp_path):
     assert panel.get_title() == f"m, corr. 0.5 (n={RUNS})"  # the BCE rows, not the AUC ones
 
 
+def test_the_scatter_and_the_map_of_one_run_are_drawn_under_two_names(tmp_path, monkeypatch):
+    config = from_dict(
+        TrainExperimentConfig,
+        to_dict(_binary_first([]))
+        | {
+            "figures": ["seesaw_scatter", "seesaw_map"],
+            "twins": True,
+            "models": {"st": {"preset": "single_task"}, "m": {"preset": "mmoe"}},
+        },
+        "cfg",
+    )
+    rng = np.random.default_rng(0)
+    index = {"lr": 0.01, "correlation": 0.5, "diverged_at": -1, "split": "test"}
+
+    def scores(model):
+        rows = [
+            index | {"model": model, "run": r, "task": t, "metric": m, "value": v}
+            for r in range(RUNS)
+            for t, m, v in ((0, "auc", 0.8), (1, "mse", 0.03))
+        ]
+        table = pd.DataFrame(rows)
+        return table.assign(value=table["value"] + 0.001 * rng.standard_normal(len(table)))
+
+    writer = RunWriter(tmp_path, config.name, "paper", to_dict(config))
+    writer.write_cell("model=st", {"final": scores("st")})
+    writer.write_cell("model=m", {"final": scores("m")})
+    writer.write_cell("twin+model=m", {"twin_final": scores("m")})
+    writer.finish()
+    floors = pd.DataFrame(
+        {"family": 0, "task": [0, 1], "metric": ["auc", "mse"], "floor": [0.83, 0.01]}
+    )
+    monkeypatch.setattr("seesaw.experiments.figures.bayes_floors", lambda source: floors)
+    figs = training_figures(tmp_path, config, "paper")
+    # Each listed figure keeps its own file: the map does not overwrite the scatter.
+    assert list(figs) == ["vtr", "vtr_map", "vtr_transfer"]
+    assert figs["vtr"] is not figs["vtr_map"]
+
+
 def test_label_correlation_figure_is_named_by_the_experiment(tmp_path):
     config = from_dict(
         LabelCorrelationConfig,

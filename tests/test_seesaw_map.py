@@ -90,3 +90,18 @@ def test_horizon_table_compares_mean_transfers_with_half_the_margin():
     table = horizon_table(pairs(0.0), pairs(0.005), claims).set_index("task")
     np.testing.assert_allclose(table["shift"], 0.005)
     assert table["within"].tolist() == [True, False]  # 0.005 <= 0.01, but > 0.001
+
+
+def test_horizon_table_compares_only_the_runs_both_horizons_have():
+    def pairs(runs, transfer):
+        return pd.DataFrame(
+            {"model": "a", "correlation": 0.5, "run": runs, "task": 0, "transfer": transfer}
+        )
+
+    claims = pd.DataFrame(
+        {"model": "a", "correlation": 0.5, "task": [0], "kind": "noninferiority", "margin": 0.1}
+    )
+    # Runs 2-3 of the short horizon are far off; the long horizon trained runs 0-1 only.
+    short = pairs([0, 1, 2, 3], [0.0, 0.02, 1.0, 1.0])
+    table = horizon_table(short, pairs([0, 1], [0.01, 0.03]), claims)
+    np.testing.assert_allclose(table[["short", "long", "shift"]].iloc[0], [0.01, 0.02, 0.01])

@@ -98,7 +98,8 @@ def training_figures(
         out[f"{config.name}_all"] = plot_mtl_gain(gains, f"{title}, every architecture")
     if "seesaw_map" in config.figures:
         tables = map_tables(results_root, source, tier, bayes_floors(source))
-        out[config.name] = plot_seesaw_map(tables["verdicts"], title=title)
+        stem = config.name if len(config.figures) == 1 else f"{config.name}_map"
+        out[stem] = plot_seesaw_map(tables["verdicts"], title=title)
         out[f"{config.name}_transfer"] = plot_transfer_by_capacity(
             tables["claims"], tables["models"], title=title
         )

@@ -110,8 +110,8 @@ def horizon_table(short: pd.DataFrame, long: pd.DataFrame, claims: pd.DataFrame)
     """The horizon check: each cell's mean transfer per task at two horizons, paired by run.
 
     Args:
-      short, long: `transfers` output of the same cells and runs at the reported horizon and at
-        twice the steps.
+      short, long: `transfers` output of the same cells at the reported horizon and at twice the
+        steps; only the runs both have are compared.
       claims: the reported horizon's decided map claims (for each non-inferiority margin δ).
 
     Returns:
@@ -119,13 +119,17 @@ def horizon_table(short: pd.DataFrame, long: pd.DataFrame, claims: pd.DataFrame)
       shift, δ/2, and `within`, whether |shift| <= δ/2 (the criterion of docs/seesaw_map.md).
     """
     key = [*CELL, "task"]
-    means = pd.concat(
+    runs = [*key, *(["family"] if "family" in short else []), "run"]
+    # Only the runs both horizons have: a longer horizon may be trained on fewer runs.
+    paired = pd.concat(
         {
-            name: table.groupby(key)["transfer"].mean()
+            name: table.set_index(runs)["transfer"]
             for name, table in (("short", short), ("long", long))
         },
         axis=1,
-    ).dropna()
+        join="inner",
+    )
+    means = paired.groupby(level=key).mean()
     margins = claims[claims["kind"] == "noninferiority"].set_index(key)["margin"]
     table = means.assign(shift=means["long"] - means["short"], half_margin=margins / 2).dropna()
     return table.assign(within=table["shift"].abs() <= table["half_margin"]).reset_index()
