@@ -8,7 +8,7 @@ def test_paper_tiers_fit_a_laptop_and_absurd_sizes_do_not():
     fig4 = load_experiment("mmoe_fig4", "paper")
     cells = [budget.training_cell(fig4, c) for c in fig4.cells()]
     assert max(e.bytes for e in cells) < 4 * 2**30
-    # Within a factor of a few of the measured 42 minutes on 2 CPU cores (README).
+    # Within a factor of a few of the measured 50 minutes on 2 CPU cores (docs/provenance.md).
     assert 10 * 60 < sum(e.seconds for e in cells) < 3 * 3600
     fig2 = load_experiment("mmoe_fig2", "paper")
     assert budget.label_correlation_cell(fig2, "mmoe").bytes < 2**30
