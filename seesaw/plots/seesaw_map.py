@@ -12,7 +12,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
-from matplotlib.ticker import NullFormatter, ScalarFormatter
+from matplotlib.ticker import NullLocator
 
 from seesaw.plots.common import panel_grid
 from seesaw.stats.map_verdicts import MapVerdict
@@ -99,6 +99,10 @@ def plot_transfer_by_capacity(
     fig = Figure(figsize=(3.2 * len(correlations), 2.8 * len(tasks)), layout="constrained")
     axes = fig.subplots(len(tasks), len(correlations), squeeze=False, sharex=True)
     colors = dict(zip(sorted(rows["architecture"].unique()), sns.color_palette("tab10")))
+    ticks = []
+    for capacity in sorted(rows["capacity"].unique()):
+        if not ticks or capacity > 1.3 * ticks[-1]:  # one label per size level
+            ticks.append(int(capacity))
     for (i, task), (j, corr) in itertools.product(enumerate(tasks), enumerate(correlations)):
         ax = axes[i][j]
         cell = rows[(rows["task"] == task) & (rows["correlation"] == corr)]
@@ -114,8 +118,9 @@ def plot_transfer_by_capacity(
             )
         ax.axhline(0.0, color="black", lw=0.8, ls="--")
         ax.set_xscale("log")
-        ax.xaxis.set_minor_formatter(NullFormatter())
-        ax.xaxis.set_major_formatter(ScalarFormatter())
+        # Ticks at the capacities themselves: they may span less than a decade.
+        ax.set_xticks(ticks, [f"{t:,}" for t in ticks])
+        ax.xaxis.set_minor_locator(NullLocator())
         ax.set_title(f"task {task + 1}, correlation {corr:g}", fontsize=9)
         ax.set_xlabel("parameters" if i == len(tasks) - 1 else "")
         ax.set_ylabel("transfer (joint − twin)" if j == 0 else "")

@@ -300,11 +300,7 @@ class TrainExperimentConfig(TrainingProtocol):
         phases += ["select"] if search else []
         phases += ["main"] + (["front"] if self.front_weights else [])
         phases += (["select_twin"] if search else []) + ["twin"] if self.twins else []
-        return [
-            Cell(phase, model).name
-            for phase in phases
-            for model in self._cell_models(phase)
-        ]
+        return [Cell(phase, model).name for phase in phases for model in self._cell_models(phase)]
 
     def _cell_models(self, phase: str) -> list[str]:
         """The models of a phase's cells. A single-task model shares nothing, so its twins would
