@@ -304,8 +304,8 @@ class TrainExperimentConfig(TrainingProtocol):
 
     def _cell_models(self, phase: str) -> list[str]:
         """The models of a phase's cells. A single-task model shares nothing, so its twins would
-        retrain its own task networks on the same draws (transfer 0 by construction, tested):
-        it gets none."""
+        retrain its own task networks on the same draws (the same runs at the same rate, tested):
+        there is no sharing whose transfer they could measure, and it gets none."""
         if phase == "calibrate":
             return [""]
         if phase in ("select_twin", "twin"):
