@@ -7,8 +7,9 @@ import pytest
 from census_rows import auc_scores
 
 from seesaw.experiments import census_tables
+from seesaw.papers.mmoe import MMOE_TABLES
+from seesaw.papers.ple import PLE_TABLE5
 from seesaw.plots.census import plot_census_auc
-from seesaw.plots.paper_tables import MMOE_TABLES, PLE_TABLE5
 
 
 def _final(aucs: dict[tuple[str, int], np.ndarray], diverged=()) -> pd.DataFrame:

@@ -22,8 +22,9 @@ from seesaw.experiments import tradeoff
 from seesaw.experiments.census_claims import census_claims
 from seesaw.experiments.summary import architecture_roles
 from seesaw.models import ARCHITECTURES
+from seesaw.papers.mmoe import MMOE_COLUMNS, MMOE_TABLES
+from seesaw.papers.ple import PLE_TABLE5, PLE_TABLE5_GROUP
 from seesaw.plots.census import plot_census_auc
-from seesaw.plots.paper_tables import MMOE_COLUMNS, MMOE_TABLES, PLE_TABLE5, PLE_TABLE5_GROUP
 from seesaw.stats import mean_interval, paired_bootstrap
 from seesaw.sweep.census_training import (
     CENSUS_KINDS,

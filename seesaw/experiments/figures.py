@@ -23,9 +23,10 @@ from seesaw.experiments.summary import (
     learning_rate_table,
     paired_curves,
 )
+from seesaw.papers.mmoe import MMOE_PAIRS
+from seesaw.papers.ple import PLE_FIG7, PLE_FIG7_MODELS
 from seesaw.plots.gates import plot_gate_bars, plot_gate_heatmaps
 from seesaw.plots.label_correlation import plot_label_correlation
-from seesaw.plots.paper_readings import PLE_FIG7, PLE_FIG7_MODELS
 from seesaw.plots.seesaw_map import plot_seesaw_map, plot_transfer_by_capacity
 from seesaw.plots.tradeoff import plot_mtl_gain, plot_seesaw_scatter
 from seesaw.plots.training import (
@@ -37,9 +38,6 @@ from seesaw.sweep.label_correlation import LabelCorrelationConfig, summarize
 from seesaw.sweep.store import load_table
 from seesaw.sweep.training import TrainExperimentConfig, loss_metric
 from seesaw.sweep.view import ViewConfig
-
-MMOE_PAIRS = (("shared_bottom", "mmoe"), ("shared_bottom", "omoe"), ("omoe", "mmoe"))
-"""The model pairs of MMoE Fig. 4's comparisons, by architecture (a, b): loss(a) − loss(b)."""
 
 FIGURE_TASK = 0
 """The task the training figures draw: task 1 (index 0), as MMoE Figs. 3-5 do (its two tasks are

@@ -19,6 +19,7 @@ import pandas as pd
 
 from seesaw.data.kinds import HIGHER_IS_BETTER, TASK_KINDS
 from seesaw.experiments.summary import run_families
+from seesaw.papers.ple import PLE_FIG7_OVERALL_RATIO
 from seesaw.stats import (
     Claim,
     decide,
@@ -322,7 +323,7 @@ def ple_fig7_claims(
                 "high": high - 1.0,
                 "level": RATIO_LEVEL,
                 "n": int(both.shape[0]),
-                "paper": 0.872,
+                "paper": PLE_FIG7_OVERALL_RATIO,
             }
         ]
     )

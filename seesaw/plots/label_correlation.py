@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from matplotlib.figure import Figure
 
-from seesaw.plots import paper_readings
+from seesaw.papers.mmoe import MMOE_FIG2
 
 
 def plot_label_correlation(summary: pd.DataFrame, title: str = "") -> Figure:
@@ -32,7 +32,7 @@ def plot_label_correlation(summary: pd.DataFrame, title: str = "") -> Figure:
             capsize=3,
             label=f"{generator} (mean ± 2σ)",
         )
-    paper = paper_readings.MMOE_FIG2
+    paper = MMOE_FIG2
     ax.plot(
         list(paper),
         list(paper.values()),
