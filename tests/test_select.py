@@ -7,9 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from seesaw.models import model_config
+from seesaw.models import get_architecture, model_config
 from seesaw.sweep.cells import Cell
-from seesaw.sweep.census_training import INDEPENDENT_TASKS, choose
+from seesaw.sweep.census_training import choose
 from seesaw.sweep.select import select
 from seesaw.sweep.store import load_config
 from seesaw.sweep.training import _selection_tables, twin_selected
@@ -87,7 +87,8 @@ def test_the_rule_makes_every_committed_choice_again(cell):
         return
     if experiment == "census":
         curves = pd.read_csv(cell / "selection_curves.csv")
-        single = model_config(config["models"][label]["preset"]).arch in INDEPENDENT_TASKS
+        arch = model_config(config["models"][label]["preset"]).arch
+        single = get_architecture(arch).independent_tasks
         objective = "own" if single else config.get("select_on", "mean")
         new = choose(curves, objective, config["max_diverged"])
     else:

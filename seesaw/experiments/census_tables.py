@@ -21,14 +21,13 @@ from seesaw.errors import ResultsError
 from seesaw.experiments import tradeoff
 from seesaw.experiments.census_claims import census_claims
 from seesaw.experiments.summary import architecture_roles
-from seesaw.models import ARCHITECTURES
+from seesaw.models import ARCHITECTURES, get_architecture
 from seesaw.papers.mmoe import MMOE_COLUMNS, MMOE_TABLES
 from seesaw.papers.ple import PLE_TABLE5, PLE_TABLE5_GROUP
 from seesaw.plots.census import plot_census_auc
 from seesaw.stats import mean_interval, paired_bootstrap
 from seesaw.sweep.census_training import (
     CENSUS_KINDS,
-    INDEPENDENT_TASKS,
     MAIN_TASK,
     CensusExperimentConfig,
 )
@@ -58,7 +57,7 @@ def roles(config: CensusExperimentConfig) -> dict[str, str]:
 
 def independent_models(config: CensusExperimentConfig) -> set[str]:
     """The labels of the models whose tasks share no parameter (the single-task model)."""
-    return {m for m in config.models if config.model(m).arch in INDEPENDENT_TASKS}
+    return {m for m in config.models if get_architecture(config.model(m).arch).independent_tasks}
 
 
 def census_scores(final: pd.DataFrame, split: str = "test") -> pd.DataFrame:

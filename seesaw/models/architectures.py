@@ -215,7 +215,9 @@ _TWO_LEVELS = {"num_levels": 2}  # PLE §5.1.2: "all multi-level MTL models as t
 _ONE_PER_MODULE = {"num_experts": 1, "num_task_experts": 1}  # PLE Fig. 8: one expert per module
 
 for _arch in (
-    Architecture("single_task", single_task, "PLE §5.1.2 single-task baseline"),
+    Architecture(
+        "single_task", single_task, "PLE §5.1.2 single-task baseline", independent_tasks=True
+    ),
     Architecture("shared_bottom", shared_bottom, "MMoE Eq. 1; PLE Fig. 1a"),
     Architecture("asymmetric_sharing", asymmetric_sharing, "PLE Fig. 1b"),
     Architecture("customized_sharing", customized_sharing, "PLE Fig. 1c"),

@@ -29,6 +29,8 @@ class Architecture:
         multi_level: Whether ``num_levels`` may exceed 1 (single-level ones require 1).
         defaults: `ModelConfig` field values that ``model_config(name)`` uses instead of the
             class defaults.
+        independent_tasks: Whether its tasks share no parameter (the single-task baseline):
+            each task's rate is tuned on its own loss, and it has no single-task twins.
     """
 
     name: str
@@ -36,6 +38,7 @@ class Architecture:
     reference: str
     multi_level: bool = False
     defaults: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    independent_tasks: bool = False
 
 
 ARCHITECTURES: dict[str, Architecture] = {}

@@ -45,6 +45,7 @@ import pandas as pd
 from seesaw.data import ArraySource, array_source
 from seesaw.data.census import GROUPS, build_census, find_census_files, read_census
 from seesaw.errors import ConfigError
+from seesaw.models import get_architecture
 from seesaw.sweep.cells import Cell, CellContext
 from seesaw.sweep.protocol import TrainingProtocol
 from seesaw.sweep.run_tables import curves_table, final_table, gates_table
@@ -61,8 +62,6 @@ EVAL_CHUNK = 1000
 # Rows of the files (MMoE §6.1: 199,523 training rows, the 99,762 test rows split 1:1), for the
 # memory estimate of a run that uses them all.
 FILE_ROWS = {"train": 199_523, "val": 49_881, "test": 49_881}
-# Architectures whose tasks share no parameter, tuned per task.
-INDEPENDENT_TASKS = frozenset({"single_task"})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -284,7 +283,7 @@ def selection_tables(
             bce=out["val_loss"].ravel(),
         )
     )
-    independent = config.model(label).arch in INDEPENDENT_TASKS
+    independent = get_architecture(config.model(label).arch).independent_tasks
     objective = "own" if independent else config.select_on
     return {
         "selection_curves": curves,

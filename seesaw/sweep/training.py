@@ -74,6 +74,7 @@ from seesaw.data.kinds import TASK_KINDS
 from seesaw.data.loss_scales import loss_scales, normalised_losses
 from seesaw.data.source import check_train_sizes
 from seesaw.errors import ConfigError, ResultsError
+from seesaw.models import get_architecture
 from seesaw.sweep.cells import Cell, CellContext, StoredCell
 from seesaw.sweep.config import check_correlations
 from seesaw.sweep.protocol import TrainingProtocol
@@ -309,7 +310,9 @@ class TrainExperimentConfig(TrainingProtocol):
         if phase == "calibrate":
             return [""]
         if phase in ("select_twin", "twin"):
-            return [m for m in self.models if self.model(m).arch != "single_task"]
+            return [
+                m for m in self.models if not get_architecture(self.model(m).arch).independent_tasks
+            ]
         return list(self.models)
 
     def steps(self, cell: str) -> int:
