@@ -88,6 +88,7 @@ from seesaw.sweep.run_tables import (
     merge_runs,
 )
 from seesaw.sweep.select import select
+from seesaw.sweep.stopping import STOPS, stop_at_best, stops_table
 from seesaw.train.engine import Trainer, TrainSpec
 from seesaw.train.runs import (
     GRID_VALUE_SCALE,
@@ -205,6 +206,9 @@ class TrainExperimentConfig(TrainingProtocol):
         family_seeds[r % F]; empty: every run uses `family_seed`. Every model's runs, its
         selection runs and its front runs must cover every family.
       figures: which figure functions draw this experiment (FIGURES).
+      stop: where each run is reported: "last" (its last step) or "best_val" (each task at the
+        logged step of its lowest validation loss, `seesaw.sweep.stopping`; the learning rate is
+        then chosen on those losses too, and each cell writes a `stops` table).
       run_keys: how a run's key names its correlation (`seesaw.train.runs.grid_ids`):
         "grid_value" (by its value: the sweep can be extended by correlations, runs and models,
         `seesaw.sweep.extend`) or "grid_index" (by its place in `correlations`: the scheme of
@@ -226,9 +230,11 @@ class TrainExperimentConfig(TrainingProtocol):
     family_seeds: tuple[int, ...] = ()
     figures: tuple[str, ...] = ("loss_curves",)
     run_keys: str = "grid_value"
+    stop: str = "last"
 
     def __post_init__(self):
         super().__post_init__()
+        check_choice("stop", self.stop, STOPS)
         check_correlations("correlations", self.correlations)
         check_choice("correlation_is", self.correlation_is, CORRELATION_QUANTITIES)
         check_choice("run_keys", self.run_keys, KEY_SCHEMES)
@@ -293,6 +299,8 @@ class TrainExperimentConfig(TrainingProtocol):
             num_steps=self.num_steps,
             log_every=self.log_every,
             loss_weights=self.loss_weights,
+            log_auc=self.stop == "best_val" and "binary" in self.data.tasks,
+            log_test=self.stop == "best_val",
         )
 
     def cells(self) -> list[str]:
@@ -453,6 +461,8 @@ def run_cell(
         )
         parts.append((rows, out))
     out = _in_grid_order(parts, len(grid))
+    if config.stop == "best_val":
+        out = stop_at_best(out, config.data.tasks)
     index = pd.DataFrame(
         {
             "model": label,
@@ -485,12 +495,16 @@ def _main_tables(
     kept = np.flatnonzero(grid[:, 3] < config.keep_params)
     params = {k: v[kept] for k, v in out.items() if k.startswith("params/")}
     index_arrays = {"correlation": index["correlation"].to_numpy()[kept], "run": grid[kept, 3]}
-    return {
-        "final": final_table(config.data.tasks, index, out),
-        "curves": curves_table(config.log_every, index, out),
-        "gates": gates_table(index, out),
-        "data": _data_table(index, out),
-    } | ({"params": params | index_arrays} if config.keep_params else {})
+    return (
+        {
+            "final": final_table(config.data.tasks, index, out),
+            "curves": curves_table(config.log_every, index, out),
+            "gates": gates_table(index, out),
+            "data": _data_table(index, out),
+        }
+        | _stops(config, index, out)
+        | ({"params": params | index_arrays} if config.keep_params else {})
+    )
 
 
 def _cell_runs(config: TrainExperimentConfig, cell: Cell) -> int:
@@ -532,6 +546,8 @@ _BLOCKS = {
     "twin_curves": CURVES_BLOCKS,
     "gates": GATES_BLOCKS,
     "data": (),
+    "stops": ("task",),
+    "twin_stops": ("task",),
 }
 
 
@@ -649,6 +665,7 @@ def _twin_tables(config, phase: str, index: pd.DataFrame, out, previous) -> dict
     final = final_table(config.data.tasks, index.assign(trained=trained), out)
     curves = curves_table(config.log_every, index.assign(trained=trained), out)
     own = {"twin_final": final, "twin_curves": curves}
+    own |= {f"twin_{k}": v for k, v in _stops(config, index.assign(trained=trained), out).items()}
     return {
         name: table[table["task"] == table["trained"]]
         .drop(columns="trained")
@@ -715,6 +732,11 @@ def _selection_tables(config, index: pd.DataFrame, out, previous=None) -> dict[s
 def loss_metric(config: TrainExperimentConfig, task: int) -> str:
     """The `metric` of the `final` table that is task `task`'s loss: "mse" or "bce"."""
     return TASK_KINDS[config.data.tasks[task]].loss_metric
+
+
+def _stops(config: TrainExperimentConfig, index: pd.DataFrame, out) -> dict[str, pd.DataFrame]:
+    """{"stops": the runs' reported steps} with `stop = "best_val"`, else {}."""
+    return {"stops": stops_table(config.log_every, index, out)} if config.stop == "best_val" else {}
 
 
 def _data_table(index, out) -> pd.DataFrame:
