@@ -7,6 +7,7 @@ import pandas as pd
 from seesaw.experiments.seesaw_map import (
     NONINFERIORITY_FRACTION,
     capacities,
+    horizon_claims,
     horizon_table,
     seesaw_map_tables,
 )
@@ -105,3 +106,26 @@ def test_horizon_table_compares_only_the_runs_both_horizons_have():
     short = pairs([0, 1, 2, 3], [0.0, 0.02, 1.0, 1.0])
     table = horizon_table(short, pairs([0, 1], [0.01, 0.03]), claims)
     np.testing.assert_allclose(table[["short", "long", "shift"]].iloc[0], [0.01, 0.02, 0.01])
+
+
+def test_horizon_claims_show_a_settled_transfer_a_moved_one_and_say_when_runs_cannot_tell():
+    """Three cells, margin δ = 0.02 (δ/2 = 0.01): a planted null shift with little noise is
+    `equivalent`, a planted shift of 0.05 is `contradicted`, and the same null under noise ten
+    times the margin is `underpowered`, never `equivalent`."""
+    rng = np.random.default_rng(0)
+    runs = 40
+    planted = {"null": (0.0, 0.002), "moved": (0.05, 0.002), "noisy": (0.0, 0.2)}
+    short, long = [], []
+    for model, (shift, noise) in planted.items():
+        base = rng.normal(0.0, 0.01, runs)
+        for run in range(runs):
+            row = {"model": model, "correlation": 0.9, "run": run, "task": 0}
+            short.append(row | {"transfer": base[run]})
+            long.append(row | {"transfer": base[run] + shift + rng.normal(0.0, noise)})
+    claims = pd.DataFrame(
+        {"model": list(planted), "correlation": 0.9, "task": 0, "kind": "noninferiority"}
+    ).assign(margin=0.02)
+    decided = horizon_claims(pd.DataFrame(short), pd.DataFrame(long), claims)
+    verdicts = decided.set_index("model")["verdict"].to_dict()
+    assert verdicts == {"null": "equivalent", "moved": "contradicted", "noisy": "underpowered"}
+    np.testing.assert_allclose(decided["margin"], 0.01)

@@ -133,3 +133,49 @@ def horizon_table(short: pd.DataFrame, long: pd.DataFrame, claims: pd.DataFrame)
     margins = claims[claims["kind"] == "noninferiority"].set_index(key)["margin"]
     table = means.assign(shift=means["long"] - means["short"], half_margin=margins / 2).dropna()
     return table.assign(within=table["shift"].abs() <= table["half_margin"]).reset_index()
+
+
+def horizon_claims(short: pd.DataFrame, long: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
+    """The horizon check decided (docs/decision_rules.md §10): per (model, correlation, task) a
+    sameness claim (TOST) that the paired shift of the transfer between the two horizons lies
+    within ±δ/2, δ the reported horizon's non-inferiority margin, all in one Holm family.
+
+    A point shift within δ/2 (`horizon_table`'s `within`) can be noise, and so can one beyond
+    it: `equivalent` shows the transfer settled, `contradicted` shows it moved by at least δ/2,
+    `underpowered` says the runs cannot tell.
+
+    Args:
+      short, long: `transfers` output of the same cells at the reported horizon and at twice the
+        steps; only the runs both have are compared (paired by run).
+      claims: the reported horizon's decided map claims (for each margin δ).
+
+    Returns:
+      `decide`'s table of the claims, with columns model, correlation and task.
+    """
+    key = [*CELL, "task"]
+    runs = [*key, *(["family"] if "family" in short else []), "run"]
+    paired = pd.concat(
+        {name: t.set_index(runs)["transfer"] for name, t in (("short", short), ("long", long))},
+        axis=1,
+        join="inner",
+    )
+    shifts = (paired["long"] - paired["short"]).rename("shift").reset_index()
+    margins = claims[claims["kind"] == "noninferiority"].set_index(key)["margin"]
+    checked = []
+    for (model, corr, task), rows in shifts.groupby(key, sort=True):
+        if (model, corr, task) not in margins.index:
+            continue  # no margin: a twin at its floor
+        clusters = (
+            rows["family"].to_numpy() if "family" in rows and rows["family"].nunique() > 1 else None
+        )
+        evidence = mean_interval(rows["shift"].to_numpy(), clusters, "shift (long − short)")
+        checked.append(
+            Claim(
+                f"{model} at {corr:g}, task {task + 1}: settled",
+                evidence,
+                kind="sameness",
+                margin=float(margins.loc[(model, corr, task)]) / 2,
+                keys={"model": model, "correlation": corr, "task": task},
+            )
+        )
+    return decide(checked)
