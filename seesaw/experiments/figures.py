@@ -36,7 +36,7 @@ from seesaw.plots.training import (
 )
 from seesaw.sweep.label_correlation import LabelCorrelationConfig, summarize
 from seesaw.sweep.store import load_table
-from seesaw.sweep.training import TrainExperimentConfig, loss_metric
+from seesaw.sweep.training import TrainExperimentConfig, constant_losses, loss_metric
 from seesaw.sweep.view import ViewConfig
 
 FIGURE_TASK = 0
@@ -116,18 +116,28 @@ def map_tables(
     results_root: Path, source: TrainExperimentConfig, tier: str, floors: pd.DataFrame
 ) -> dict[str, pd.DataFrame]:
     """The seesaw map's tables (`seesaw.experiments.seesaw_map`) of a run with twins; `floors`
-    is its `bayes_floors` table (averaged over data families per task)."""
+    is its `bayes_floors` table (averaged over data families per task). With
+    `leave_out_failed`, runs that failed a task are left out of its claims (table "failed")."""
     models = capacities(
         {label: source.model(label) for label in source.models},
         source.data.generator_config().input_dim,
         len(source.data.tasks),
     )
+    constants = None
+    if source.leave_out_failed:
+        calibration = (
+            load_table(results_root, source.name, tier, "calibration")
+            if source.correlation_is != "weight_cosine"
+            else None
+        )
+        constants = constant_losses(source, calibration)
     return seesaw_map_tables(
         load_table(results_root, source.name, tier, "final"),
         load_table(results_root, source.name, tier, "twin_final"),
         source.data.tasks,
         floors.groupby("task")["floor"].mean().to_dict(),
         models,
+        constants,
     )
 
 
@@ -181,6 +191,8 @@ def training_tables(
         tables = map_tables(results_root, source, tier, floors())
         out[f"{config.name}_map_claims"] = tables["claims"]
         out[f"{config.name}_map_verdicts"] = tables["verdicts"]
+        if "failed" in tables:
+            out[f"{config.name}_failed_runs"] = tables["failed"]
     if {"seesaw_scatter", "mtl_gain"} & set(config.figures):
         scores = scores_of(results_root, source, tier)
         decided, flags = tradeoff.gains_and_flags(scores, baseline(source), metric_floors(floors()))

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from seesaw.data.kinds import HIGHER_IS_BETTER
-from seesaw.experiments.transfer import transfers
+from seesaw.experiments.transfer import failed_runs, transfers
 from seesaw.models import count_params
 from seesaw.stats import Claim, decide, map_verdicts, mean_interval
 
@@ -86,6 +86,7 @@ def seesaw_map_tables(
     kinds: tuple[str, ...],
     floors: Mapping[int, float],
     models: pd.DataFrame,
+    constants: pd.DataFrame | None = None,
 ) -> dict[str, pd.DataFrame]:
     """The map's tables.
 
@@ -94,16 +95,29 @@ def seesaw_map_tables(
       kinds: the task kinds.
       floors: task -> the floor of its reported metric.
       models: `capacities` output.
+      constants: with it (`seesaw.sweep.training.constant_losses`), runs that failed a task
+        (`failed_runs`), joint or twin, are left out of that task's claims.
 
     Returns:
       "transfers" (per run), "claims" (the decided family), "verdicts" (per cell, with its
-      architecture and capacity) and "models" (`models` itself, for the figures).
+      architecture and capacity), "models" (`models` itself, for the figures) and, with
+      `constants`, "failed" (the runs left out, `of` saying joint or twin).
     """
-    pairs = transfers(final, twin_final, kinds, dict(floors))
+    failed = None
+    if constants is not None:
+        failed = pd.concat(
+            [
+                failed_runs(final, kinds, constants).assign(of="joint"),
+                failed_runs(twin_final, kinds, constants).assign(of="twin"),
+            ],
+            ignore_index=True,
+        )
+    pairs = transfers(final, twin_final, kinds, dict(floors), failed=failed)
     decided = decide(transfer_claims(pairs, floors))
     verdicts = map_verdicts(decided, CELL)
     verdicts = models.merge(verdicts, on="model")
-    return {"transfers": pairs, "claims": decided, "verdicts": verdicts, "models": models}
+    tables = {"transfers": pairs, "claims": decided, "verdicts": verdicts, "models": models}
+    return tables if failed is None else tables | {"failed": failed}
 
 
 def horizon_table(short: pd.DataFrame, long: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:

@@ -206,6 +206,10 @@ class TrainExperimentConfig(TrainingProtocol):
         family_seeds[r % F]; empty: every run uses `family_seed`. Every model's runs, its
         selection runs and its front runs must cover every family.
       figures: which figure functions draw this experiment (FIGURES).
+      leave_out_failed: leave a run out of a task's transfer claims (joint and twin alike) when
+        its validation loss on that task, at its reported step, is no better than the best
+        constant predictor's (C_k of `seesaw.data.loss_scales`): it failed to learn that task
+        (docs/decision_rules.md §6). Such runs are listed, not averaged in.
       stop: where each run is reported: "last" (its last step) or "best_val" (each task at the
         logged step of its lowest validation loss, `seesaw.sweep.stopping`; the learning rate is
         then chosen on those losses too, and each cell writes a `stops` table).
@@ -231,10 +235,12 @@ class TrainExperimentConfig(TrainingProtocol):
     figures: tuple[str, ...] = ("loss_curves",)
     run_keys: str = "grid_value"
     stop: str = "last"
+    leave_out_failed: bool = False
 
     def __post_init__(self):
         super().__post_init__()
         check_choice("stop", self.stop, STOPS)
+        check_bool("leave_out_failed", self.leave_out_failed)
         check_correlations("correlations", self.correlations)
         check_choice("correlation_is", self.correlation_is, CORRELATION_QUANTITIES)
         check_choice("run_keys", self.run_keys, KEY_SCHEMES)
@@ -629,17 +635,43 @@ def _val_losses(
     losses = np.where(np.isnan(out["val_mse"]), out["val_bce"], out["val_mse"])  # (K, T)
     if config.select_on == "weighted_sum":
         return losses
-    key = jax.random.fold_in(jax.random.key(config.seed), LOSS_SCALE_STREAM)
-    gen, tasks = config.data.generator_config(), config.data.task_config()
     families = index["family"] if "family" in index else np.full(len(index), config.family_seed)
     out = np.empty_like(losses, dtype=np.float64)
     for (family, point), rows in index.groupby([families, "correlation"]).groups.items():
-        cosine = weight_cosines(config, previous, family)[config.correlations.index(point)]
-        scales = loss_scales(key, config.family(family), float(cosine), gen, tasks)
+        scales = _loss_scales(config, family, point, previous)
         out[index.index.get_indexer(rows)] = normalised_losses(
             losses[index.index.get_indexer(rows)], *scales
         )
     return out
+
+
+def _loss_scales(
+    config: TrainExperimentConfig, family: int, point: float, previous=None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(f, C) of `seesaw.data.loss_scales` at grid point `point` of data family `family`, on
+    the reserved key stream."""
+    key = jax.random.fold_in(jax.random.key(config.seed), LOSS_SCALE_STREAM)
+    cosine = weight_cosines(config, previous, family)[config.correlations.index(point)]
+    gen, tasks = config.data.generator_config(), config.data.task_config()
+    return loss_scales(key, config.family(family), float(cosine), gen, tasks)
+
+
+def constant_losses(
+    config: TrainExperimentConfig, calibration: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Each task's loss of the best constant predictor, C_k of `seesaw.data.loss_scales`, per
+    grid point (and data family): columns correlation, [family,] task, constant. `calibration`
+    is the `calibration` table of a "pearson" grid."""
+    rows = []
+    for family in config.families:
+        for point in config.correlations:
+            scales = _loss_scales(config, family, point, lambda cell, table: calibration)
+            for task, constant in enumerate(scales[1]):
+                rows.append(
+                    {"correlation": point, "family": family, "task": task} | {"constant": constant}
+                )
+    table = pd.DataFrame(rows)
+    return table if config.family_seeds else table.drop(columns="family")
 
 
 def _twin_rates(config: TrainExperimentConfig, label: str, previous) -> list[float]:
