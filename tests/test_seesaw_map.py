@@ -58,6 +58,28 @@ def test_a_planted_seesaw_and_a_planted_null():
     assert len(tables["transfers"]) == 2 * 2 * RUNS
 
 
+def test_one_run_that_never_learned_undoes_a_mean_seesaw_but_not_a_pseudomedian_one():
+    """A planted seesaw (task 1 worse by 0.003 in every run, task 2 better by 0.05) with one run
+    whose task-1 head never trained (MSE 1.1): the mean claims cannot resolve task 1's loss,
+    the pseudo-median claims (decision_rules.md §4b) do; with failed runs left out by their
+    constants (the run's validation MSE above C = 1.0), the mean claims do too."""
+    rng = np.random.default_rng(4)
+    twin = {("a", k): 0.012 + rng.normal(0, 0.0005, RUNS) for k in (0, 1)}
+    joint = {("a", 0): twin[("a", 0)] + 0.003, ("a", 1): twin[("a", 1)] - 0.05}
+    joint[("a", 0)][0] = 1.1
+    models = pd.DataFrame({"model": ["a"], "architecture": ["x"], "capacity": [1]})
+    both = [pd.concat([f, f.assign(split="val")]) for f in (_final(joint), _final(twin))]
+    args = (*both, KINDS, {0: 0.01, 1: 0.01}, models)
+
+    def verdict(**kwargs):
+        return seesaw_map_tables(*args, **kwargs)["verdicts"]["verdict"].item()
+
+    assert verdict() == "not resolved"
+    assert verdict(statistic="pseudomedian") == "seesaw"
+    constants = pd.DataFrame({"correlation": 0.9, "task": [0, 1], "constant": 1.0})
+    assert verdict(constants=constants) == "seesaw"
+
+
 def test_capacity_is_the_parameter_count():
     cfg = model_config("mmoe", num_experts=2, expert_units=(4,), tower_units=(8,))
     table = capacities({"m": cfg}, input_dim=32, num_tasks=2)

@@ -138,6 +138,7 @@ def map_tables(
         floors.groupby("task")["floor"].mean().to_dict(),
         models,
         constants,
+        source.map_statistic,
     )
 
 

@@ -25,6 +25,9 @@ from seesaw.data.kinds import HIGHER_IS_BETTER
 from seesaw.experiments.transfer import failed_runs, transfers
 from seesaw.models import count_params
 from seesaw.stats import Claim, decide, map_verdicts, mean_interval
+from seesaw.stats.signed_rank import SignedRankEvidence
+from seesaw.sweep.training import MAP_STATISTICS
+from seesaw.validate import check_choice
 
 NONINFERIORITY_FRACTION = 0.1
 """δ_k as a fraction of the twin's excess over the floor (fixed before any map tier runs)."""
@@ -51,15 +54,33 @@ def capacities(models: Mapping[str, object], input_dim: int, num_tasks: int) -> 
     )
 
 
-def transfer_claims(pairs: pd.DataFrame, floors: Mapping[int, float]) -> list[Claim]:
+STATISTICS = MAP_STATISTICS
+"""What a transfer claim is about: the mean transfer (t-intervals, `mean_interval`) or its
+Hodges-Lehmann pseudo-median (signed-rank tests, `seesaw.stats.signed_rank`), fixed per tier
+before its runs (a config's `map_statistic`, docs/decision_rules.md §4b)."""
+
+
+def transfer_claims(
+    pairs: pd.DataFrame, floors: Mapping[int, float], statistic: str = "mean"
+) -> list[Claim]:
     """A difference and a non-inferiority claim per (model, correlation, task) of `transfers`
     output (`pairs`), the latter's margin `NONINFERIORITY_FRACTION` of the twin's mean excess
-    over `floors[task]`."""
+    over `floors[task]`, on the `statistic` (STATISTICS) of the per-run transfers."""
+    check_choice("statistic", statistic, STATISTICS)
     claims = []
     family = "family" in pairs
     for (model, corr, task), rows in pairs.groupby([*CELL, "task"], sort=True):
         clusters = rows["family"].to_numpy() if family and rows["family"].nunique() > 1 else None
-        evidence = mean_interval(rows["transfer"].to_numpy(), clusters, "transfer (joint − twin)")
+        if statistic == "pseudomedian":
+            if clusters is not None:
+                raise ValueError("the pseudo-median claims take one data family")
+            evidence = SignedRankEvidence(
+                "transfer pseudo-median (joint − twin)", rows["transfer"].to_numpy()
+            )
+        else:
+            evidence = mean_interval(
+                rows["transfer"].to_numpy(), clusters, "transfer (joint − twin)"
+            )
         higher = HIGHER_IS_BETTER[rows["metric"].iloc[0]]
         excess = (floors[task] - rows["twin"]) if higher else (rows["twin"] - floors[task])
         # A twin at its floor (by noise) leaves no margin: that task cannot be non-inferior.
@@ -87,6 +108,7 @@ def seesaw_map_tables(
     floors: Mapping[int, float],
     models: pd.DataFrame,
     constants: pd.DataFrame | None = None,
+    statistic: str = "mean",
 ) -> dict[str, pd.DataFrame]:
     """The map's tables.
 
@@ -97,6 +119,7 @@ def seesaw_map_tables(
       models: `capacities` output.
       constants: with it (`seesaw.sweep.training.constant_losses`), runs that failed a task
         (`failed_runs`), joint or twin, are left out of that task's claims.
+      statistic: what the claims are about (STATISTICS).
 
     Returns:
       "transfers" (per run), "claims" (the decided family), "verdicts" (per cell, with its
@@ -113,7 +136,7 @@ def seesaw_map_tables(
             ignore_index=True,
         )
     pairs = transfers(final, twin_final, kinds, dict(floors), failed=failed)
-    decided = decide(transfer_claims(pairs, floors))
+    decided = decide(transfer_claims(pairs, floors, statistic))
     verdicts = map_verdicts(decided, CELL)
     verdicts = models.merge(verdicts, on="model")
     tables = {"transfers": pairs, "claims": decided, "verdicts": verdicts, "models": models}

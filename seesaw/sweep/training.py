@@ -111,6 +111,7 @@ FIGURES = (
 )
 CORRELATION_QUANTITIES = ("weight_cosine", "pearson")
 SELECT_ON = ("weighted_sum", "normalised")
+MAP_STATISTICS = ("mean", "pseudomedian")
 
 # Examples of the calibration draw: its sampling error on a correlation ρ is about
 # (1 - ρ²) / sqrt(n) = 0.003 at ρ = 0.
@@ -210,6 +211,9 @@ class TrainExperimentConfig(TrainingProtocol):
         its validation loss on that task, at its reported step, is no better than the best
         constant predictor's (C_k of `seesaw.data.loss_scales`): it failed to learn that task
         (docs/decision_rules.md §6). Such runs are listed, not averaged in.
+      map_statistic: what the seesaw map's transfer claims are about: "mean" (t-intervals) or
+        "pseudomedian" (the Hodges-Lehmann centre, signed-rank tests: one run cannot move it;
+        docs/decision_rules.md §4b).
       stop: where each run is reported: "last" (its last step) or "best_val" (each task at the
         logged step of its lowest validation loss, `seesaw.sweep.stopping`; the learning rate is
         then chosen on those losses too, and each cell writes a `stops` table).
@@ -236,11 +240,18 @@ class TrainExperimentConfig(TrainingProtocol):
     run_keys: str = "grid_value"
     stop: str = "last"
     leave_out_failed: bool = False
+    map_statistic: str = "mean"
 
     def __post_init__(self):
         super().__post_init__()
         check_choice("stop", self.stop, STOPS)
         check_bool("leave_out_failed", self.leave_out_failed)
+        check_choice("map_statistic", self.map_statistic, MAP_STATISTICS)
+        if self.map_statistic != "mean" and self.family_seeds:
+            raise ConfigError(
+                f"map_statistic = {self.map_statistic!r} takes one data family; "
+                f"family_seeds = {list(self.family_seeds)}"
+            )
         check_correlations("correlations", self.correlations)
         check_choice("correlation_is", self.correlation_is, CORRELATION_QUANTITIES)
         check_choice("run_keys", self.run_keys, KEY_SCHEMES)
