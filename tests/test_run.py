@@ -133,3 +133,11 @@ def test_every_figure_a_config_may_list_and_every_kind_analysis_is_registered():
     assert set(FIGURES) <= set(ANALYSES)
     listed = {KINDS["census"].analyses(None), KINDS["label_correlation"].analyses(None)}
     assert set().union(*listed) <= set(ANALYSES)
+
+
+def test_a_run_opened_with_its_loaded_config_keeps_the_files_order_of_models(root):
+    # The stored config.json sorts its keys; the figures and tables list models in the file's
+    # order, so the command line opens a run with the config it loaded.
+    config = load_experiment(str(root / "tiny.toml"), "paper")
+    assert list(open_experiment(config, "paper", root).config.models) == ["single", "hard", "gated"]
+    assert list(open_run(root, "tiny", "paper").config.models) == ["gated", "hard", "single"]

@@ -42,7 +42,7 @@ class Kind:
       config_cls: its config dataclass.
       run_cell: computes one sweep cell's tables.
       analyses: the names of the analyses (`seesaw.experiments.analyses.ANALYSES`) that draw a
-        config's figures and summary tables, in the order they are drawn.
+        config's figures and summary tables (drawn in the order of `ANALYSES`).
       estimate: rough memory and work of one cell, from the config alone (`budget`).
       failures: what went wrong in a complete run (e.g. cells whose every run diverged), read from
         its tables (`failures(table)`, `table(name)` a stored table); an empty list when nothing

@@ -2,9 +2,9 @@
 
 `open_run(results_root, name, tier)` reads a complete run's config and metadata, and its tables and
 arrays when first asked, each once (checked against its schema by `seesaw.sweep.store`); every
-analysis is a function of the `Run` (`seesaw.experiments.analyses`). A view is its source's run
-under the view's name, title and analyses (`open_experiment`); `Run.from_tables` builds a run from
-DataFrames, with no files, for tests.
+analysis is a function of the `Run` (`seesaw.experiments.analyses`). `open_experiment` opens the
+run a loaded config draws: a view's is its source's run under the view's name, title and
+analyses. `Run.from_tables` builds a run from DataFrames, with no files, for tests.
 """
 
 from __future__ import annotations
@@ -142,14 +142,24 @@ class Run:
         return dataclasses.replace(self, name=name, title=title, analyses=tuple(analyses))
 
 
-def open_run(results_root: Path, name: str, tier: str, *, source: str | None = None) -> Run:
-    """The complete run of experiment `name` at `tier`: its stored config and metadata now, its
-    tables and arrays when first read.
+def open_run(
+    results_root: Path,
+    name: str,
+    tier: str,
+    *,
+    config: Any = None,
+    source: str | None = None,
+) -> Run:
+    """The complete run of experiment `name` at `tier`: its config and metadata now, its tables
+    and arrays when first read.
 
     Args:
       results_root: the `results/` folder.
       name: the experiment's name (its results folder).
       tier: the tier.
+      config: the experiment's config as loaded from its file (`load_experiment`), which keeps
+        the file's order of models (that of the figures and tables); default: the stored one
+        (whose models are in sorted order).
       source: how `seesaw run` names the experiment (a config path), for the missing-results
         message; default `name`.
 
@@ -159,9 +169,10 @@ def open_run(results_root: Path, name: str, tier: str, *, source: str | None = N
       ConfigError: a stored config value this code refuses.
     """
     path = run_dir(results_root, name, tier, source=source)
-    config = stored_experiment(
-        load_config(results_root, name, tier), where=str(path / "config.json")
-    )
+    if config is None:
+        config = stored_experiment(
+            load_config(results_root, name, tier), where=str(path / "config.json")
+        )
     return Run(
         name=name,
         tier=tier,
@@ -189,5 +200,7 @@ def open_experiment(config: Any, tier: str, results_root: Path, source: str | No
       ResultsError: the results drawn are missing, with the command that makes them.
     """
     experiment = experiment_of(config, tier)
-    run = open_run(results_root, experiment.name, tier, source=source or config.name)
+    run = open_run(
+        results_root, experiment.name, tier, config=experiment, source=source or config.name
+    )
     return run.viewed_as(config.name, config.title, analyses_of(config))
