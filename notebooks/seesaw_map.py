@@ -30,12 +30,10 @@ tier = "paper"  # "paper" (committed) or "quick" (after `make reproduce`)
 # %%
 # %matplotlib inline
 from seesaw.experiments.figures import map_tables  # noqa: E402
-from seesaw.experiments.floors import bayes_floors  # noqa: E402
-from seesaw.experiments.gates import stored_config  # noqa: E402
+from seesaw.experiments.run import open_run  # noqa: E402
 from seesaw.plots.seesaw_map import plot_seesaw_map  # noqa: E402
 
-config = stored_config(results, experiment, tier)
-tables = map_tables(results, config, tier, bayes_floors(config))
+tables = map_tables(open_run(results, experiment, tier))
 verdicts = tables["verdicts"]
 verdicts.pivot_table(
     index=["architecture", "capacity"], columns="correlation", values="verdict", aggfunc="first"
