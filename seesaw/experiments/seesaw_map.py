@@ -54,19 +54,15 @@ def capacities(models: Mapping[str, object], input_dim: int, num_tasks: int) -> 
     )
 
 
-STATISTICS = MAP_STATISTICS
-"""What a transfer claim is about: the mean transfer (t-intervals, `mean_interval`) or its
-Hodges-Lehmann pseudo-median (signed-rank tests, `seesaw.stats.signed_rank`), fixed per tier
-before its runs (a config's `map_statistic`, docs/decision_rules.md §4b)."""
-
-
 def transfer_claims(
     pairs: pd.DataFrame, floors: Mapping[int, float], statistic: str = "mean"
 ) -> list[Claim]:
     """A difference and a non-inferiority claim per (model, correlation, task) of `transfers`
     output (`pairs`), the latter's margin `NONINFERIORITY_FRACTION` of the twin's mean excess
-    over `floors[task]`, on the `statistic` (STATISTICS) of the per-run transfers."""
-    check_choice("statistic", statistic, STATISTICS)
+    over `floors[task]`, on the `statistic` of the per-run transfers: their mean (t-intervals,
+    `mean_interval`) or their Hodges-Lehmann pseudo-median (signed-rank tests,
+    `seesaw.stats.signed_rank`; docs/decision_rules.md §4b)."""
+    check_choice("statistic", statistic, MAP_STATISTICS)
     claims = []
     family = "family" in pairs
     for (model, corr, task), rows in pairs.groupby([*CELL, "task"], sort=True):
@@ -119,7 +115,7 @@ def seesaw_map_tables(
       models: `capacities` output.
       constants: with it (`seesaw.sweep.training.constant_losses`), runs that failed a task
         (`failed_runs`), joint or twin, are left out of that task's claims.
-      statistic: what the claims are about (STATISTICS).
+      statistic: what the claims are about (`transfer_claims`).
 
     Returns:
       "transfers" (per run), "claims" (the decided family), "verdicts" (per cell, with its
@@ -156,17 +152,7 @@ def horizon_table(short: pd.DataFrame, long: pd.DataFrame, claims: pd.DataFrame)
       shift, δ/2, and `within`, whether |shift| <= δ/2 (the criterion of docs/seesaw_map.md).
     """
     key = [*CELL, "task"]
-    runs = [*key, *(["family"] if "family" in short else []), "run"]
-    # Only the runs both horizons have: a longer horizon may be trained on fewer runs.
-    paired = pd.concat(
-        {
-            name: table.set_index(runs)["transfer"]
-            for name, table in (("short", short), ("long", long))
-        },
-        axis=1,
-        join="inner",
-    )
-    means = paired.groupby(level=key).mean()
+    means = _paired(short, long).groupby(level=key).mean()
     margins = claims[claims["kind"] == "noninferiority"].set_index(key)["margin"]
     table = means.assign(shift=means["long"] - means["short"], half_margin=margins / 2).dropna()
     return table.assign(within=table["shift"].abs() <= table["half_margin"]).reset_index()
@@ -190,12 +176,7 @@ def horizon_claims(short: pd.DataFrame, long: pd.DataFrame, claims: pd.DataFrame
       `decide`'s table of the claims, with columns model, correlation and task.
     """
     key = [*CELL, "task"]
-    runs = [*key, *(["family"] if "family" in short else []), "run"]
-    paired = pd.concat(
-        {name: t.set_index(runs)["transfer"] for name, t in (("short", short), ("long", long))},
-        axis=1,
-        join="inner",
-    )
+    paired = _paired(short, long)
     shifts = (paired["long"] - paired["short"]).rename("shift").reset_index()
     margins = claims[claims["kind"] == "noninferiority"].set_index(key)["margin"]
     checked = []
@@ -216,3 +197,14 @@ def horizon_claims(short: pd.DataFrame, long: pd.DataFrame, claims: pd.DataFrame
             )
         )
     return decide(checked)
+
+
+def _paired(short: pd.DataFrame, long: pd.DataFrame) -> pd.DataFrame:
+    """Columns "short" and "long": each run's transfer at both horizons, indexed by cell, task
+    and run; only the runs both have (a longer horizon may be trained on fewer runs)."""
+    runs = [*CELL, "task", *(["family"] if "family" in short else []), "run"]
+    return pd.concat(
+        {name: t.set_index(runs)["transfer"] for name, t in (("short", short), ("long", long))},
+        axis=1,
+        join="inner",
+    )

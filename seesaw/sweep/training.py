@@ -111,6 +111,7 @@ FIGURES = (
 )
 CORRELATION_QUANTITIES = ("weight_cosine", "pearson")
 SELECT_ON = ("weighted_sum", "normalised")
+# What the seesaw map's transfer claims are about (`map_statistic`; seesaw.experiments.seesaw_map).
 MAP_STATISTICS = ("mean", "pseudomedian")
 
 # Examples of the calibration draw: its sampling error on a correlation ρ is about
@@ -679,7 +680,7 @@ def constant_losses(
             scales = _loss_scales(config, family, point, lambda cell, table: calibration)
             for task, constant in enumerate(scales[1]):
                 rows.append(
-                    {"correlation": point, "family": family, "task": task} | {"constant": constant}
+                    {"correlation": point, "family": family, "task": task, "constant": constant}
                 )
     table = pd.DataFrame(rows)
     return table if config.family_seeds else table.drop(columns="family")
