@@ -48,3 +48,18 @@ verdicts[["model", "correlation", "transfer_1", "transfer_2", "verdict", "seesaw
 
 # %%
 plot_seesaw_map(verdicts, title=f"{experiment} ({tier} tier)")
+
+# %% [markdown]
+# ## The controls, early-stopped
+#
+# The committed `control_c` and `control_c_horizon` tiers (docs/seesaw_map.md): every task
+# early-stopped on its own validation loss, task 1 on 2,000 labels and task 2 on 100, p = 0.95,
+# ~250 parameters, 48 runs, claims on the pseudo-median. The positive control (MMoE 244) must be
+# a resolved `seesaw` at 6,000 and at 12,000 steps. Read only where those results exist.
+
+# %%
+controls = [t for t in ("control_c", "control_c_horizon") if (results / experiment / t).is_dir()]
+for control in controls:
+    control_verdicts = map_tables(open_run(results, experiment, control))["verdicts"]
+    print(control)
+    print(control_verdicts[["model", "transfer_1", "transfer_2", "verdict"]].round(4))
