@@ -28,6 +28,7 @@ from seesaw.sweep.config import (
     read_experiment_file,
     resolve_tier,
 )
+from seesaw.sweep.estimate import CellWork
 from seesaw.sweep.protocol import TrainingProtocol
 from seesaw.sweep.store import load_table
 from seesaw.sweep.view import ViewConfig
@@ -41,7 +42,9 @@ class Kind:
       config_cls: its config dataclass.
       run_cell: computes one sweep cell's tables.
       figures: draws its figures from the stored tables.
-      estimate: rough memory and work of one cell, from the config alone (`budget`).
+      memory: rough peak memory (bytes) of one cell, from the config alone (`budget`): the
+        guard that refuses a config too large for the machine before anything compiles.
+      work: what one cell computes, for its measured estimate (`seesaw.sweep.estimate`).
       failures: what went wrong in a complete run (e.g. cells whose every run diverged), read from
         its tables; an empty list when nothing did.
       tables: the summary tables behind its figures (claims, flags, means), named by file stem.
@@ -55,7 +58,8 @@ class Kind:
     config_cls: type
     run_cell: Callable[[Any, str, CellContext], dict[str, pd.DataFrame]]
     figures: Callable[[Path, Any, str], dict[str, Figure]]
-    estimate: Callable[[Any, str], budget.Estimate]
+    memory: Callable[[Any, str], float]
+    work: Callable[[Any, str], CellWork]
     failures: Callable[[Path, Any, str], list[str]] = lambda root, config, tier: []
     tables: Callable[[Path, Any, str], dict[str, pd.DataFrame]] = lambda root, config, tier: {}
     read_stored: Callable[[dict], dict] = lambda saved: saved
@@ -67,13 +71,15 @@ KINDS: dict[str, Kind] = {
         config_cls=label_correlation.LabelCorrelationConfig,
         run_cell=label_correlation.run_cell,
         figures=figures.label_correlation_figures,
-        estimate=budget.label_correlation_cell,
+        memory=budget.label_correlation_cell,
+        work=label_correlation.cell_work,
     ),
     "train": Kind(
         config_cls=training.TrainExperimentConfig,
         run_cell=training.run_cell,
         figures=figures.training_figures,
-        estimate=budget.training_cell,
+        memory=budget.training_cell,
+        work=training.cell_work,
         failures=lambda root, config, tier: run_tables.all_diverged(
             load_table(root, config.name, tier, "final")
         ),
@@ -85,7 +91,8 @@ KINDS: dict[str, Kind] = {
         config_cls=census_training.CensusExperimentConfig,
         run_cell=census_training.run_cell,
         figures=census_figures,
-        estimate=budget.census_cell,
+        memory=budget.census_cell,
+        work=census_training.cell_work,
         failures=lambda root, config, tier: run_tables.all_diverged(
             load_table(root, config.name, tier, "final"), grid="group"
         ),

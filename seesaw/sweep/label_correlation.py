@@ -9,6 +9,7 @@ of MMoE Fig. 2 suggest) and their label statistics recorded.
 from __future__ import annotations
 
 import dataclasses
+import time
 from functools import partial
 from typing import Any
 
@@ -21,6 +22,7 @@ from seesaw.data import GeneratorConfig, generator_preset, label_stats, make_fam
 from seesaw.errors import ConfigError
 from seesaw.sweep.cells import CellContext
 from seesaw.sweep.config import check_correlations
+from seesaw.sweep.estimate import CellWork
 from seesaw.validate import check_choice, check_int, check_name, invalid
 
 
@@ -148,6 +150,25 @@ def run_cell(
     )
     context.progress(config.steps(label))
     return {"trials": table}
+
+
+def cell_work(config: LabelCorrelationConfig, label: str) -> CellWork:
+    """What one cell computes, for the measured estimate (`seesaw.sweep.estimate`): the trials
+    program compiled and run with 2 trials, and its run time scaled to the cell's `num_trials`
+    (trials run one after another)."""
+    args = (
+        jax.random.key(config.family_seed),
+        jax.random.key(config.run_seed),
+        jnp.asarray(config.correlations, jnp.float32),
+    )
+    start = time.perf_counter()
+    trials = label_correlation_trials.lower(
+        *args, num_points=config.num_points, num_trials=2, cfg=config.generator(label)
+    ).compile()
+    compiled = time.perf_counter()
+    jax.block_until_ready(trials(*args))
+    ran = time.perf_counter()
+    return CellWork(seconds=compiled - start + (ran - compiled) * config.num_trials / 2)
 
 
 def summarize(trials: pd.DataFrame) -> pd.DataFrame:
