@@ -99,7 +99,8 @@ def test_each_kind_says_what_its_cells_compute(tmp_path, monkeypatch):
     # A single-task model may stop each task's network at its own step: one program per task.
     main = KINDS["census"].work(census, "group=1+model=single_task")
     assert [p.num_runs for p in main.programs] == [census.num_runs] * 2
-    assert main.programs[0].trainer.spec.num_steps == census.num_steps  # at most this
+    # At the mean of the logged steps it chooses from (100, 200, 300), rounded to a logged one.
+    assert main.programs[0].trainer.spec.num_steps == 200 == census.num_steps * 2 // 3
     fig2 = load_experiment("mmoe_fig2", "quick")
     assert KINDS["label_correlation"].work(fig2, fig2.cells()[0]).seconds > 0
 

@@ -229,23 +229,26 @@ def cell_work(config: CensusExperimentConfig, cell: str) -> CellWork:
     other work done once and timed (reading and encoding the files, on the first cell; its
     trainers and run keys).
 
-    A main cell trains at the (rate, number of steps) its selection chooses, unknown before the
-    selection has run: the estimate assumes `num_steps`, the most it can choose, and, for a model
-    whose tasks share no parameter, one program per task (each task's network may stop at its own
-    step; one program when they choose alike).
+    A main cell trains at the number of steps its selection chooses among the logged ones, unknown
+    before the selection has run: the estimate takes their mean (log_every, ..., num_steps, each
+    equally likely), rounded to a logged step, and, for a model whose tasks share no parameter,
+    one program per task (each task's network may stop at its own step). At most, a main cell
+    trains `num_steps` steps (per task, for such a model).
     """
     start = time.perf_counter()
     cell = Cell.parse(cell)
     source = census_sources(config.data, tuple(config.groups))[cell.group]
-    trainer = Trainer(config.spec(cell.model), source)
     if cell.phase == "select":
         runs = config.selection_runs * len(config.learning_rates)
-        programs = (Program(trainer, runs),)
+        programs = (Program(Trainer(config.spec(cell.model), source), runs),)
     else:
         independent = get_architecture(config.model(cell.model).arch).independent_tasks
-        tasks = len(CENSUS_KINDS) if independent and config.selection_runs else 1
+        tasks, steps = 1, config.num_steps
+        if config.selection_runs:
+            tasks = len(CENSUS_KINDS) if independent else 1
+            steps = config.log_every * ((config.num_steps // config.log_every + 2) // 2)
         runs = config.runs(cell.model)
-        programs = (Program(trainer, runs),) * tasks
+        programs = (Program(Trainer(config.spec(cell.model, steps), source), runs),) * tasks
     run_keys(config.seed, [cell.group], range(runs))
     return CellWork(programs, time.perf_counter() - start)
 
