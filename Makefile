@@ -37,7 +37,9 @@ COMMITTED := mmoe_fig2:paper mmoe_fig3:paper mmoe_fig4:paper mmoe_fig4:horizon m
 	mmoe_fig4:sensitivity mmoe_fig4_paired:paper mmoe_fig4_paired:horizon mmoe_fig5:paper \
 	mmoe_fig5:horizon mmoe_fig5:sgd seesaw_scatter:paper seesaw_scatter:long gates:paper \
 	ple_fig7:paper ple_fig7:long census:paper seesaw_map:paper seesaw_scatter:balanced \
-	seesaw_map:negative_control seesaw_map:horizon seesaw_map:horizon_long seesaw_map:linear
+	seesaw_map:negative_control seesaw_map:horizon seesaw_map:horizon_long seesaw_map:linear \
+	seesaw_map:control seesaw_map:control_horizon seesaw_map:negative_control_es \
+	seesaw_map:control_b seesaw_map:control_b_horizon seesaw_map:control_c seesaw_map:control_c_horizon
 
 check-committed: $(VENV)/.installed
 	for spec in $(COMMITTED); do \

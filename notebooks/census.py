@@ -29,9 +29,10 @@ tier = "paper"  # "paper" (committed) or "quick" (after `make reproduce`)
 # %%
 # %matplotlib inline
 from seesaw.experiments import census_tables as ct  # noqa: E402
+from seesaw.experiments.run import open_run  # noqa: E402
 
-config = ct.stored_census_config(results, experiment, tier)
-tables = ct.census_tables(results, config, tier)
+run = open_run(results, experiment, tier)
+tables = ct.census_tables(run)
 mmoe = tables[f"{experiment}_mmoe_tables"]
 mmoe[["group", "model", "n", "main_best", "paper_main_best", "main_mean", "paper_main_mean"]]
 
@@ -71,4 +72,4 @@ tables[f"{experiment}_statements"][["text", "source", "claims", "resolved", "ver
 tables.get(f"{experiment}_choices", "one learning rate and horizon: nothing chosen")
 
 # %%
-ct.census_figures(results, config, tier)[experiment]
+ct.census_figures(run)[experiment]

@@ -35,11 +35,13 @@ correlation = 0.5  # one grid value
 # %%
 # %matplotlib inline
 from seesaw.experiments import gates  # noqa: E402
+from seesaw.experiments.run import open_run  # noqa: E402
 from seesaw.plots.gates import plot_gate_bars, plot_gate_heatmaps  # noqa: E402
 
-table = gates.gate_table(results, experiment, tier)
+run = open_run(results, experiment, tier)
+table = gates.gate_table(run)
 means = gates.gate_means(gates.ranked(table))
-summary, _ = gates.gate_report(results, experiment, tier, architecture, correlation, level)
+summary, _ = gates.gate_report(run, architecture, correlation, level)
 summary
 
 # %% [markdown]
@@ -48,9 +50,9 @@ summary
 # same example (Jensen-Shannon, on the experts both see).
 
 # %%
-gates.example_gate_statistics(results, experiment, tier, architecture).groupby(
-    ["correlation", "gate"]
-)[["example_entropy", "example_top_mass", "example_task_gate_js"]].mean().round(3)
+gates.example_gate_statistics(run, architecture).groupby(["correlation", "gate"])[
+    ["example_entropy", "example_top_mass", "example_task_gate_js"]
+].mean().round(3)
 
 # %%
 plot_gate_bars(means, correlation, f"{experiment} ({tier} tier)")

@@ -28,13 +28,14 @@ tier = "paper"  # "paper" (committed) or "quick" (after `make reproduce`)
 
 # %%
 # %matplotlib inline
+from seesaw.experiments.run import open_run  # noqa: E402
 from seesaw.plots.label_correlation import plot_label_correlation  # noqa: E402
 from seesaw.sweep.label_correlation import summarize  # noqa: E402
-from seesaw.sweep.store import load_config, load_table  # noqa: E402
 
-config = load_config(results, experiment, tier)
-trials = load_table(results, experiment, tier, "trials")
-print({k: config[k] for k in ("num_points", "num_trials", "family_seed", "generators")})
+run = open_run(results, experiment, tier)
+config = run.config
+trials = run.table("trials")
+print({k: getattr(config, k) for k in ("num_points", "num_trials", "family_seed", "generators")})
 
 # %% [markdown]
 # Mean and two standard deviations over trials, per generator and cosine. The paper reads

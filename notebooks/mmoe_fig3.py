@@ -27,15 +27,16 @@ tier = "paper"  # "paper" (committed) or "quick" (after `make reproduce`)
 
 # %%
 # %matplotlib inline
-from seesaw.experiments.mmoe_claims import mmoe_claims, noise_floor  # noqa: E402
+from seesaw.experiments.mmoe_claims import mmoe_claims  # noqa: E402
+from seesaw.experiments.run import open_run  # noqa: E402
 from seesaw.experiments.summary import architecture_roles, final_summary  # noqa: E402
 from seesaw.plots.training import plot_loss_curves  # noqa: E402
-from seesaw.sweep.store import load_config, load_table  # noqa: E402
 
-config = load_config(results, experiment, tier)
-final = load_table(results, experiment, tier, "final")
-curves = load_table(results, experiment, tier, "curves")
-print({k: config[k] for k in ("num_runs", "num_steps", "batch_size", "learning_rates")})
+run = open_run(results, experiment, tier)
+config = run.config
+final = run.table("final")
+curves = run.table("curves")
+print({k: getattr(config, k) for k in ("num_runs", "num_steps", "batch_size", "learning_rates")})
 
 # %% [markdown]
 # Final task-1 test loss per correlation: mean with its 95% confidence interval over runs, and the
@@ -52,8 +53,8 @@ final_summary(final).round(4)
 # %%
 claims = mmoe_claims(
     final,
-    architecture_roles(config["models"], chosen=config.get("roles")),
-    floor=noise_floor(config["data"]),
+    architecture_roles(config.models, chosen=config.roles),
+    floor=config.data.generator_config().noise_std ** 2,
 )
 claims[["claim", "estimate", "low", "high", "margin", "n", "verdict"]]
 

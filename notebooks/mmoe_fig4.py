@@ -27,20 +27,21 @@ tier = "paper"  # "paper" (committed) or "quick" (after `make reproduce`)
 
 # %%
 # %matplotlib inline
-from seesaw.experiments.mmoe_claims import mmoe_claims, noise_floor  # noqa: E402
+from seesaw.experiments.mmoe_claims import mmoe_claims  # noqa: E402
+from seesaw.experiments.run import open_run  # noqa: E402
 from seesaw.experiments.summary import (  # noqa: E402
     architecture_roles,
     capacity_references,
     final_summary,
 )
 from seesaw.plots.training import plot_loss_curves  # noqa: E402
-from seesaw.sweep.store import load_config, load_table  # noqa: E402
 
-config = load_config(results, experiment, tier)
-roles = architecture_roles(config["models"], chosen=config.get("roles"))  # which label plays each
-final = load_table(results, experiment, tier, "final")
-curves = load_table(results, experiment, tier, "curves")
-selected = load_table(results, experiment, tier, "selected")
+run = open_run(results, experiment, tier)
+config = run.config
+roles = architecture_roles(config.models, chosen=config.roles)  # which label plays each
+final = run.table("final")
+curves = run.table("curves")
+selected = run.table("selected")
 
 # %% [markdown]
 # The learning-rate search: mean final validation objective (both tasks) of the selection runs.
@@ -61,8 +62,8 @@ final_summary(final).round(4)
 claims = mmoe_claims(
     final,
     roles,
-    capacity_references(config["models"], roles),
-    floor=noise_floor(config["data"]),
+    capacity_references(config.models, roles),
+    floor=config.data.generator_config().noise_std ** 2,
 )
 claims[claims["figure"] != "5"][["claim", "estimate", "low", "high", "margin", "n", "verdict"]]
 

@@ -25,18 +25,19 @@ tier = "paper"  # "paper" (committed) or "quick" (after `make reproduce`)
 
 # %%
 # %matplotlib inline
-from seesaw.experiments.mmoe_claims import fig5_modality, mmoe_claims, noise_floor  # noqa: E402
+from seesaw.experiments.mmoe_claims import fig5_modality, mmoe_claims  # noqa: E402
+from seesaw.experiments.run import open_run  # noqa: E402
 from seesaw.experiments.summary import (  # noqa: E402
     architecture_roles,
     capacity_references,
     final_summary,
 )
 from seesaw.plots.training import plot_final_loss_histograms  # noqa: E402
-from seesaw.sweep.store import load_config, load_table  # noqa: E402
 
-config = load_config(results, experiment, tier)
-roles = architecture_roles(config["models"], chosen=config.get("roles"))
-final = load_table(results, experiment, tier, "final")
+run = open_run(results, experiment, tier)
+config = run.config
+roles = architecture_roles(config.models, chosen=config.roles)
+final = run.table("final")
 final_summary(final)[["model", "correlation", "runs", "diverged", "std", "min", "median"]].round(4)
 
 # %% [markdown]
@@ -51,8 +52,8 @@ final_summary(final)[["model", "correlation", "runs", "diverged", "std", "min", 
 claims = mmoe_claims(
     final,
     roles,
-    capacity_references(config["models"], roles),
-    floor=noise_floor(config["data"]),
+    capacity_references(config.models, roles),
+    floor=config.data.generator_config().noise_std ** 2,
 )
 claims[claims["figure"] == "5"][["claim", "estimate", "low", "high", "margin", "mde", "verdict"]]
 

@@ -33,11 +33,12 @@ from seesaw.experiments.figures import (  # noqa: E402
     ple_fig7_readings,
     scores_of,
 )
-from seesaw.experiments.gates import stored_config  # noqa: E402
+from seesaw.experiments.run import open_run  # noqa: E402
 from seesaw.plots.tradeoff import plot_mtl_gain  # noqa: E402
 
-config = stored_config(results, experiment, tier)
-scores = scores_of(results, config, tier)
+run = open_run(results, experiment, tier)
+config = run.config
+scores = scores_of(run)
 gains = tradeoff.gain_summary(scores, baseline(config))
 gains.pivot_table(index="model", columns=["correlation", "task"], values="mean").round(4)
 

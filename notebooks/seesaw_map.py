@@ -30,12 +30,10 @@ tier = "paper"  # "paper" (committed) or "quick" (after `make reproduce`)
 # %%
 # %matplotlib inline
 from seesaw.experiments.figures import map_tables  # noqa: E402
-from seesaw.experiments.floors import bayes_floors  # noqa: E402
-from seesaw.experiments.gates import stored_config  # noqa: E402
+from seesaw.experiments.run import open_run  # noqa: E402
 from seesaw.plots.seesaw_map import plot_seesaw_map  # noqa: E402
 
-config = stored_config(results, experiment, tier)
-tables = map_tables(results, config, tier, bayes_floors(config))
+tables = map_tables(open_run(results, experiment, tier))
 verdicts = tables["verdicts"]
 verdicts.pivot_table(
     index=["architecture", "capacity"], columns="correlation", values="verdict", aggfunc="first"
@@ -50,3 +48,18 @@ verdicts[["model", "correlation", "transfer_1", "transfer_2", "verdict", "seesaw
 
 # %%
 plot_seesaw_map(verdicts, title=f"{experiment} ({tier} tier)")
+
+# %% [markdown]
+# ## The controls, early-stopped
+#
+# The committed `control_c` and `control_c_horizon` tiers (docs/seesaw_map.md): every task
+# early-stopped on its own validation loss, task 1 on 2,000 labels and task 2 on 100, p = 0.95,
+# ~250 parameters, 48 runs, claims on the pseudo-median. The positive control (MMoE 244) must be
+# a resolved `seesaw` at 6,000 and at 12,000 steps. Read only where those results exist.
+
+# %%
+controls = [t for t in ("control_c", "control_c_horizon") if (results / experiment / t).is_dir()]
+for control in controls:
+    control_verdicts = map_tables(open_run(results, experiment, control))["verdicts"]
+    print(control)
+    print(control_verdicts[["model", "transfer_1", "transfer_2", "verdict"]].round(4))

@@ -30,13 +30,15 @@ tier = "paper"  # "paper" (committed) or "quick" (after `make reproduce`)
 # %%
 # %matplotlib inline
 from seesaw.experiments import tradeoff  # noqa: E402
-from seesaw.experiments.figures import baseline, scores_of, training_tables  # noqa: E402
-from seesaw.experiments.gates import stored_config  # noqa: E402
+from seesaw.experiments.analyses import summary_tables  # noqa: E402
+from seesaw.experiments.figures import baseline, scores_of  # noqa: E402
+from seesaw.experiments.run import open_run  # noqa: E402
 from seesaw.plots.tradeoff import plot_seesaw_scatter  # noqa: E402
 
-config = stored_config(results, experiment, tier)
+run = open_run(results, experiment, tier)
+config = run.config
 single = baseline(config)
-scores = scores_of(results, config, tier)
+scores = scores_of(run)
 summary = tradeoff.score_summary(scores)
 summary[summary["main"]].pivot_table(
     index="model", columns=["task", "correlation"], values="mean"
@@ -50,7 +52,7 @@ summary[summary["main"]].pivot_table(
 # **negative transfer**, **both better**, or a partial / no resolved difference.
 
 # %%
-tables = training_tables(results, config, tier)
+tables = summary_tables(run.viewed_as(run.name, run.title, ("seesaw_scatter",)))
 claims, flags = tables[f"{config.name}_claims"], tables[f"{config.name}_flags"]
 flags.pivot(index="model", columns="correlation", values="flag")
 

@@ -220,14 +220,10 @@ def _run(args: argparse.Namespace) -> int:
         primary = host.is_primary()
     import matplotlib
 
+    from seesaw.experiments.analyses import draw_figures, summary_tables
     from seesaw.experiments.kinds import load_experiment, with_precision
-    from seesaw.experiments.runner import (
-        draw_figures,
-        estimate_cells,
-        failures,
-        run_experiment,
-        summary_tables,
-    )
+    from seesaw.experiments.run import open_experiment
+    from seesaw.experiments.runner import estimate_cells, failures, run_experiment
     from seesaw.plots.common import save
 
     matplotlib.use("Agg")  # the command only writes files
@@ -249,6 +245,7 @@ def _run(args: argparse.Namespace) -> int:
     for name, tier, config in zip(names, tiers, configs):
         if args.command == "estimate":
             estimate_cells(config, tier, progress=not args.no_progress, log=print)
+            continue  # an estimate reads no results
         if args.command in ("run", "reproduce"):
             path = run_experiment(
                 config,
@@ -265,13 +262,17 @@ def _run(args: argparse.Namespace) -> int:
             if not primary:
                 continue
             print(f"results in {path}")
-            failed += [f"{config.name} [{tier}]: {f}" for f in failures(config, tier, args.results)]
+        run = open_experiment(
+            config, tier, args.results, source=name
+        )  # read once for all that follows
+        if args.command in ("run", "reproduce"):
+            failed += [f"{config.name} [{tier}]: {f}" for f in failures(run)]
         if args.command in ("figures", "reproduce"):
-            for stem, fig in draw_figures(config, tier, args.results, source=name).items():
+            for stem, fig in draw_figures(run).items():
                 for path in save(fig, args.figures / tier, stem):
                     print(f"wrote {path}")
         if args.command in ("figures", "reproduce", "claims"):
-            for stem, table in summary_tables(config, tier, args.results, source=name).items():
+            for stem, table in summary_tables(run).items():
                 path = args.figures / tier / f"{stem}.csv"
                 path.parent.mkdir(parents=True, exist_ok=True)
                 table.to_csv(path, index=False, float_format="%.6g")
@@ -289,16 +290,13 @@ def _gates(args: argparse.Namespace) -> int:
 
     from seesaw.experiments.gates import gate_report
     from seesaw.experiments.kinds import load_experiment
+    from seesaw.experiments.run import open_experiment
     from seesaw.plots.common import save
-    from seesaw.sweep.view import ViewConfig
 
     tier = args.tier or _figure_tier(args.experiment, args)
     config = load_experiment(args.experiment, tier, allow_builtin_name=args.allow_builtin_name)
-    if isinstance(config, ViewConfig):
-        config = load_experiment(config.source, tier)
-    summary, figures = gate_report(
-        args.results, config.name, tier, args.architecture, args.correlation, args.level
-    )
+    run = open_experiment(config, tier, args.results, source=args.experiment)
+    summary, figures = gate_report(run, args.architecture, args.correlation, args.level)
     with pd.option_context("display.width", 160, "display.precision", 3):
         print(summary.to_string(index=False))
     for stem, fig in figures.items():

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from seesaw.experiments.analyses import summary_tables
 from seesaw.experiments.kinds import load_experiment
-from seesaw.experiments.runner import summary_tables
+from seesaw.experiments.run import open_experiment
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -39,7 +40,7 @@ def _csv(table) -> str:
 @pytest.mark.parametrize(("experiment", "tier"), TIERS)
 def test_claims_tables_regenerate_identically(experiment, tier):
     config = load_experiment(experiment, tier)
-    tables = summary_tables(config, tier, ROOT / "results", source=experiment)
+    tables = summary_tables(open_experiment(config, tier, ROOT / "results", source=experiment))
     stems = [s for s in tables if any(k in s for k in ("claims", "flags", "ratio", "fronts"))]
     stems += [s for s in tables if s.endswith(("_modality", "_statements", "_floors"))]
     assert stems

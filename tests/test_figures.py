@@ -5,7 +5,8 @@ import itertools
 import numpy as np
 import pandas as pd
 
-from seesaw.experiments.figures import label_correlation_figures, training_figures
+from seesaw.experiments.analyses import draw_figures
+from seesaw.experiments.run import open_run
 from seesaw.plots.gates import plot_gate_heatmaps
 from seesaw.plots.tradeoff import plot_seesaw_scatter
 from seesaw.plots.training import plot_final_loss_histograms
@@ -59,7 +60,7 @@ def _store(root, config):
 def test_training_figures_draw_the_loss_of_the_task_kind(tmp_path):
     config = _binary_first(["loss_curves", "final_loss_histograms"])
     _store(tmp_path, config)
-    figs = training_figures(tmp_path, config, "paper")
+    figs = draw_figures(open_run(tmp_path, config.name, "paper"))
     assert list(figs) == ["vtr", "vtr_histograms"]
     assert figs["vtr"].axes[0].get_ylabel() == "task-1 validation loss (BCE)"
     (panel,) = figs["vtr_histograms"].axes
@@ -99,7 +100,7 @@ def test_the_scatter_and_the_map_of_one_run_are_drawn_under_two_names(tmp_path, 
         {"family": 0, "task": [0, 1], "metric": ["auc", "mse"], "floor": [0.83, 0.01]}
     )
     monkeypatch.setattr("seesaw.experiments.figures.bayes_floors", lambda source: floors)
-    figs = training_figures(tmp_path, config, "paper")
+    figs = draw_figures(open_run(tmp_path, config.name, "paper"))
     # Each listed figure keeps its own file: the map does not overwrite the scatter.
     assert list(figs) == ["vtr", "vtr_map", "vtr_transfer"]
     assert figs["vtr"] is not figs["vtr_map"]
@@ -132,7 +133,7 @@ def test_label_correlation_figure_is_named_by_the_experiment(tmp_path):
     writer = RunWriter(tmp_path, "fig2", "paper", to_dict(config))
     writer.write_cell("a", {"trials": trials})
     writer.finish()
-    (fig,) = label_correlation_figures(tmp_path, config, "paper").values()
+    (fig,) = draw_figures(open_run(tmp_path, "fig2", "paper")).values()
     assert fig.axes[0].get_title() == "fig2 (paper tier)"
     assert fig.axes[0].get_xlabel() == "weight cosine p = cos(w1, w2)"
 

@@ -15,6 +15,7 @@ from seesaw.experiments.gates import (
     ranked,
 )
 from seesaw.experiments.kinds import load_experiment
+from seesaw.experiments.run import open_run
 from seesaw.experiments.runner import run_experiment
 
 TINY = """
@@ -54,16 +55,16 @@ preset = "mmoe"
 
 
 @pytest.fixture(scope="module")
-def results(tmp_path_factory):
+def gated(tmp_path_factory):
     root = tmp_path_factory.mktemp("results")
     path = root / "gated.toml"
     path.write_text(TINY)
     run_experiment(load_experiment(str(path), "paper"), "paper", root, progress=False)
-    return root
+    return open_run(root, "gated", "paper")
 
 
-def test_gate_table_adds_level_and_owner_from_the_routing(results):
-    gates = gate_table(results, "gated", "paper")
+def test_gate_table_adds_level_and_owner_from_the_routing(gated):
+    gates = gate_table(gated)
     assert "hard" not in set(gates["model"])  # Shared-Bottom has no gates
     assert len(gates) == len(
         gates.drop_duplicates(["model", "correlation", "run", "gate", "expert"])
@@ -86,18 +87,18 @@ def test_gate_table_adds_level_and_owner_from_the_routing(results):
     assert (task0.loc[task0["owner"] != "task1", "mean"] > 0).all()
 
 
-def test_gate_table_refuses_what_stores_no_gates(results, tmp_path):
+def test_gate_table_refuses_what_stores_no_gates(tmp_path):
     with pytest.raises(ResultsError, match="seesaw run"):
-        gate_table(results, "nothing", "paper")
+        open_run(tmp_path, "nothing", "paper")
     path = tmp_path / "labels.toml"
     path.write_text(LABELS_ONLY)
     run_experiment(load_experiment(str(path), "paper"), "paper", tmp_path, progress=False)
     with pytest.raises(ResultsError, match="'label_correlation' experiment"):
-        gate_table(tmp_path, "labels", "paper")
+        gate_table(open_run(tmp_path, "labels", "paper"))
 
 
-def test_ranks_and_permutation_invariant_statistics(results):
-    gates = gate_table(results, "gated", "paper")
+def test_ranks_and_permutation_invariant_statistics(gated):
+    gates = gate_table(gated)
     r = ranked(gates)
     keys = ["model", "correlation", "run", "gate", "owner"]
     heaviest = r[r["rank"] == 0].set_index(keys)["mean"].sort_index()
@@ -112,34 +113,34 @@ def test_ranks_and_permutation_invariant_statistics(results):
     assert len(js) and js.between(0, np.log(2)).all()
 
 
-def test_a_two_expert_gate_of_symmetric_inputs_has_mean_one_half(results):
+def test_a_two_expert_gate_of_symmetric_inputs_has_mean_one_half(gated):
     # softmax over two experts is sigmoid(a.x): each weight at -x is one minus its weight at x,
     # so its mean over N(0, I) inputs is 1/2 whatever it learned (docs/seesaw.md, Gates).
     x = np.random.default_rng(0).normal(size=(64, 4))
-    assert list(kept_runs(results, "gated", "paper", "progressive")["run"]) == [0, 0]
-    plus = gate_weights(results, "gated", "paper", "progressive", 0, x)["level0/task0"]
-    minus = gate_weights(results, "gated", "paper", "progressive", 0, -x)["level0/task0"]
+    assert list(kept_runs(gated, "progressive")["run"]) == [0, 0]
+    plus = gate_weights(gated, "progressive", 0, x)["level0/task0"]
+    minus = gate_weights(gated, "progressive", 0, -x)["level0/task0"]
     visible = plus.max(0) > 0
     assert visible.sum() == 2
     np.testing.assert_allclose(plus[:, visible] + minus[:, visible], 1.0, atol=1e-6)
-    per_example = example_gate_statistics(results, "gated", "paper", "progressive")
+    per_example = example_gate_statistics(gated, "progressive")
     assert per_example["example_entropy"].between(0, np.log(3)).all()
-    health = expert_health(results, "gated", "paper", "progressive")
+    health = expert_health(gated, "progressive")
     assert health["dead_share"].between(0, 1).all() and (health["scale"] >= 0).all()
 
 
-def test_gate_report_filters_and_refuses_unknown_values(results):
-    summary, figures = gate_report(results, "gated", "paper", "progressive", 1.0, 1)
+def test_gate_report_filters_and_refuses_unknown_values(gated):
+    summary, figures = gate_report(gated, "progressive", 1.0, 1)
     assert set(summary["gate"]) == {"level1/task0", "level1/task1"}
     assert list(figures) == ["gated_gates_bars_1", "gated_gates_heatmap_progressive_level1"]
     with pytest.raises(ConfigError, match="--architecture = 'hard'; allowed: progressive"):
-        gate_report(results, "gated", "paper", "hard")
+        gate_report(gated, "hard")
 
 
-def test_ple_gate_claims_are_one_family_over_correlations(results):
+def test_ple_gate_claims_are_one_family_over_correlations(gated):
     from seesaw.experiments.gates import ple_gate_claims
 
-    claims = ple_gate_claims(gate_table(results, "gated", "paper"), "progressive")
+    claims = ple_gate_claims(gate_table(gated), "progressive")
     assert len(claims) == 3 * 2  # two task gates and their contrast, at two correlations
     assert set(claims["gate"].str.split("/").str[0]) == {"level1"}
     assert (claims["margin"] == 0.05).all()

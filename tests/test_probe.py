@@ -8,15 +8,15 @@ from seesaw.data import SyntheticSource, TaskConfig, generator_preset, make_fami
 from seesaw.models import model_config
 from seesaw.train.engine import Trainer, TrainSpec
 from seesaw.train.optim import OptimizerConfig
-from seesaw.train.probe import compile_programs, measure
+from seesaw.train.probe import _probe, compile_programs, measure
 from seesaw.train.runs import run_mesh
 
 
-def _trainer(num_steps=40, log_every=10, family_seed=0):
+def _trainer(num_steps=40, log_every=10, family_seed=0, log_test=False):
     gen = generator_preset("mmoe", input_dim=4, num_sinusoids=1)
     family = make_family(jax.random.key(family_seed), gen)
     model = model_config("mmoe", num_experts=2, expert_units=(4,), tower_units=(4,))
-    spec = TrainSpec(model, OptimizerConfig(), 8, num_steps, log_every)
+    spec = TrainSpec(model, OptimizerConfig(), 8, num_steps, log_every, log_test=log_test)
     return Trainer(spec, SyntheticSource(family, gen, TaskConfig(), 16, 16))
 
 
@@ -45,4 +45,20 @@ def test_a_probe_times_a_chunk_as_one_real_call_does_and_memory_grows_with_runs(
     assert compile_seconds == real.compile_seconds
     assert run_seconds == pytest.approx(
         real.init_seconds + 2 / real.chunk * real.chunk_seconds + real.evaluate_seconds
+    )
+
+
+def test_with_test_logging_the_chunk_and_its_probe_log_the_test_loss_as_train_runs_does():
+    # Early stopping logs the test loss at every logged point (TrainSpec.log_test): the programs
+    # measured, and the probe timing them, must do that work too.
+    trainer = _trainer(log_test=True)
+    programs = compile_programs(trainer, 4, None)
+    logs = programs.advance[-1].out_info[1]
+    assert set(logs) == {"train_loss", "val_loss", "test_loss"}
+    state = jax.tree.map(
+        lambda info: jax.ShapeDtypeStruct(info.shape, info.dtype), programs.init.out_info
+    )
+    probe = _probe(trainer, programs.chunk, programs.group, None).lower(state, (None, 1)).compile()
+    assert jax.tree.map(lambda i: i.shape, probe.out_info[1]) == jax.tree.map(
+        lambda i: i.shape, logs
     )

@@ -6,8 +6,10 @@ import pytest
 
 from seesaw.errors import ResultsError
 from seesaw.experiments import kinds
+from seesaw.experiments.analyses import draw_figures
 from seesaw.experiments.kinds import load_experiment
-from seesaw.experiments.runner import draw_figures, run_experiment
+from seesaw.experiments.run import open_experiment
+from seesaw.experiments.runner import run_experiment
 from seesaw.sweep.store import load_table
 
 TWO_CELLS = """
@@ -88,6 +90,6 @@ tower_units = [2]
     )
     config = load_experiment(str(view), "paper")
     with pytest.raises(ResultsError, match="seesaw run"):
-        draw_figures(config, "paper", tmp_path)
+        open_experiment(config, "paper", tmp_path)
     assert run_experiment(config, "paper", tmp_path, progress=False) == tmp_path / "src" / "paper"
-    assert list(draw_figures(config, "paper", tmp_path)) == ["hist"]
+    assert list(draw_figures(open_experiment(config, "paper", tmp_path))) == ["hist"]

@@ -7,6 +7,7 @@ import pandas as pd
 from seesaw.experiments.seesaw_map import (
     NONINFERIORITY_FRACTION,
     capacities,
+    horizon_claims,
     horizon_table,
     seesaw_map_tables,
 )
@@ -57,6 +58,28 @@ def test_a_planted_seesaw_and_a_planted_null():
     assert len(tables["transfers"]) == 2 * 2 * RUNS
 
 
+def test_one_run_that_never_learned_undoes_a_mean_seesaw_but_not_a_pseudomedian_one():
+    """A planted seesaw (task 1 worse by 0.003 in every run, task 2 better by 0.05) with one run
+    whose task-1 head never trained (MSE 1.1): the mean claims cannot resolve task 1's loss,
+    the pseudo-median claims (decision_rules.md §4b) do; with failed runs left out by their
+    constants (the run's validation MSE above C = 1.0), the mean claims do too."""
+    rng = np.random.default_rng(4)
+    twin = {("a", k): 0.012 + rng.normal(0, 0.0005, RUNS) for k in (0, 1)}
+    joint = {("a", 0): twin[("a", 0)] + 0.003, ("a", 1): twin[("a", 1)] - 0.05}
+    joint[("a", 0)][0] = 1.1
+    models = pd.DataFrame({"model": ["a"], "architecture": ["x"], "capacity": [1]})
+    both = [pd.concat([f, f.assign(split="val")]) for f in (_final(joint), _final(twin))]
+    args = (*both, KINDS, {0: 0.01, 1: 0.01}, models)
+
+    def verdict(**kwargs):
+        return seesaw_map_tables(*args, **kwargs)["verdicts"]["verdict"].item()
+
+    assert verdict() == "not resolved"
+    assert verdict(statistic="pseudomedian") == "seesaw"
+    constants = pd.DataFrame({"correlation": 0.9, "task": [0, 1], "constant": 1.0})
+    assert verdict(constants=constants) == "seesaw"
+
+
 def test_capacity_is_the_parameter_count():
     cfg = model_config("mmoe", num_experts=2, expert_units=(4,), tower_units=(8,))
     table = capacities({"m": cfg}, input_dim=32, num_tasks=2)
@@ -105,3 +128,26 @@ def test_horizon_table_compares_only_the_runs_both_horizons_have():
     short = pairs([0, 1, 2, 3], [0.0, 0.02, 1.0, 1.0])
     table = horizon_table(short, pairs([0, 1], [0.01, 0.03]), claims)
     np.testing.assert_allclose(table[["short", "long", "shift"]].iloc[0], [0.01, 0.02, 0.01])
+
+
+def test_horizon_claims_show_a_settled_transfer_a_moved_one_and_say_when_runs_cannot_tell():
+    """Three cells, margin δ = 0.02 (δ/2 = 0.01): a planted null shift with little noise is
+    `equivalent`, a planted shift of 0.05 is `contradicted`, and the same null under noise ten
+    times the margin is `underpowered`, never `equivalent`."""
+    rng = np.random.default_rng(0)
+    runs = 40
+    planted = {"null": (0.0, 0.002), "moved": (0.05, 0.002), "noisy": (0.0, 0.2)}
+    short, long = [], []
+    for model, (shift, noise) in planted.items():
+        base = rng.normal(0.0, 0.01, runs)
+        for run in range(runs):
+            row = {"model": model, "correlation": 0.9, "run": run, "task": 0}
+            short.append(row | {"transfer": base[run]})
+            long.append(row | {"transfer": base[run] + shift + rng.normal(0.0, noise)})
+    claims = pd.DataFrame(
+        {"model": list(planted), "correlation": 0.9, "task": 0, "kind": "noninferiority"}
+    ).assign(margin=0.02)
+    decided = horizon_claims(pd.DataFrame(short), pd.DataFrame(long), claims)
+    verdicts = decided.set_index("model")["verdict"].to_dict()
+    assert verdicts == {"null": "equivalent", "moved": "contradicted", "noisy": "underpowered"}
+    np.testing.assert_allclose(decided["margin"], 0.01)

@@ -68,6 +68,12 @@ def _config(**changes):
         ),
         ({"data": {"train_sizes": [100]}}, r"train_sizes = \[100\]: must be 2 sizes"),
         ({"select_on": "task1"}, r"select_on = 'task1'; allowed: weighted_sum, normalised"),
+        ({"map_statistic": "median"}, r"map_statistic = 'median'; allowed: mean, pseudomedian"),
+        ({"leave_out_failed": "yes"}, r"leave_out_failed = 'yes'"),
+        (
+            {"map_statistic": "pseudomedian", "family_seeds": [1, 2]},
+            "map_statistic = 'pseudomedian' takes one data family",
+        ),
         ({"twins": "yes"}, r"twins = 'yes'"),
         ({"figures": ["seesaw_map"]}, "seesaw_map reads transfer against each model's twins"),
         ({"loss_weights": [1.0]}, r"loss_weights = \[1.0\]: must be 2 weights, one per task"),

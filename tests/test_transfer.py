@@ -1,10 +1,15 @@
-"""Transfer against the twin: sign (better is positive), pairing by run, diverged runs left out."""
+"""Transfer against the twin: sign (better is positive), pairing by run, diverged runs left out,
+and runs that failed a task (no better than a constant) left out of that task."""
 
+import jax
 import numpy as np
 import pandas as pd
 import pytest
 
-from seesaw.experiments.transfer import transfers
+from seesaw.data.loss_scales import loss_scales
+from seesaw.experiments.transfer import failed_runs, transfers
+from seesaw.sweep.config import from_dict
+from seesaw.sweep.training import LOSS_SCALE_STREAM, TrainExperimentConfig, constant_losses
 
 KINDS = ("binary", "regression")
 
@@ -51,3 +56,58 @@ def test_diverged_runs_of_either_side_are_left_out():
     out = transfers(joint, twin, KINDS)
     assert out["run"].tolist() == [0] and "share" not in out
     assert out["transfer"].item() == pytest.approx(0.1)
+
+
+def test_a_run_that_failed_a_task_leaves_only_that_tasks_pair_joint_or_twin():
+    """Two regression tasks, constant predictor's loss 1.0 on each: joint run 0 fails task 0
+    (validation loss 1.2), twin run 1 fails task 1 (exactly 1.0: no better than the constant).
+    Those two pairs are left out; the other tasks of the same runs stay."""
+    kinds = ("regression", "regression")
+
+    def final(values):
+        rows = [
+            ("m", 1e-3, 0.5, run, -1, task, split, "mse", value)
+            for (run, task), value in values.items()
+            for split in ("val", "test")
+        ]
+        columns = ["model", "lr", "correlation", "run", "diverged_at", "task", "split"]
+        return pd.DataFrame(rows, columns=[*columns, "metric", "value"])
+
+    joint = final({(0, 0): 1.2, (0, 1): 0.2, (1, 0): 0.3, (1, 1): 0.4})
+    twin = final({(0, 0): 0.5, (0, 1): 0.3, (1, 0): 0.4, (1, 1): 1.0})
+    constants = pd.DataFrame({"correlation": 0.5, "task": [0, 1], "constant": [1.0, 1.0]})
+    failed = pd.concat(
+        [failed_runs(joint, kinds, constants), failed_runs(twin, kinds, constants)],
+        ignore_index=True,
+    )
+    assert sorted(zip(failed["run"], failed["task"])) == [(0, 0), (1, 1)]
+    kept = transfers(joint, twin, kinds, failed=failed)
+    assert sorted(zip(kept["run"], kept["task"])) == [(0, 1), (1, 0)]
+    assert len(transfers(joint, twin, kinds)) == 4  # without `failed`, every pair
+
+
+def test_constant_losses_are_the_normalised_selections_constants():
+    """The constants a failed run is judged against are those the normalised selection divides
+    by (`seesaw.data.loss_scales` on the reserved key stream), per grid point."""
+    config = from_dict(
+        TrainExperimentConfig,
+        {
+            "name": "t",
+            "kind": "train",
+            "correlations": [0.5, 0.9],
+            "learning_rates": [1e-2],
+            "num_runs": 1,
+            "num_steps": 10,
+            "batch_size": 8,
+            "log_every": 10,
+            "data": {"constants": {"input_dim": 8, "num_sinusoids": 2}},
+            "models": {"m": {"preset": "shared_bottom"}},
+        },
+        "cfg",
+    )
+    table = constant_losses(config).set_index(["correlation", "task"])["constant"]
+    key = jax.random.fold_in(jax.random.key(0), LOSS_SCALE_STREAM)
+    gen, tasks = config.data.generator_config(), config.data.task_config()
+    for point in (0.5, 0.9):
+        expected = loss_scales(key, config.family(), point, gen, tasks)[1]
+        np.testing.assert_allclose([table[(point, 0)], table[(point, 1)]], expected)

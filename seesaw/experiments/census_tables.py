@@ -10,16 +10,14 @@ group renamed to that column inside these functions only, and every table return
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
 from seesaw.data.census import GROUPS
-from seesaw.errors import ResultsError
 from seesaw.experiments import tradeoff
 from seesaw.experiments.census_claims import census_claims
+from seesaw.experiments.run import Run
 from seesaw.experiments.summary import architecture_roles
 from seesaw.models import ARCHITECTURES, get_architecture
 from seesaw.papers.mmoe import MMOE_COLUMNS, MMOE_TABLES
@@ -31,23 +29,8 @@ from seesaw.sweep.census_training import (
     MAIN_TASK,
     CensusExperimentConfig,
 )
-from seesaw.sweep.config import from_dict
-from seesaw.sweep.store import load_config, load_table, run_dir
 
 AUX_TASK = 1 - MAIN_TASK
-
-
-def stored_census_config(results_root: Path, experiment: str, tier: str) -> CensusExperimentConfig:
-    """The config of a complete Census-Income run, as stored with its results.
-
-    Raises:
-      ResultsError: no complete run, or one of another kind.
-    """
-    path = run_dir(results_root, experiment, tier)
-    stored = load_config(results_root, experiment, tier)
-    if stored.get("kind") != "census":
-        raise ResultsError(f"{path} is a {stored.get('kind')!r} experiment, not a 'census' one")
-    return from_dict(CensusExperimentConfig, stored, where=str(path / "config.json"))
 
 
 def roles(config: CensusExperimentConfig) -> dict[str, str]:
@@ -265,15 +248,13 @@ def choices_table(selected: pd.DataFrame, learning_rates: tuple, num_steps: int)
     )[["group", "model", "task", "objective", "lr", "position", "steps", "steps_position", "score"]]
 
 
-def census_tables(
-    results_root: Path, config: CensusExperimentConfig, tier: str
-) -> dict[str, pd.DataFrame]:
+def census_tables(run: Run) -> dict[str, pd.DataFrame]:
     """Every summary table of a complete Census-Income run, named by file stem (see the module
     docstring); the MTL-gain tables need a single-task model, the statements their models."""
-    final = load_table(results_root, config.name, tier, "final")
+    config, name = run.config, run.name
+    final = run.table("final")
     scores = census_scores(final)
     parts = roles(config)
-    name = config.name
     out = {
         f"{name}_scores": score_summary(scores),
         f"{name}_mmoe_tables": mmoe_tables(final, parts, independent_models(config), config.seed),
@@ -287,7 +268,7 @@ def census_tables(
     out[f"{name}_claims"] = claims
     out[f"{name}_statements"] = statements
     if config.selection_runs:
-        selected = load_table(results_root, name, tier, "selected")
+        selected = run.table("selected")
         out[f"{name}_choices"] = choices_table(selected, config.learning_rates, config.num_steps)
     return out
 
@@ -313,15 +294,12 @@ def paper_means(roles: dict[str, str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["model", "group", "task", "source", "auc"])
 
 
-def census_figures(
-    results_root: Path, config: CensusExperimentConfig, tier: str
-) -> dict[str, Figure]:
+def census_figures(run: Run) -> dict[str, Figure]:
     """The AUC figure of a complete Census-Income run (`plot_census_auc`), named by file stem."""
-    final = load_table(results_root, config.name, tier, "final")
+    config = run.config
     parts = roles(config)
-    title = f"{config.title or config.name} ({tier} tier)"
-    summary = score_summary(census_scores(final))
+    summary = score_summary(census_scores(run.table("final")))
     figure = plot_census_auc(
-        summary, paper_means(parts), title, parts.get("single_task"), list(config.models)
+        summary, paper_means(parts), run.heading, parts.get("single_task"), list(config.models)
     )
-    return {config.name: figure}
+    return {run.name: figure}

@@ -10,20 +10,17 @@ runs by owner, by rank within a run or by permutation-invariant summaries.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import jax
 import numpy as np
 import pandas as pd
 from flax import nnx
 
 from seesaw.errors import ResultsError
+from seesaw.experiments.run import Run
 from seesaw.models import build_model, get_architecture
 from seesaw.plots.gates import plot_gate_bars, plot_gate_heatmaps
 from seesaw.stats import Claim, decide, mean_interval, paired_difference
-from seesaw.sweep.config import from_dict
-from seesaw.sweep.store import load_arrays, load_config, load_table, run_dir
-from seesaw.sweep.training import TrainExperimentConfig, read_stored_config
+from seesaw.sweep.training import TrainExperimentConfig
 from seesaw.train.runs import load_params
 from seesaw.validate import not_allowed
 
@@ -32,13 +29,8 @@ GATE_MARGIN = 0.05
 """Smallest difference of mean gate weight that matters (PLE Fig. 8's weights differ by 0.1+)."""
 
 
-def gate_table(results_root: Path, experiment: str, tier: str) -> pd.DataFrame:
+def gate_table(run: Run) -> pd.DataFrame:
     """The `gates` table of a complete training run, with columns `level` and `owner` added.
-
-    Args:
-      results_root: the `results/` folder.
-      experiment: the training experiment's name.
-      tier: its tier.
 
     Returns:
       One row per (model, lr, correlation, run, gate, expert): the stored columns (`gate` is the
@@ -46,10 +38,10 @@ def gate_table(results_root: Path, experiment: str, tier: str) -> pd.DataFrame:
       and `owner` of the expert. Models without gates (Shared-Bottom) have no rows.
 
     Raises:
-      ResultsError: no complete run, a damaged table, or an experiment that trains nothing.
+      ResultsError: a damaged table, or an experiment that trains nothing.
     """
-    config = stored_config(results_root, experiment, tier)
-    gates = load_table(results_root, experiment, tier, "gates")
+    config = training_config(run)
+    gates = run.table("gates")
     level = gates["gate"].str.split("/", n=1).str[0].str.removeprefix("level").astype(int)
     owners = {}  # label -> per level, the owner of each expert: read off the routing
     for label in config.models:
@@ -64,22 +56,19 @@ def gate_table(results_root: Path, experiment: str, tier: str) -> pd.DataFrame:
     return gates[visible].reset_index(drop=True)
 
 
-def stored_config(results_root: Path, experiment: str, tier: str) -> TrainExperimentConfig:
-    """The config of a complete training run, as stored with its results.
+def training_config(run: Run) -> TrainExperimentConfig:
+    """The config of a complete training run.
 
     Raises:
-      ResultsError: no complete run, or an experiment that trains nothing.
+      ResultsError: the run is of an experiment that trains nothing.
     """
-    path = run_dir(results_root, experiment, tier)
-    stored = load_config(results_root, experiment, tier)
-    if stored.get("kind") != "train":
+    kind = run.config.kind
+    if kind != "train":
         raise ResultsError(
-            f"{path} is a {stored.get('kind')!r} experiment; gate weights are stored by 'train' "
-            "experiments"
+            f"{run.config.name} [{run.tier}] is a {kind!r} experiment; gate weights are stored "
+            "by 'train' experiments"
         )
-    return from_dict(
-        TrainExperimentConfig, read_stored_config(stored), where=str(path / "config.json")
-    )
+    return run.config
 
 
 def ranked(gates: pd.DataFrame) -> pd.DataFrame:
@@ -157,13 +146,11 @@ def gate_statistics(gates: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def gate_weights(
-    results_root: Path, experiment: str, tier: str, model: str, index: int, x: np.ndarray
-) -> dict[str, np.ndarray]:
+def gate_weights(run: Run, model: str, index: int, x: np.ndarray) -> dict[str, np.ndarray]:
     """Recomputes the gate weights of a finished run on new inputs, from its stored parameters.
 
     Args:
-      results_root, experiment, tier: the complete training run.
+      run: the complete training run.
       model: the model label.
       index: which kept run: row `index` of the `model=MODEL` cell's params.npz (its `correlation`
         and `run` arrays say which run that is; `kept_runs` lists them).
@@ -175,9 +162,8 @@ def gate_weights(
     Raises:
       ResultsError: the run kept no parameters (config `keep_params` = 0).
     """
-    config = stored_config(results_root, experiment, tier)
-    arrays = load_arrays(results_root, experiment, tier, f"model={model}", "params")
-    return _kept_gates(config, model, arrays, index, x)
+    arrays = run.arrays(f"model={model}", "params")
+    return _kept_gates(training_config(run), model, arrays, index, x)
 
 
 def _kept_gates(
@@ -191,9 +177,9 @@ def _kept_gates(
     return {k: np.asarray(v) for k, v in gates.items()}
 
 
-def kept_runs(results_root: Path, experiment: str, tier: str, model: str) -> pd.DataFrame:
+def kept_runs(run: Run, model: str) -> pd.DataFrame:
     """The runs of `model` whose parameters were kept: index, correlation, run."""
-    arrays = load_arrays(results_root, experiment, tier, f"model={model}", "params")
+    arrays = run.arrays(f"model={model}", "params")
     return pd.DataFrame(
         {
             "index": range(len(arrays["run"])),
@@ -203,9 +189,7 @@ def kept_runs(results_root: Path, experiment: str, tier: str, model: str) -> pd.
     )
 
 
-def example_gate_statistics(
-    results_root: Path, experiment: str, tier: str, model: str, num_points: int = 4096
-) -> pd.DataFrame:
+def example_gate_statistics(run: Run, model: str, num_points: int = 4096) -> pd.DataFrame:
     """Per-example gate statistics of every kept run, on fresh inputs x ~ N(0, I).
 
     A bias-free softmax gate of the raw input (MMoE Eq. 7, PLE Eq. 3) has a mean weight near 1/E
@@ -220,8 +204,8 @@ def example_gate_statistics(
       example_task_gate_js (mean per-example Jensen-Shannon divergence between the level's two
       task gates, on the experts both see; NaN for other gates).
     """
-    config = stored_config(results_root, experiment, tier)
-    arrays = load_arrays(results_root, experiment, tier, f"model={model}", "params")
+    config = training_config(run)
+    arrays = run.arrays(f"model={model}", "params")
     dim = config.data.generator_config().input_dim
     x = np.asarray(jax.random.normal(jax.random.key(1), (num_points, dim)))
     rows = []
@@ -258,9 +242,7 @@ def _example_js(p: np.ndarray, q: np.ndarray) -> float:
     return float((_entropy(0.5 * (p + q)) - 0.5 * (_entropy(p) + _entropy(q))).mean())
 
 
-def expert_health(
-    results_root: Path, experiment: str, tier: str, model: str, num_points: int = 4096
-) -> pd.DataFrame:
+def expert_health(run: Run, model: str, num_points: int = 4096) -> pd.DataFrame:
     """Health of the first-level experts of every kept run, on fresh inputs x ~ N(0, I) (the
     generator's input law): the share of their first layer's ReLU units that are zero on every
     input (dead), and the RMS of those units (a collapsed expert has a tiny scale).
@@ -268,7 +250,7 @@ def expert_health(
     Returns:
       One row per (correlation, run, expert): dead_share, scale.
     """
-    arrays = load_arrays(results_root, experiment, tier, f"model={model}", "params")
+    arrays = run.arrays(f"model={model}", "params")
     prefix = "params/levels/0/experts/members/layers/0/"
     kernel, bias = arrays[prefix + "kernel/value"], arrays[prefix + "bias/value"]  # (K, E, D, H)
     x = np.asarray(jax.random.normal(jax.random.key(0), (num_points, kernel.shape[2])))
@@ -299,9 +281,7 @@ def _build(config: TrainExperimentConfig, model: str) -> nnx.Module:
 
 
 def gate_report(
-    results_root: Path,
-    experiment: str,
-    tier: str,
+    run: Run,
     model: str | None = None,
     correlation: float | None = None,
     level: int | None = None,
@@ -310,7 +290,8 @@ def gate_report(
     permutation-invariant statistics, and PLE Fig. 8-style bars and heatmaps, filtered.
 
     Args:
-      results_root, experiment, tier: a complete training run that stored gates.
+      run: a complete training run that stored gates (a view's: its source's, under the
+        source's name).
       model: one model label (default: every model with per-example gates).
       correlation: one grid value (default: all).
       level: one level (default: all).
@@ -321,7 +302,7 @@ def gate_report(
     Raises:
       ConfigError: a filter value the run does not have, naming the allowed values.
     """
-    table = gate_table(results_root, experiment, tier)
+    table = gate_table(run)
     for column, value, name in (
         ("model", model, "--architecture"),
         ("correlation", correlation, "--correlation"),
@@ -348,7 +329,8 @@ def gate_report(
         .reset_index()
     )
     summary = means.merge(stats, on=["model", "correlation", "level", "gate"])
-    title = f"{experiment} ({tier} tier)"
+    experiment = run.config.name
+    title = f"{experiment} ({run.tier} tier)"
     figures = {
         f"{experiment}_gates_bars_{c:g}": plot_gate_bars(means, c, title)
         for c in sorted(means["correlation"].unique())

@@ -1,23 +1,20 @@
-"""Experiment kinds: how a validated config becomes sweep cells, result tables and figures.
+"""Experiment kinds: how a validated config becomes sweep cells and result tables, and which
+analyses read them.
 
 Adding a kind is one entry in `KINDS`: its config dataclass, the function computing one sweep cell
-(in `seesaw.sweep`), and the function drawing its figures from the stored tables
-(`seesaw.experiments.figures`).
+(in `seesaw.sweep`), and the names of the analyses that draw its figures and tables from a
+complete run (`seesaw.experiments.analyses.ANALYSES`).
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from matplotlib.figure import Figure
 
-from seesaw.errors import ConfigError
-from seesaw.experiments import figures
-from seesaw.experiments.census_tables import census_figures, census_tables
+from seesaw.errors import ConfigError, ResultsError
 from seesaw.sweep import budget, census_training, extend, label_correlation, run_tables, training
 from seesaw.sweep.cells import CellContext
 from seesaw.sweep.config import (
@@ -30,8 +27,12 @@ from seesaw.sweep.config import (
 )
 from seesaw.sweep.estimate import CellWork
 from seesaw.sweep.protocol import TrainingProtocol
-from seesaw.sweep.store import load_table
 from seesaw.sweep.view import ViewConfig
+
+PROTOCOL = "protocol"
+"""The analysis of a training run's protocol (Bayes floors, convergence, chosen learning rates),
+which every training run lists before its figures, and a view never (its protocol is its
+source's)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -41,13 +42,14 @@ class Kind:
     Attributes:
       config_cls: its config dataclass.
       run_cell: computes one sweep cell's tables.
-      figures: draws its figures from the stored tables.
+      analyses: the names of the analyses (`seesaw.experiments.analyses.ANALYSES`) that draw a
+        config's figures and summary tables (drawn in the order of `ANALYSES`).
       memory: rough peak memory (bytes) of one cell, from the config alone (`budget`): the
         guard that refuses a config too large for the machine before anything compiles.
       work: what one cell computes, for its measured estimate (`seesaw.sweep.estimate`).
       failures: what went wrong in a complete run (e.g. cells whose every run diverged), read from
-        its tables; an empty list when nothing did.
-      tables: the summary tables behind its figures (claims, flags, means), named by file stem.
+        its tables (`failures(table)`, `table(name)` a stored table); an empty list when nothing
+        did.
       read_stored: a stored config as this code reads it (keys added since it was stored, at
         the values that keep what its run meant).
       extension: `extension(saved, config, stored_metadata, reselect)`, how to extend the finished
@@ -57,11 +59,10 @@ class Kind:
 
     config_cls: type
     run_cell: Callable[[Any, str, CellContext], dict[str, pd.DataFrame]]
-    figures: Callable[[Path, Any, str], dict[str, Figure]]
+    analyses: Callable[[Any], tuple[str, ...]]
     memory: Callable[[Any, str], float]
     work: Callable[[Any, str], CellWork]
-    failures: Callable[[Path, Any, str], list[str]] = lambda root, config, tier: []
-    tables: Callable[[Path, Any, str], dict[str, pd.DataFrame]] = lambda root, config, tier: {}
+    failures: Callable[[Callable[[str], pd.DataFrame]], list[str]] = lambda table: []
     read_stored: Callable[[dict], dict] = lambda saved: saved
     extension: Callable[[dict, Any, dict, bool], extend.Extension] | None = None
 
@@ -70,33 +71,27 @@ KINDS: dict[str, Kind] = {
     "label_correlation": Kind(
         config_cls=label_correlation.LabelCorrelationConfig,
         run_cell=label_correlation.run_cell,
-        figures=figures.label_correlation_figures,
+        analyses=lambda config: ("label_correlation",),
         memory=budget.label_correlation_cell,
         work=label_correlation.cell_work,
     ),
     "train": Kind(
         config_cls=training.TrainExperimentConfig,
         run_cell=training.run_cell,
-        figures=figures.training_figures,
+        analyses=lambda config: (PROTOCOL, *config.figures),
         memory=budget.training_cell,
         work=training.cell_work,
-        failures=lambda root, config, tier: run_tables.all_diverged(
-            load_table(root, config.name, tier, "final")
-        ),
-        tables=figures.training_tables,
+        failures=lambda table: run_tables.all_diverged(table("final")),
         read_stored=training.read_stored_config,
         extension=extend.plan,
     ),
     "census": Kind(
         config_cls=census_training.CensusExperimentConfig,
         run_cell=census_training.run_cell,
-        figures=census_figures,
+        analyses=lambda config: ("census",),
         memory=budget.census_cell,
         work=census_training.cell_work,
-        failures=lambda root, config, tier: run_tables.all_diverged(
-            load_table(root, config.name, tier, "final"), grid="group"
-        ),
-        tables=census_tables,
+        failures=lambda table: run_tables.all_diverged(table("final"), grid="group"),
     ),
 }
 
@@ -143,6 +138,37 @@ def load_experiment(
                 f'(e.g. name = "my_{config.name}")'
             )
     return config
+
+
+def experiment_of(config: Any, tier: str) -> Any:
+    """The experiment whose runs `config` reads: a view's source (loaded at `tier`), else
+    `config` itself."""
+    return load_experiment(config.source, tier) if isinstance(config, ViewConfig) else config
+
+
+def analyses_of(config: Any) -> tuple[str, ...]:
+    """The names of the analyses `config` draws: a view's figures, else its kind's analyses."""
+    if isinstance(config, ViewConfig):
+        return config.figures
+    return KINDS[config.kind].analyses(config)
+
+
+def stored_experiment(saved: dict, where: str) -> Any:
+    """A complete run's stored config (its `config.json`) as a config of its kind, read the way
+    this code reads it (`Kind.read_stored`).
+
+    Args:
+      saved: the stored config.
+      where: the file it was read from, for messages.
+
+    Raises:
+      ResultsError: a stored kind this code does not know.
+      ConfigError: a stored value this code refuses.
+    """
+    kind = saved.get("kind")
+    if kind not in KINDS:
+        raise ResultsError(f"{where}: kind = {kind!r}; stored runs are of kinds {', '.join(KINDS)}")
+    return from_dict(KINDS[kind].config_cls, KINDS[kind].read_stored(saved), where=where)
 
 
 def with_precision(config: Any, precision: str) -> Any:

@@ -23,13 +23,10 @@ F = 5 is 1/16: such claims are `unresolvable`), and by a bootstrap of whole fami
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from seesaw.data import generator_preset
 from seesaw.experiments.summary import run_families
 from seesaw.stats import (
     MIN_FAMILIES_T,
@@ -47,12 +44,6 @@ from seesaw.stats.modality import modality_table
 RATIO_MARGIN = math.log(1.5)
 LOW_QUANTILE = 5.0
 """The percentile that stands for "the lowest losses" of a model (MMoE §5.2 observation 3)."""
-
-
-def noise_floor(data: Mapping[str, Any]) -> float:
-    """The noise floor σ² of the MSE under a stored config's ``data`` table (its generator
-    preset and constants): the margins' reference."""
-    return generator_preset(data["generator"], **data.get("constants", {})).noise_std ** 2
 
 
 def _wide(final: pd.DataFrame, task: int = 0, metric: str = "mse") -> tuple[pd.DataFrame, int]:

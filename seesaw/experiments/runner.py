@@ -1,4 +1,4 @@
-"""Running an experiment and drawing its figures from its complete results: what the CLI calls."""
+"""Running an experiment, and what its complete results say went wrong: what the CLI calls."""
 
 from __future__ import annotations
 
@@ -9,14 +9,12 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-from matplotlib.figure import Figure
 from tqdm.auto import tqdm
 
 from seesaw import host
 from seesaw.errors import ConfigError, Interrupted, ResultsError
-from seesaw.experiments.figures import training_figures, training_tables
-from seesaw.experiments.kinds import KINDS, load_experiment
+from seesaw.experiments.kinds import KINDS, experiment_of, load_experiment
+from seesaw.experiments.run import Run
 from seesaw.host import barrier, is_primary, process_count
 from seesaw.sweep import budget
 from seesaw.sweep.cells import CellContext, StoredCell
@@ -30,7 +28,6 @@ from seesaw.sweep.store import (
     load_cell_table,
     load_config,
     run_command,
-    run_dir,
     run_lock,
 )
 from seesaw.sweep.view import ViewConfig
@@ -319,63 +316,15 @@ def _estimate_metadata(measured: SweepEstimate) -> dict:
     }
 
 
-def failures(config: Any, tier: str, results_root: Path) -> list[str]:
-    """What went wrong in the complete run of `config` (a view: of its source), for a message."""
-    if isinstance(config, ViewConfig):
-        config = load_experiment(config.source, tier)
-    return KINDS[config.kind].failures(results_root, config, tier)
+def failures(run: Run) -> list[str]:
+    """What went wrong in a complete run (e.g. cells whose every run diverged), for a message."""
+    return KINDS[run.config.kind].failures(run.table)
 
 
 def tiers_with_results(config: Any, results_root: Path) -> list[str]:
     """The tiers of `config` (a view: of its source) that have complete results, sorted."""
-    name = config.name
-    if isinstance(config, ViewConfig):
-        name = load_experiment(config.source, "paper").name
+    name = experiment_of(config, "paper").name
     folder = Path(results_root) / name
     if not folder.is_dir():
         return []
     return sorted(p.name for p in folder.iterdir() if complete_run(results_root, name, p.name))
-
-
-def draw_figures(
-    config: Any, tier: str, results_root: Path, source: str | None = None
-) -> dict[str, Figure]:
-    """Draws the figures of `config` from its complete results (no compute).
-
-    Args:
-      source: how `seesaw run` names the experiment (a config path), for the missing-results
-        message; default its name.
-
-    Raises:
-      ResultsError: the results are missing or damaged, with the command that makes them.
-    """
-    source_config = _checked_view_source(config, tier, results_root, source)
-    if source_config is not None:
-        return training_figures(results_root, config, tier, source=source_config)
-    return KINDS[config.kind].figures(results_root, config, tier)
-
-
-def summary_tables(
-    config: Any, tier: str, results_root: Path, source: str | None = None
-) -> dict[str, pd.DataFrame]:
-    """The summary tables of `config` (claims with verdicts, flags, means) from its complete
-    results, named by file stem (no compute).
-
-    Raises:
-      ResultsError: the results are missing or damaged, with the command that makes them.
-    """
-    source_config = _checked_view_source(config, tier, results_root, source)
-    if source_config is not None:
-        return training_tables(results_root, config, tier, source=source_config)
-    return KINDS[config.kind].tables(results_root, config, tier)
-
-
-def _checked_view_source(config: Any, tier: str, results_root: Path, source: str | None):
-    """The training experiment a view draws from (None for any other config), after checking
-    that the results drawn exist (ResultsError naming the command that makes them otherwise)."""
-    if isinstance(config, ViewConfig):
-        source_config = load_experiment(config.source, tier)
-        run_dir(results_root, source_config.name, tier, source=source or config.name)
-        return source_config
-    run_dir(results_root, config.name, tier, source=source)
-    return None

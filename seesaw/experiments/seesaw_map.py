@@ -22,9 +22,12 @@ import numpy as np
 import pandas as pd
 
 from seesaw.data.kinds import HIGHER_IS_BETTER
-from seesaw.experiments.transfer import transfers
+from seesaw.experiments.transfer import failed_runs, transfers
 from seesaw.models import count_params
 from seesaw.stats import Claim, decide, map_verdicts, mean_interval
+from seesaw.stats.signed_rank import SignedRankEvidence
+from seesaw.sweep.training import MAP_STATISTICS
+from seesaw.validate import check_choice
 
 NONINFERIORITY_FRACTION = 0.1
 """δ_k as a fraction of the twin's excess over the floor (fixed before any map tier runs)."""
@@ -51,15 +54,29 @@ def capacities(models: Mapping[str, object], input_dim: int, num_tasks: int) -> 
     )
 
 
-def transfer_claims(pairs: pd.DataFrame, floors: Mapping[int, float]) -> list[Claim]:
+def transfer_claims(
+    pairs: pd.DataFrame, floors: Mapping[int, float], statistic: str = "mean"
+) -> list[Claim]:
     """A difference and a non-inferiority claim per (model, correlation, task) of `transfers`
     output (`pairs`), the latter's margin `NONINFERIORITY_FRACTION` of the twin's mean excess
-    over `floors[task]`."""
+    over `floors[task]`, on the `statistic` of the per-run transfers: their mean (t-intervals,
+    `mean_interval`) or their Hodges-Lehmann pseudo-median (signed-rank tests,
+    `seesaw.stats.signed_rank`; docs/decision_rules.md §4b)."""
+    check_choice("statistic", statistic, MAP_STATISTICS)
     claims = []
     family = "family" in pairs
     for (model, corr, task), rows in pairs.groupby([*CELL, "task"], sort=True):
         clusters = rows["family"].to_numpy() if family and rows["family"].nunique() > 1 else None
-        evidence = mean_interval(rows["transfer"].to_numpy(), clusters, "transfer (joint − twin)")
+        if statistic == "pseudomedian":
+            if clusters is not None:
+                raise ValueError("the pseudo-median claims take one data family")
+            evidence = SignedRankEvidence(
+                "transfer pseudo-median (joint − twin)", rows["transfer"].to_numpy()
+            )
+        else:
+            evidence = mean_interval(
+                rows["transfer"].to_numpy(), clusters, "transfer (joint − twin)"
+            )
         higher = HIGHER_IS_BETTER[rows["metric"].iloc[0]]
         excess = (floors[task] - rows["twin"]) if higher else (rows["twin"] - floors[task])
         # A twin at its floor (by noise) leaves no margin: that task cannot be non-inferior.
@@ -86,6 +103,8 @@ def seesaw_map_tables(
     kinds: tuple[str, ...],
     floors: Mapping[int, float],
     models: pd.DataFrame,
+    constants: pd.DataFrame | None = None,
+    statistic: str = "mean",
 ) -> dict[str, pd.DataFrame]:
     """The map's tables.
 
@@ -94,16 +113,30 @@ def seesaw_map_tables(
       kinds: the task kinds.
       floors: task -> the floor of its reported metric.
       models: `capacities` output.
+      constants: with it (`seesaw.sweep.training.constant_losses`), runs that failed a task
+        (`failed_runs`), joint or twin, are left out of that task's claims.
+      statistic: what the claims are about (`transfer_claims`).
 
     Returns:
       "transfers" (per run), "claims" (the decided family), "verdicts" (per cell, with its
-      architecture and capacity) and "models" (`models` itself, for the figures).
+      architecture and capacity), "models" (`models` itself, for the figures) and, with
+      `constants`, "failed" (the runs left out, `of` saying joint or twin).
     """
-    pairs = transfers(final, twin_final, kinds, dict(floors))
-    decided = decide(transfer_claims(pairs, floors))
+    failed = None
+    if constants is not None:
+        failed = pd.concat(
+            [
+                failed_runs(final, kinds, constants).assign(of="joint"),
+                failed_runs(twin_final, kinds, constants).assign(of="twin"),
+            ],
+            ignore_index=True,
+        )
+    pairs = transfers(final, twin_final, kinds, dict(floors), failed=failed)
+    decided = decide(transfer_claims(pairs, floors, statistic))
     verdicts = map_verdicts(decided, CELL)
     verdicts = models.merge(verdicts, on="model")
-    return {"transfers": pairs, "claims": decided, "verdicts": verdicts, "models": models}
+    tables = {"transfers": pairs, "claims": decided, "verdicts": verdicts, "models": models}
+    return tables if failed is None else tables | {"failed": failed}
 
 
 def horizon_table(short: pd.DataFrame, long: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
@@ -119,17 +152,59 @@ def horizon_table(short: pd.DataFrame, long: pd.DataFrame, claims: pd.DataFrame)
       shift, δ/2, and `within`, whether |shift| <= δ/2 (the criterion of docs/seesaw_map.md).
     """
     key = [*CELL, "task"]
-    runs = [*key, *(["family"] if "family" in short else []), "run"]
-    # Only the runs both horizons have: a longer horizon may be trained on fewer runs.
-    paired = pd.concat(
-        {
-            name: table.set_index(runs)["transfer"]
-            for name, table in (("short", short), ("long", long))
-        },
-        axis=1,
-        join="inner",
-    )
-    means = paired.groupby(level=key).mean()
+    means = _paired(short, long).groupby(level=key).mean()
     margins = claims[claims["kind"] == "noninferiority"].set_index(key)["margin"]
     table = means.assign(shift=means["long"] - means["short"], half_margin=margins / 2).dropna()
     return table.assign(within=table["shift"].abs() <= table["half_margin"]).reset_index()
+
+
+def horizon_claims(short: pd.DataFrame, long: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
+    """The horizon check decided (docs/decision_rules.md §10): per (model, correlation, task) a
+    sameness claim (TOST) that the paired shift of the transfer between the two horizons lies
+    within ±δ/2, δ the reported horizon's non-inferiority margin, all in one Holm family.
+
+    A point shift within δ/2 (`horizon_table`'s `within`) can be noise, and so can one beyond
+    it: `equivalent` shows the transfer settled, `contradicted` shows it moved by at least δ/2,
+    `underpowered` says the runs cannot tell.
+
+    Args:
+      short, long: `transfers` output of the same cells at the reported horizon and at twice the
+        steps; only the runs both have are compared (paired by run).
+      claims: the reported horizon's decided map claims (for each margin δ).
+
+    Returns:
+      `decide`'s table of the claims, with columns model, correlation and task.
+    """
+    key = [*CELL, "task"]
+    paired = _paired(short, long)
+    shifts = (paired["long"] - paired["short"]).rename("shift").reset_index()
+    margins = claims[claims["kind"] == "noninferiority"].set_index(key)["margin"]
+    checked = []
+    for (model, corr, task), rows in shifts.groupby(key, sort=True):
+        if (model, corr, task) not in margins.index:
+            continue  # no margin: a twin at its floor
+        clusters = (
+            rows["family"].to_numpy() if "family" in rows and rows["family"].nunique() > 1 else None
+        )
+        evidence = mean_interval(rows["shift"].to_numpy(), clusters, "shift (long − short)")
+        checked.append(
+            Claim(
+                f"{model} at {corr:g}, task {task + 1}: settled",
+                evidence,
+                kind="sameness",
+                margin=float(margins.loc[(model, corr, task)]) / 2,
+                keys={"model": model, "correlation": corr, "task": task},
+            )
+        )
+    return decide(checked)
+
+
+def _paired(short: pd.DataFrame, long: pd.DataFrame) -> pd.DataFrame:
+    """Columns "short" and "long": each run's transfer at both horizons, indexed by cell, task
+    and run; only the runs both have (a longer horizon may be trained on fewer runs)."""
+    runs = [*CELL, "task", *(["family"] if "family" in short else []), "run"]
+    return pd.concat(
+        {name: t.set_index(runs)["transfer"] for name, t in (("short", short), ("long", long))},
+        axis=1,
+        join="inner",
+    )

@@ -20,12 +20,43 @@ import pandas as pd
 from seesaw.data.kinds import HIGHER_IS_BETTER, TASK_KINDS
 
 
+def failed_runs(
+    final: pd.DataFrame, kinds: tuple[str, ...], constants: pd.DataFrame
+) -> pd.DataFrame:
+    """The (run, task) rows of a `final` or `twin_final` table whose validation loss is no
+    better than the best constant predictor's: runs that failed to learn that task.
+
+    Args:
+      final: the runs' table.
+      kinds: the task kinds.
+      constants: `seesaw.sweep.training.constant_losses` (columns correlation, [family,] task,
+        constant).
+
+    Returns:
+      One row per failed (model, correlation, [family,] run, task): its validation loss
+      (`value`) and the constant's (`constant`).
+    """
+    family = ["family"] if "family" in final else []
+    losses = pd.DataFrame(
+        {"task": range(len(kinds)), "metric": [TASK_KINDS[k].loss_metric for k in kinds]}
+    )
+    rows = final[(final["split"] == "val") & (final["diverged_at"] < 0)].merge(
+        losses, on=["task", "metric"]
+    )
+    rows = rows.merge(constants, on=["correlation", *family, "task"])
+    failed = rows[rows["value"] >= rows["constant"]]
+    return failed[
+        ["model", "correlation", *family, "run", "task", "value", "constant"]
+    ].reset_index(drop=True)
+
+
 def transfers(
     final: pd.DataFrame,
     twin_final: pd.DataFrame,
     kinds: tuple[str, ...],
     floors: dict[int, float] | None = None,
     split: str = "test",
+    failed: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Each paired run's transfer per model, grid point and task.
 
@@ -37,10 +68,12 @@ def transfers(
       floors: task -> the floor of its score (σ² of an MSE, the Bayes AUC); with it the column
         `share` is the transfer over the twin's excess above the floor.
       split: "test" (reported) or "val".
+      failed: `failed_runs` of the joint and the twin runs: their pairs are left out.
 
     Returns:
       One row per (model, correlation, [family,] run, task) whose joint and twin runs both did
-      not diverge: metric, joint, twin, transfer and, with `floors`, share.
+      not diverge (nor fail, with `failed`): metric, joint, twin, transfer and, with `floors`,
+      share.
     """
     family = ["family"] if "family" in final else []
     key = ["model", "correlation", *family, "run", "task", "metric"]
@@ -53,6 +86,9 @@ def transfers(
         return rows.merge(scores, on=["task", "metric"]).set_index(key)["value"]
 
     pairs = pd.concat({"joint": values(final), "twin": values(twin_final)}, axis=1).dropna()
+    if failed is not None and len(failed):
+        dropped = pd.MultiIndex.from_frame(failed[[k for k in key if k != "metric"]])
+        pairs = pairs[~pairs.index.droplevel("metric").isin(dropped)]
     pairs = pairs.reset_index()
     sign = np.where(pairs["metric"].map(HIGHER_IS_BETTER), 1.0, -1.0)
     pairs["transfer"] = sign * (pairs["joint"] - pairs["twin"])

@@ -38,11 +38,12 @@ def curves_table(
     log_every: int, index: pd.DataFrame, out: dict, with_auc: bool = False
 ) -> pd.DataFrame:
     """The `curves` table: every run's training and validation loss per task at every logged
-    step; `with_auc` adds the column `auc`, the validation AUC (NaN on the training rows)."""
+    step, and its test loss where the runs logged it (`TrainSpec.log_test`); `with_auc` adds the
+    column `auc`, the validation (and test) AUC (NaN on the training rows)."""
     num_runs, num_logs, num_tasks = out["train_loss"].shape
     steps = (np.arange(num_logs) + 1) * log_every
     frames = []
-    for split in ("train", "val"):
+    for split in ("train", "val", "test") if "test_loss" in out else ("train", "val"):
         values = out[f"{split}_loss"]  # (K, I, T)
         k, i, t = np.meshgrid(
             np.arange(num_runs), np.arange(num_logs), np.arange(num_tasks), indexing="ij"
@@ -52,7 +53,7 @@ def curves_table(
             step=steps[i.ravel()], task=t.ravel(), split=split, loss=values.ravel()
         )
         if with_auc:
-            auc = out["val_auc_curve"] if split == "val" else np.full(values.shape, np.nan)
+            auc = out.get(f"{split}_auc_curve", np.full(values.shape, np.nan))
             frame = frame.assign(auc=auc.ravel())
         frames.append(frame)
     return pd.concat(frames, ignore_index=True)

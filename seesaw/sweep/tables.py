@@ -72,6 +72,9 @@ SCHEMAS: dict[str, dict[str, str]] = {
     "twin_final": _RUN
     | {"diverged_at": "int", "task": "int", "split": "str", "metric": "str", "value": "float"},
     "twin_curves": _RUN | {"step": "int", "task": "int", "split": "str", "loss": "float"},
+    # Early stopping (`seesaw.sweep.stopping`): the step each run's task is reported at.
+    "stops": _RUN | {"task": "int", "step": "int"},
+    "twin_stops": _RUN | {"task": "int", "step": "int"},
     # Census-Income: every selection run's validation AUC and BCE per task at every logged step.
     "selection_curves": {
         "model": "str",

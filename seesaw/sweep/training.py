@@ -90,6 +90,7 @@ from seesaw.sweep.run_tables import (
     merge_runs,
 )
 from seesaw.sweep.select import select
+from seesaw.sweep.stopping import STOPS, stop_at_best, stops_table
 from seesaw.train.engine import Trainer, TrainSpec
 from seesaw.train.runs import (
     GRID_VALUE_SCALE,
@@ -112,6 +113,8 @@ FIGURES = (
 )
 CORRELATION_QUANTITIES = ("weight_cosine", "pearson")
 SELECT_ON = ("weighted_sum", "normalised")
+# What the seesaw map's transfer claims are about (`map_statistic`; seesaw.experiments.seesaw_map).
+MAP_STATISTICS = ("mean", "pseudomedian")
 
 # Examples of the calibration draw: its sampling error on a correlation ρ is about
 # (1 - ρ²) / sqrt(n) = 0.003 at ρ = 0.
@@ -207,6 +210,16 @@ class TrainExperimentConfig(TrainingProtocol):
         family_seeds[r % F]; empty: every run uses `family_seed`. Every model's runs, its
         selection runs and its front runs must cover every family.
       figures: which figure functions draw this experiment (FIGURES).
+      leave_out_failed: leave a run out of a task's transfer claims (joint and twin alike) when
+        its validation loss on that task, at its reported step, is no better than the best
+        constant predictor's (C_k of `seesaw.data.loss_scales`): it failed to learn that task
+        (docs/decision_rules.md §6). Such runs are listed, not averaged in.
+      map_statistic: what the seesaw map's transfer claims are about: "mean" (t-intervals) or
+        "pseudomedian" (the Hodges-Lehmann centre, signed-rank tests: one run cannot move it;
+        docs/decision_rules.md §4b).
+      stop: where each run is reported: "last" (its last step) or "best_val" (each task at the
+        logged step of its lowest validation loss, `seesaw.sweep.stopping`; the learning rate is
+        then chosen on those losses too, and each cell writes a `stops` table).
       run_keys: how a run's key names its correlation (`seesaw.train.runs.grid_ids`):
         "grid_value" (by its value: the sweep can be extended by correlations, runs and models,
         `seesaw.sweep.extend`) or "grid_index" (by its place in `correlations`: the scheme of
@@ -228,9 +241,20 @@ class TrainExperimentConfig(TrainingProtocol):
     family_seeds: tuple[int, ...] = ()
     figures: tuple[str, ...] = ("loss_curves",)
     run_keys: str = "grid_value"
+    stop: str = "last"
+    leave_out_failed: bool = False
+    map_statistic: str = "mean"
 
     def __post_init__(self):
         super().__post_init__()
+        check_choice("stop", self.stop, STOPS)
+        check_bool("leave_out_failed", self.leave_out_failed)
+        check_choice("map_statistic", self.map_statistic, MAP_STATISTICS)
+        if self.map_statistic != "mean" and self.family_seeds:
+            raise ConfigError(
+                f"map_statistic = {self.map_statistic!r} takes one data family; "
+                f"family_seeds = {list(self.family_seeds)}"
+            )
         check_correlations("correlations", self.correlations)
         check_choice("correlation_is", self.correlation_is, CORRELATION_QUANTITIES)
         check_choice("run_keys", self.run_keys, KEY_SCHEMES)
@@ -295,6 +319,8 @@ class TrainExperimentConfig(TrainingProtocol):
             num_steps=self.num_steps,
             log_every=self.log_every,
             loss_weights=self.loss_weights,
+            log_auc=self.stop == "best_val" and "binary" in self.data.tasks,
+            log_test=self.stop == "best_val",
         )
 
     def cells(self) -> list[str]:
@@ -455,6 +481,8 @@ def run_cell(
         )
         parts.append((rows, out))
     out = _in_grid_order(parts, len(grid))
+    if config.stop == "best_val":
+        out = stop_at_best(out, config.data.tasks)
     index = pd.DataFrame(
         {
             "model": label,
@@ -526,12 +554,16 @@ def _main_tables(
     kept = np.flatnonzero(grid[:, 3] < config.keep_params)
     params = {k: v[kept] for k, v in out.items() if k.startswith("params/")}
     index_arrays = {"correlation": index["correlation"].to_numpy()[kept], "run": grid[kept, 3]}
-    return {
-        "final": final_table(config.data.tasks, index, out),
-        "curves": curves_table(config.log_every, index, out),
-        "gates": gates_table(index, out),
-        "data": _data_table(index, out),
-    } | ({"params": params | index_arrays} if config.keep_params else {})
+    return (
+        {
+            "final": final_table(config.data.tasks, index, out),
+            "curves": curves_table(config.log_every, index, out),
+            "gates": gates_table(index, out),
+            "data": _data_table(index, out),
+        }
+        | _stops(config, index, out)
+        | ({"params": params | index_arrays} if config.keep_params else {})
+    )
 
 
 def _cell_runs(config: TrainExperimentConfig, cell: Cell) -> int:
@@ -573,6 +605,8 @@ _BLOCKS = {
     "twin_curves": CURVES_BLOCKS,
     "gates": GATES_BLOCKS,
     "data": (),
+    "stops": ("task",),
+    "twin_stops": ("task",),
 }
 
 
@@ -654,17 +688,43 @@ def _val_losses(
     losses = np.where(np.isnan(out["val_mse"]), out["val_bce"], out["val_mse"])  # (K, T)
     if config.select_on == "weighted_sum":
         return losses
-    key = jax.random.fold_in(jax.random.key(config.seed), LOSS_SCALE_STREAM)
-    gen, tasks = config.data.generator_config(), config.data.task_config()
     families = index["family"] if "family" in index else np.full(len(index), config.family_seed)
     out = np.empty_like(losses, dtype=np.float64)
     for (family, point), rows in index.groupby([families, "correlation"]).groups.items():
-        cosine = weight_cosines(config, previous, family)[config.correlations.index(point)]
-        scales = loss_scales(key, config.family(family), float(cosine), gen, tasks)
+        scales = _loss_scales(config, family, point, previous)
         out[index.index.get_indexer(rows)] = normalised_losses(
             losses[index.index.get_indexer(rows)], *scales
         )
     return out
+
+
+def _loss_scales(
+    config: TrainExperimentConfig, family: int, point: float, previous=None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(f, C) of `seesaw.data.loss_scales` at grid point `point` of data family `family`, on
+    the reserved key stream."""
+    key = jax.random.fold_in(jax.random.key(config.seed), LOSS_SCALE_STREAM)
+    cosine = weight_cosines(config, previous, family)[config.correlations.index(point)]
+    gen, tasks = config.data.generator_config(), config.data.task_config()
+    return loss_scales(key, config.family(family), float(cosine), gen, tasks)
+
+
+def constant_losses(
+    config: TrainExperimentConfig, calibration: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Each task's loss of the best constant predictor, C_k of `seesaw.data.loss_scales`, per
+    grid point (and data family): columns correlation, [family,] task, constant. `calibration`
+    is the `calibration` table of a "pearson" grid."""
+    rows = []
+    for family in config.families:
+        for point in config.correlations:
+            scales = _loss_scales(config, family, point, lambda cell, table: calibration)
+            for task, constant in enumerate(scales[1]):
+                rows.append(
+                    {"correlation": point, "family": family, "task": task, "constant": constant}
+                )
+    table = pd.DataFrame(rows)
+    return table if config.family_seeds else table.drop(columns="family")
 
 
 def _twin_rates(config: TrainExperimentConfig, label: str, previous) -> list[float]:
@@ -690,6 +750,7 @@ def _twin_tables(config, phase: str, index: pd.DataFrame, out, previous) -> dict
     final = final_table(config.data.tasks, index.assign(trained=trained), out)
     curves = curves_table(config.log_every, index.assign(trained=trained), out)
     own = {"twin_final": final, "twin_curves": curves}
+    own |= {f"twin_{k}": v for k, v in _stops(config, index.assign(trained=trained), out).items()}
     return {
         name: table[table["task"] == table["trained"]]
         .drop(columns="trained")
@@ -756,6 +817,11 @@ def _selection_tables(config, index: pd.DataFrame, out, previous=None) -> dict[s
 def loss_metric(config: TrainExperimentConfig, task: int) -> str:
     """The `metric` of the `final` table that is task `task`'s loss: "mse" or "bce"."""
     return TASK_KINDS[config.data.tasks[task]].loss_metric
+
+
+def _stops(config: TrainExperimentConfig, index: pd.DataFrame, out) -> dict[str, pd.DataFrame]:
+    """{"stops": the runs' reported steps} with `stop = "best_val"`, else {}."""
+    return {"stops": stops_table(config.log_every, index, out)} if config.stop == "best_val" else {}
 
 
 def _data_table(index, out) -> pd.DataFrame:

@@ -53,6 +53,9 @@ class TrainSpec:
       loss_weights: ω_k of PLE Eq. 8, one per task: the default of runs not given their own.
       log_auc: also log each binary task's validation AUC at every logged point (to choose a
         stopping step on); a rank AUC per point is a sort of the validation set.
+      log_test: also log each task's test loss (and, with `log_auc`, test AUC) at every logged
+        point, so that a run can be reported at a step its validation curve chooses
+        (`seesaw.sweep.stopping`); never read to choose anything.
     """
 
     model: ModelConfig
@@ -62,6 +65,7 @@ class TrainSpec:
     log_every: int
     loss_weights: tuple[float, ...] = (1.0, 1.0)
     log_auc: bool = False
+    log_test: bool = False
 
     def __post_init__(self):
         for field in ("batch_size", "log_every"):
@@ -218,7 +222,8 @@ class Trainer:
           The new state and logs "train_loss" (I, T), the mean minibatch loss over each interval,
           "val_loss" (I, T), the validation loss at the end of each interval, and, with
           `spec.log_auc`, "val_auc_curve" (I, T), the validation AUC there (NaN for a regression
-          task), on which a stopping step can be chosen.
+          task), on which a stopping step can be chosen; with `spec.log_test`, "test_loss" (and
+          with `log_auc` "test_auc_curve") (I, T), the same on the test set.
         """
 
         def interval(state, _):
@@ -231,12 +236,18 @@ class Trainer:
         return jax.lax.scan(interval, state, length=intervals)
 
     def validate(self, state: RunState, data=None) -> dict[str, jax.Array]:
-        """The validation logs of one logged point (`advance`): "val_loss" (T,) and, with
-        `spec.log_auc`, "val_auc_curve" (T,)."""
+        """The evaluation logs of one logged point (`advance`, and the probe that times it):
+        "val_loss" (T,), with `spec.log_auc` "val_auc_curve" (T,), and with `spec.log_test`
+        "test_loss" (and with `log_auc` "test_auc_curve") (T,)."""
         val = self.predict(state, "val", data)
         logs = {"val_loss": task_losses(val["preds"], val["y"], val["mask"], self.kinds)}
         if self.spec.log_auc:
             logs["val_auc_curve"] = self._aucs(val)
+        if self.spec.log_test:
+            test = self.predict(state, "test", data)
+            logs["test_loss"] = task_losses(test["preds"], test["y"], test["mask"], self.kinds)
+            if self.spec.log_auc:
+                logs["test_auc_curve"] = self._aucs(test)
         return logs
 
     def predict(self, state: RunState, split: str, data=None) -> dict[str, jax.Array]:

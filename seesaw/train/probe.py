@@ -8,7 +8,8 @@ compiles each ahead of time (`jax.jit(...).lower(...).compile()`), reads XLA's
     T = compile + init + (num_logs / chunk) · t_chunk + evaluate
 
 seconds, with `t_chunk` the wall time of one `advance` call: `chunk` logged intervals of
-`log_every` steps of all K runs, each interval ending with a validation pass.
+`log_every` steps of all K runs, each interval ending with a validation pass (and a test pass
+with `TrainSpec.log_test`: `Trainer.validate`).
 
 - `advance` is compiled as often as `train_runs` compiles it: twice when the state `init` returns
   is laid out over the devices differently from the state `advance` returns (XLA may replicate
@@ -17,7 +18,7 @@ seconds, with `t_chunk` the wall time of one `advance` call: `chunk` logged inte
   evaluation's wall time is below the programs' compile time (a probe costs about one more
   compile). Otherwise a *probe* is compiled: the same chunk of intervals with a
   dynamic number of steps n per interval (a `fori_loop`), whose wall time is
-  ``t(n) = a + chunk · n · s`` (`s`: one step of all K runs; `a`: the validation passes and the
+  ``t(n) = a + chunk · n · s`` (`s`: one step of all K runs; `a`: the evaluation passes and the
   call's overhead). Two values of n give s and a, and ``t_chunk = a + chunk · log_every · s``.
   The per-run-step cost depends on K (cache effects, `seesaw.train.runs.group_size`), so the
   probe trains the cell's own K runs, grouped and sharded as `train_runs` does.
@@ -59,7 +60,8 @@ class ProgramCost:
     Attributes:
       compile_seconds: compiling init, advance (once per input layout) and evaluate.
       init_seconds: placing the source's arrays on the devices and initialising the runs.
-      chunk_seconds: one `advance` call: `chunk` intervals of `log_every` steps and a validation.
+      chunk_seconds: one `advance` call: `chunk` intervals of `log_every` steps, each with its
+        evaluation passes (`Trainer.validate`).
       evaluate_seconds: the final evaluation.
       bytes: peak memory of the programs, all devices together: the largest over the programs
         of XLA's arguments + outputs + temporaries − aliased bytes, per device, times the devices.
@@ -110,7 +112,8 @@ def measure(
     spec, chunk = trainer.spec, programs.chunk
     # Forward passes of one chunk against those of the evaluation (validation and test sets),
     # a backward pass costing about two forward ones: a coarse guess, only to choose how to time.
-    work = chunk * (3 * spec.log_every * spec.batch_size + trainer.source.sizes["val"])
+    logged = trainer.source.sizes["val"] + (trainer.source.sizes["test"] if spec.log_test else 0)
+    work = chunk * (3 * spec.log_every * spec.batch_size + logged)
     guess = evaluate_seconds * work / sum(trainer.source.sizes.values())
     compiled = [programs.init, *programs.advance, programs.evaluate]
     if guess > programs.seconds if probe is None else probe:
