@@ -5,6 +5,7 @@
                [--precision P] [--set KEY=VALUE ...]
     seesaw figures EXPERIMENT [--tier quick|paper] [--precision P]
     seesaw reproduce [--tier quick|paper]      # run + figures for every built-in experiment
+    seesaw estimate EXPERIMENT [--tier T]     # time and memory of a fresh run, measured first
     seesaw claims EXPERIMENT [--tier quick|paper]   # the summary tables: claims, verdicts, flags
     seesaw gates EXPERIMENT [--tier T] [--architecture A] [--correlation P] [--level L]
 
@@ -16,6 +17,7 @@ computes only those; a complete paper tier is replaced only with --replace-paper
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -26,6 +28,7 @@ from seesaw.errors import ConfigError, Interrupted, SeesawError
 from seesaw.sweep.config import builtin_experiments, read_experiment_file
 
 EXIT_ERROR, EXIT_FAILED_RUNS, EXIT_INTERRUPTED = 2, 1, 130
+ESTIMATE_ENV = "SEESAW_ESTIMATE"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -54,6 +57,14 @@ def _parser() -> argparse.ArgumentParser:
             )
         return p
 
+    def add_cache_option(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--no-compile-cache",
+            action="store_true",
+            help="do not keep compiled programs between runs (default: kept in "
+            "$SEESAW_COMPILE_CACHE or ~/.cache/seesaw/jax)",
+        )
+
     def add_run_options(p: argparse.ArgumentParser) -> None:
         p.add_argument(
             "--fresh",
@@ -67,11 +78,15 @@ def _parser() -> argparse.ArgumentParser:
         )
         p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
         p.add_argument(
-            "--no-compile-cache",
+            "--no-estimate",
             action="store_true",
-            help="do not keep compiled programs between runs (default: kept in "
-            "$SEESAW_COMPILE_CACHE or ~/.cache/seesaw/jax)",
+            default=os.environ.get(ESTIMATE_ENV, "").lower() in ("0", "off", "false", "no"),
+            help="start at once, without first measuring how long the sweep will take (the "
+            "estimate compiles every program of the sweep and times a few steps of each; with "
+            f"the compile cache on, the sweep then loads those programs); ${ESTIMATE_ENV}=off "
+            "makes this the default",
         )
+        add_cache_option(p)
         multi = p.add_argument_group(
             "several processes or hosts (jax.distributed; every process runs the same command)"
         )
@@ -100,13 +115,20 @@ def _parser() -> argparse.ArgumentParser:
         "stored choices)",
     )
     figures = add("figures", "draw an experiment's figures from its results", tier_default=None)
-    for p in (run, figures):
+    estimate = add(
+        "estimate",
+        "measure how long a fresh run of an experiment will take and how much memory it needs "
+        "(compiles every program of its sweep and times a few steps of each), without running it",
+    )
+    estimate.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    add_cache_option(estimate)
+    for p in (run, figures, estimate):
         p.add_argument(
             "--allow-builtin-name",
             action="store_true",
             help="let a config file use a built-in experiment's name (and replace its results)",
         )
-    for p in (run, figures):
+    for p in (run, figures, estimate):
         p.add_argument(
             "--precision",
             choices=("float32", "bfloat16"),
@@ -132,7 +154,7 @@ def _parser() -> argparse.ArgumentParser:
     gates.add_argument("--level", type=int, help="one level, 0-based (default: all)")
     for p in (claims, gates):
         p.add_argument("--allow-builtin-name", action="store_true", help=argparse.SUPPRESS)
-    for p in (run, figures, claims):
+    for p in (run, figures, claims, estimate):
         p.add_argument(
             "--set",
             action="append",
@@ -187,6 +209,8 @@ def _run(args: argparse.Namespace) -> int:
     _check_folder("--results", args.results)
     _check_folder("--figures", args.figures)
     primary = True
+    if args.command == "estimate":
+        host.enable_compile_cache(None if args.no_compile_cache else host.compile_cache_dir())
     if args.command in ("run", "reproduce"):
         try:  # before anything starts a JAX backend
             host.init_distributed(args.coordinator, args.num_processes, args.process_id)
@@ -199,7 +223,7 @@ def _run(args: argparse.Namespace) -> int:
     from seesaw.experiments.analyses import draw_figures, summary_tables
     from seesaw.experiments.kinds import load_experiment, with_precision
     from seesaw.experiments.run import open_experiment
-    from seesaw.experiments.runner import failures, run_experiment
+    from seesaw.experiments.runner import estimate_cells, failures, run_experiment
     from seesaw.plots.common import save
 
     matplotlib.use("Agg")  # the command only writes files
@@ -219,6 +243,9 @@ def _run(args: argparse.Namespace) -> int:
         configs = [with_precision(c, args.precision) for c in configs]
     failed = []
     for name, tier, config in zip(names, tiers, configs):
+        if args.command == "estimate":
+            estimate_cells(config, tier, progress=not args.no_progress, log=print)
+            continue  # an estimate reads no results
         if args.command in ("run", "reproduce"):
             path = run_experiment(
                 config,
@@ -230,6 +257,7 @@ def _run(args: argparse.Namespace) -> int:
                 progress=not args.no_progress,
                 source=name,
                 log=print if primary else lambda message: None,
+                estimate=not args.no_estimate,
             )
             if not primary:
                 continue

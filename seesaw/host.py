@@ -84,6 +84,13 @@ def enable_compile_cache(folder: Path | None) -> None:
     jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
 
 
+def compile_cache_enabled() -> bool:
+    """Whether JAX keeps compiled programs in its persistent cache (`enable_compile_cache`)."""
+    import jax
+
+    return bool(jax.config.jax_compilation_cache_dir) and jax.config.jax_enable_compilation_cache
+
+
 def init_distributed(
     coordinator: str | None = None, num_processes: int | None = None, process_id: int | None = None
 ) -> bool:

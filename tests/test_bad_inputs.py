@@ -7,6 +7,7 @@ replaced only on request, a second concurrent run is refused, and a damaged tabl
 """
 
 import gzip
+import json
 import os
 import signal
 import subprocess
@@ -181,13 +182,18 @@ def test_what_cannot_fit_in_memory_is_refused_with_the_estimate(tmp_path, cli, t
     assert not (tmp_path / "r").exists()
 
 
-def test_a_large_sweep_prints_its_estimate_first(tmp_path, cli, monkeypatch):
-    from seesaw.sweep import budget
-
-    monkeypatch.setattr(budget, "LARGE_SECONDS", 0.0)
-    status, out, _ = cli("run", _config(tmp_path, TINY.format(name="t", quick="")), "--no-progress")
-    assert status == 0
-    assert "t [quick], whole sweep: ~" in out and "on a 2-core CPU (rough estimate" in out
+def test_a_run_prints_its_measured_estimate_first_unless_asked_not_to(tmp_path, cli, monkeypatch):
+    config = _config(tmp_path, _train(name="t"))
+    status, out, _ = cli("estimate", config, "--no-progress")  # measures, runs nothing
+    assert status == 0 and "model=mmoe" in out and "t [quick], 1 cells: ~" in out
+    assert not (tmp_path / "r").exists()
+    monkeypatch.delenv("SEESAW_ESTIMATE")  # the tests turn it off (conftest)
+    status, out, _ = cli("run", config, "--no-progress", "--fresh")
+    assert status == 0 and out.index("1 cells: ~") < out.index("results in")
+    metadata = json.loads((tmp_path / "r/t/quick/metadata.json").read_text())
+    assert metadata["estimated_seconds"] > 0 and metadata["estimating_seconds"] > 0
+    status, out, _ = cli("run", config, "--no-progress", "--fresh", "--no-estimate")
+    assert status == 0 and "cells: ~" not in out
 
 
 # --- Results are never lost or silently replaced ---------------------------------------------

@@ -7,11 +7,11 @@ from seesaw.sweep import budget
 def test_paper_tiers_fit_a_laptop_and_absurd_sizes_do_not():
     fig4 = load_experiment("mmoe_fig4", "paper")
     cells = [budget.training_cell(fig4, c) for c in fig4.cells()]
-    assert max(e.bytes for e in cells) < 4 * 2**30
-    # Within a factor of a few of the measured 50 minutes on 2 CPU cores (docs/provenance.md).
-    assert 10 * 60 < sum(e.seconds for e in cells) < 3 * 3600
+    assert 0 < max(cells) < 4 * 2**30
     fig2 = load_experiment("mmoe_fig2", "paper")
-    assert budget.label_correlation_cell(fig2, "mmoe").bytes < 2**30
+    assert budget.label_correlation_cell(fig2, "mmoe") < 2**30
+    absurd = dataclasses.replace(fig4, num_runs=10**9)
+    assert budget.training_cell(absurd, absurd.cells()[-1]) > 2**40
 
 
 def test_estimates_grow_with_runs_batch_and_logs():
@@ -20,24 +20,22 @@ def test_estimates_grow_with_runs_batch_and_logs():
     base = budget.training_cell(fig3, cell)
     for change in ({"num_runs": 10 * fig3.num_runs}, {"batch_size": 10**6}, {"num_steps": 10**6}):
         bigger = budget.training_cell(dataclasses.replace(fig3, **change), cell)
-        assert bigger.bytes > 2 * base.bytes, change
+        assert bigger > 2 * base, change
 
 
 def test_descriptions():
     assert budget.describe_bytes(1536) == "1.5 KiB"
-    text = budget.describe(budget.Estimate(bytes=3 * 2**30, flops=budget.CPU_FLOPS * 120))
-    assert text.startswith("~3 GiB peak memory, ~2 min on a 2-core CPU (rough estimate")
+    assert budget.describe_seconds(90) == "1.5 min" and budget.describe_seconds(8.2) == "8.2 s"
+    assert budget.describe_seconds(5400) == "1.5 h"
     assert budget.available_memory() > 0
 
 
 def test_census_estimate_counts_its_dataset_and_fits_a_laptop():
     census = load_experiment("census", "paper")
     cells = [budget.census_cell(census, c) for c in census.cells()]
-    assert max(e.bytes for e in cells) < 4 * 2**30
-    # Within a factor of a few of the measured 36 minutes of the paper tier (docs/census.md).
-    assert 20 * 60 < sum(e.seconds for e in cells) < 5 * 3600
+    assert max(cells) < 4 * 2**30
     quick = load_experiment("census", "quick")
     cell = quick.cells()[0]
     small = budget.census_cell(quick, cell)
     full = budget.census_cell(dataclasses.replace(quick, data=census.data), cell)
-    assert full.bytes > small.bytes + 300 * 2**20  # 199,523 x 486 float32 inputs, at least
+    assert full > small + 300 * 2**20  # 199,523 x 486 float32 inputs, at least

@@ -25,6 +25,7 @@ from seesaw.sweep.config import (
     read_experiment_file,
     resolve_tier,
 )
+from seesaw.sweep.estimate import CellWork
 from seesaw.sweep.protocol import TrainingProtocol
 from seesaw.sweep.view import ViewConfig
 
@@ -43,7 +44,9 @@ class Kind:
       run_cell: computes one sweep cell's tables.
       analyses: the names of the analyses (`seesaw.experiments.analyses.ANALYSES`) that draw a
         config's figures and summary tables (drawn in the order of `ANALYSES`).
-      estimate: rough memory and work of one cell, from the config alone (`budget`).
+      memory: rough peak memory (bytes) of one cell, from the config alone (`budget`): the
+        guard that refuses a config too large for the machine before anything compiles.
+      work: what one cell computes, for its measured estimate (`seesaw.sweep.estimate`).
       failures: what went wrong in a complete run (e.g. cells whose every run diverged), read from
         its tables (`failures(table)`, `table(name)` a stored table); an empty list when nothing
         did.
@@ -57,7 +60,8 @@ class Kind:
     config_cls: type
     run_cell: Callable[[Any, str, CellContext], dict[str, pd.DataFrame]]
     analyses: Callable[[Any], tuple[str, ...]]
-    estimate: Callable[[Any, str], budget.Estimate]
+    memory: Callable[[Any, str], float]
+    work: Callable[[Any, str], CellWork]
     failures: Callable[[Callable[[str], pd.DataFrame]], list[str]] = lambda table: []
     read_stored: Callable[[dict], dict] = lambda saved: saved
     extension: Callable[[dict, Any, dict, bool], extend.Extension] | None = None
@@ -68,13 +72,15 @@ KINDS: dict[str, Kind] = {
         config_cls=label_correlation.LabelCorrelationConfig,
         run_cell=label_correlation.run_cell,
         analyses=lambda config: ("label_correlation",),
-        estimate=budget.label_correlation_cell,
+        memory=budget.label_correlation_cell,
+        work=label_correlation.cell_work,
     ),
     "train": Kind(
         config_cls=training.TrainExperimentConfig,
         run_cell=training.run_cell,
         analyses=lambda config: (PROTOCOL, *config.figures),
-        estimate=budget.training_cell,
+        memory=budget.training_cell,
+        work=training.cell_work,
         failures=lambda table: run_tables.all_diverged(table("final")),
         read_stored=training.read_stored_config,
         extension=extend.plan,
@@ -83,7 +89,8 @@ KINDS: dict[str, Kind] = {
         config_cls=census_training.CensusExperimentConfig,
         run_cell=census_training.run_cell,
         analyses=lambda config: ("census",),
-        estimate=budget.census_cell,
+        memory=budget.census_cell,
+        work=census_training.cell_work,
         failures=lambda table: run_tables.all_diverged(table("final"), grid="group"),
     ),
 }

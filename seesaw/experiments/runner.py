@@ -19,6 +19,7 @@ from seesaw.host import barrier, is_primary, process_count
 from seesaw.sweep import budget
 from seesaw.sweep.cells import CellContext, StoredCell
 from seesaw.sweep.config import field_defaults, to_dict
+from seesaw.sweep.estimate import SweepEstimate, measure_cells
 from seesaw.sweep.store import (
     RunWriter,
     complete_run,
@@ -30,6 +31,7 @@ from seesaw.sweep.store import (
     run_lock,
 )
 from seesaw.sweep.view import ViewConfig
+from seesaw.train.runs import run_mesh
 
 
 def run_experiment(
@@ -43,6 +45,7 @@ def run_experiment(
     progress: bool = True,
     source: str | None = None,
     log: Callable[[str], None] = lambda message: None,
+    estimate: bool = False,
 ) -> Path:
     """Runs every unfinished sweep cell of `config`, then publishes the complete run.
 
@@ -52,7 +55,9 @@ def run_experiment(
     (`seesaw.sweep.extend`); a config that changes anything else is refused, naming the
     differences, unless `fresh`. A complete `paper` tier is replaced (by `fresh` or an extension)
     only with `replace_paper`. A lock refuses a second run on the same folder, and a config whose
-    memory estimate exceeds the machine's is refused, all before any compute.
+    memory estimate exceeds the machine's is refused, all before any compute. With `estimate`, the
+    wall time and memory of the unfinished cells are measured on their compiled programs and
+    logged before they run (`estimate_cells`; not for an extension).
 
     Args:
       config: a config from `load_experiment`.
@@ -65,7 +70,8 @@ def run_experiment(
         so every cell of those models) instead of keeping the stored choice.
       progress: show a progress bar.
       source: how `seesaw run` names the experiment (a config path), for messages and metadata.
-      log: receives one-line messages (reuse, replacement, the estimate of a large sweep).
+      log: receives messages (reuse, replacement, the estimates).
+      estimate: measure and log the estimate of the unfinished cells before running them.
 
     Returns:
       The folder of the complete run, `results_root/NAME/TIER` (a view: that of its source).
@@ -89,6 +95,7 @@ def run_experiment(
             progress=progress,
             source=config.source,
             log=log,
+            estimate=estimate,
         )
     source = source or config.name
     kind = KINDS[config.kind]
@@ -120,7 +127,7 @@ def run_experiment(
             )
         log(f"{final} ({_describe_run(existing)}) is replaced when this run completes ({why})")
     cells = config.cells()
-    _check_budget(config, tier, [kind.estimate(config, c) for c in cells], log)
+    _check_budget(config, tier, [kind.memory(config, c) for c in cells], log)
     # In a multi-process run (seesaw.host.init_distributed) every process computes every cell, and
     # process 0 alone locks, writes and publishes; the others read its partial folder (a results
     # folder they all see) after a barrier, so that all take the same cells and learning rates.
@@ -135,6 +142,11 @@ def run_experiment(
                     writer.reuse_cell(cell)
         barrier(f"{config.name}/{tier}/start")
         todo = [c for c in cells if not writer.done(c)]
+        measured = None
+        if estimate and todo and extension is None:
+            measured = _measure(config, tier, todo, progress and primary, log)
+        elif estimate and extension is not None:
+            log("no estimate for an extension (its cells train only the runs they lack)")
         start = time.perf_counter()
         work = extension.work.get if extension else config.steps
         # One bar over the work units of every unfinished cell (run-steps for training), with ETA.
@@ -178,6 +190,7 @@ def run_experiment(
                 "processes": process_count(),
             }
             | (extension.metadata(existing) if extension else {})
+            | (_estimate_metadata(measured) if measured else {})
         )
 
 
@@ -227,21 +240,80 @@ def _describe_run(metadata: dict) -> str:
     )
 
 
-def _check_budget(config: Any, tier: str, estimates: list[budget.Estimate], log) -> None:
-    """Refuses a sweep whose largest cell cannot fit in memory; announces a large one."""
-    total = budget.Estimate(
-        bytes=max(e.bytes for e in estimates), flops=sum(e.flops for e in estimates)
-    )
-    available = budget.available_memory()
-    if available is not None and total.bytes > available:
+def _check_budget(config: Any, tier: str, cells: list[float], log) -> None:
+    """Refuses a sweep whose largest cell cannot fit in memory (config-only guard, bytes per
+    cell); announces a large one."""
+    largest, available = max(cells), budget.available_memory()
+    if available is not None and largest > available:
         raise ConfigError(
-            f"{config.name} [{tier}] needs about {budget.describe(total)}, more memory than the "
-            f"{budget.describe_bytes(available)} available: lower num_runs (or selection_runs, "
-            "the number of correlations or learning rates), batch_size, num_points, "
-            "num_val/num_test, or raise log_every"
+            f"{config.name} [{tier}] needs about {budget.describe_bytes(largest)} (rough "
+            f"estimate), more memory than the {budget.describe_bytes(available)} available: lower "
+            "num_runs (or selection_runs, the number of correlations or learning rates), "
+            "batch_size, num_points, num_val/num_test, or raise log_every"
         )
-    if total.bytes > budget.LARGE_BYTES or total.seconds > budget.LARGE_SECONDS:
-        log(f"{config.name} [{tier}], whole sweep: {budget.describe(total)}")
+    if largest > budget.LARGE_BYTES:
+        log(f"{config.name} [{tier}]: ~{budget.describe_bytes(largest)} peak memory (rough)")
+
+
+def estimate_cells(
+    config: Any,
+    tier: str,
+    *,
+    progress: bool = True,
+    log: Callable[[str], None] = lambda message: None,
+) -> SweepEstimate:
+    """Measures how long every cell of `config` will take in a fresh run, and how much memory
+    it needs, on its compiled programs (`seesaw.sweep.estimate`); logs a table of them and the
+    total. The config-only memory guard runs first.
+
+    Raises:
+      ConfigError: the sweep cannot fit in memory, by either estimate.
+    """
+    host.use_cpu_cores()
+    if isinstance(config, ViewConfig):
+        config = load_experiment(config.source, tier)
+    cells = config.cells()
+    _check_budget(config, tier, [KINDS[config.kind].memory(config, c) for c in cells], log)
+    return _measure(config, tier, cells, progress, log)
+
+
+def _measure(config: Any, tier: str, cells: list[str], progress: bool, log) -> SweepEstimate:
+    """The measured estimate of `cells` of `config`, logged (see `estimate_cells`)."""
+    log(
+        f"estimating {config.name} [{tier}]: compiling each distinct program of its "
+        f"{len(cells)} cells and timing a few steps of it"
+    )
+    bar = tqdm(total=len(cells), desc="estimate", disable=not progress or None)
+    measured = measure_cells(
+        cells, partial(KINDS[config.kind].work, config), run_mesh(), on_cell=lambda c: bar.update()
+    )
+    bar.close()
+    log(measured.table())
+    log(f"{config.name} [{tier}], {len(cells)} cells: {measured.summary()}")
+    if host.compile_cache_enabled():
+        log(
+            "the programs compiled for the estimate are kept in the compile cache: the sweep "
+            f"loads them instead of compiling them ({budget.describe_seconds(measured.compile)} "
+            "of the estimate)"
+        )
+    available = budget.available_memory()
+    if available is not None and measured.bytes > available:
+        raise ConfigError(
+            f"{config.name} [{tier}] needs about {budget.describe_bytes(measured.bytes)} (its "
+            f"compiled programs), more memory than the {budget.describe_bytes(available)} "
+            "available: lower num_runs (or selection_runs, the number of correlations or learning "
+            "rates), batch_size, num_val/num_test"
+        )
+    return measured
+
+
+def _estimate_metadata(measured: SweepEstimate) -> dict:
+    """What a run's metadata records of the estimate made before it."""
+    return {
+        "estimated_seconds": round(measured.seconds, 1),
+        "estimated_compile_seconds": round(measured.compile, 1),
+        "estimating_seconds": round(measured.measuring, 1),
+    }
 
 
 def failures(run: Run) -> list[str]:

@@ -1,9 +1,10 @@
-"""Rough memory and time estimates of a sweep cell, from its config alone, before anything compiles.
+"""A rough memory estimate of a sweep cell, from its config alone, before anything compiles.
 
-The estimates are deliberately coarse (a small factor either way): they exist to refuse a config
+The estimate is deliberately coarse (a small factor either way): it exists to refuse a config
 that cannot fit in memory (`num_runs = 10**9`, `batch_size = 10**9`, a log every step of a
-billion steps) with a message instead of an out-of-memory crash minutes later, and to say how long a
-large sweep will take before it starts.
+billion steps) with a message instead of an out-of-memory crash minutes later. How long a sweep
+will take, and how much memory its compiled programs need, is measured on the programs
+themselves (`seesaw.sweep.estimate`), once this guard has let the config through.
 
 A training cell holds, per vmapped run: its parameters and a few copies of them (Adam's two
 moments, the gradients, the updated parameters), the activations of one minibatch and of one
@@ -13,7 +14,6 @@ as a table on the host).
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from typing import Any
 
@@ -24,39 +24,20 @@ _FLOAT = 4  # bytes of a float32
 _PARAM_COPIES = 5  # params, Adam m and v, gradients, updated params
 _ACTIVATION_COPIES = 3  # forward values kept for the backward pass, their gradients, data draws
 _ROW_BYTES = 120  # one row of a long results table in pandas, string columns included
-# Throughput used for the time estimate: measured on the 2-core CPU of docs/performance.md
-# (the MMoE Fig. 4 paper tier: about 25 GFLOP/s). A GPU is much faster.
-CPU_FLOPS = 25e9
-# A sweep whose estimate exceeds either bound has its estimate printed before it starts.
+# A sweep whose largest cell exceeds this has its estimate printed before it starts.
 LARGE_BYTES = 2**30
-LARGE_SECONDS = 60.0
-# Encoded Census-Income inputs (seesaw.data.census: 7 numeric + 479 one-hot columns).
-CENSUS_FEATURES = 486
 
 
-@dataclasses.dataclass(frozen=True)
-class Estimate:
-    """Peak memory (bytes) and work (floating-point operations) of one sweep cell."""
-
-    bytes: float
-    flops: float
-
-    @property
-    def seconds(self) -> float:
-        """Estimated wall time on a 2-core CPU."""
-        return self.flops / CPU_FLOPS
-
-
-def training_cell(config: Any, cell: str) -> Estimate:
-    """Estimate of one cell of a training experiment (`seesaw.sweep.training`)."""
+def training_cell(config: Any, cell: str) -> float:
+    """Peak memory (bytes) of one cell of a training experiment (`seesaw.sweep.training`)."""
     if cell == "calibrate":  # a few dozen generator draws of CALIBRATION_POINTS examples
-        return Estimate(bytes=0, flops=0)
+        return 0.0
     data = config.data.generator_config()
     num_tasks = len(config.data.tasks)
     # K: every run of the cell is vmapped in one program
     runs = config.steps(cell) // config.num_steps
     # Values per example beyond the model's: the sinusoid phases of the generator.
-    per_run = _run_estimate(
+    per_run = _run_bytes(
         config,
         config.model(Cell.parse(cell).model),
         input_dim=data.input_dim,
@@ -65,28 +46,28 @@ def training_cell(config: Any, cell: str) -> Estimate:
         num_test=config.data.num_test,
         extra_width=num_tasks * (data.num_sinusoids + 1),
     )
-    return Estimate(bytes=runs * per_run.bytes, flops=runs * per_run.flops)
+    return runs * per_run
 
 
-def census_cell(config: Any, cell: str) -> Estimate:
-    """Estimate of one cell of the Census-Income experiment (`seesaw.sweep.census_training`):
-    its runs, plus the dataset, one copy per device."""
-    rows = config.data.rows()
-    per_run = _run_estimate(
+def census_cell(config: Any, cell: str) -> float:
+    """Peak memory (bytes) of one cell of the Census-Income experiment
+    (`seesaw.sweep.census_training`): its runs, plus the dataset, one copy per device."""
+    rows, width = config.data.rows(), config.data.input_dim
+    per_run = _run_bytes(
         config,
         config.model(Cell.parse(cell).model),
-        input_dim=CENSUS_FEATURES,
+        input_dim=width,
         num_tasks=2,
         num_val=rows["val"],
         num_test=rows["test"],
         extra_width=0,
     )
     runs = config.steps(cell) // config.num_steps
-    dataset = sum(rows.values()) * (CENSUS_FEATURES + 3 * 2) * _FLOAT * _devices()
-    return Estimate(bytes=dataset + runs * per_run.bytes, flops=runs * per_run.flops)
+    dataset = sum(rows.values()) * (width + 3 * 2) * _FLOAT * _devices()
+    return dataset + runs * per_run
 
 
-def _run_estimate(
+def _run_bytes(
     config: Any,
     model: Any,
     *,
@@ -95,9 +76,9 @@ def _run_estimate(
     num_val: int,
     num_test: int,
     extra_width: int,
-) -> Estimate:
-    """Memory and work of one run of `model` under `config`'s budget (num_steps, batch_size,
-    log_every), validating on `num_val` examples at every log and testing on `num_test`."""
+) -> float:
+    """Memory of one run of `model` under `config`'s budget (num_steps, batch_size, log_every),
+    validating on `num_val` examples at every log and testing on `num_test`."""
     params = count_params(model, input_dim=input_dim, num_tasks=num_tasks)
     routing = get_architecture(model.arch).routing(model, num_tasks)
     experts = sum(level.num_experts for level in routing.levels)
@@ -110,15 +91,12 @@ def _run_estimate(
     num_eval = max(num_val, num_test)
     chunk = min(num_eval, 1000)
     num_logs = config.num_steps // config.log_every
-    per_run = (
+    return (
         _PARAM_COPIES * params * _FLOAT
         + _ACTIVATION_COPIES * (config.batch_size + chunk) * width * _FLOAT
         + 5 * num_eval * num_tasks * _FLOAT  # predictions, labels, masks, latents, signals
         + 2 * num_logs * num_tasks * (_FLOAT + 2 * _ROW_BYTES)  # train/val curves, then tables
     )
-    train_flops = 6 * params * config.batch_size * config.num_steps  # forward + backward
-    eval_flops = 2 * params * num_val * num_logs + 4 * params * num_eval
-    return Estimate(bytes=per_run, flops=train_flops + eval_flops)
 
 
 def _devices() -> int:
@@ -128,17 +106,15 @@ def _devices() -> int:
     return jax.local_device_count()
 
 
-def label_correlation_cell(config: Any, cell: str) -> Estimate:
-    """Estimate of one cell of a label-correlation experiment (`seesaw.sweep.label_correlation`).
+def label_correlation_cell(config: Any, cell: str) -> float:
+    """Peak memory (bytes) of one cell of a label-correlation experiment
+    (`seesaw.sweep.label_correlation`).
 
     Trials run one after another (lax.map); the correlations of a trial are vmapped.
     """
     data = config.generator(cell)
-    num_corr = len(config.correlations)
     width = data.input_dim + 4 * (data.num_sinusoids + 4)  # x, noise, phases, labels, ranks
-    peak = 4 * num_corr * config.num_points * width * _FLOAT
-    flops = config.num_trials * num_corr * config.num_points * width * (data.num_sinusoids + 8)
-    return Estimate(bytes=peak, flops=flops)
+    return 4 * len(config.correlations) * config.num_points * width * _FLOAT
 
 
 def available_memory() -> float | None:
@@ -167,12 +143,6 @@ def available_memory() -> float | None:
         return None
 
 
-def describe(estimate: Estimate) -> str:
-    """`~1.2 GiB peak memory, ~3 min on a 2-core CPU (rough estimate)`."""
-    memory, duration = describe_bytes(estimate.bytes), _duration(estimate.seconds)
-    return f"~{memory} peak memory, ~{duration} on a 2-core CPU (rough estimate; a GPU is faster)"
-
-
 def describe_bytes(value: float) -> str:
     """A byte count in binary units, e.g. `1.5 GiB`."""
     for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
@@ -182,7 +152,8 @@ def describe_bytes(value: float) -> str:
     return f"{value:.3g} PiB"
 
 
-def _duration(seconds: float) -> str:
+def describe_seconds(seconds: float) -> str:
+    """A duration in the largest unit it reaches, e.g. `1.5 h`, `12 min`, `8.2 s`."""
     for unit, size in (("years", 365 * 86400), ("days", 86400), ("h", 3600), ("min", 60)):
         if seconds >= size:
             return f"{seconds / size:.3g} {unit}"

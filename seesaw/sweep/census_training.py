@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import time
 from collections.abc import Callable
 from typing import ClassVar
 
@@ -47,6 +48,7 @@ from seesaw.data.census import GROUPS, build_census, find_census_files, read_cen
 from seesaw.errors import ConfigError
 from seesaw.models import get_architecture
 from seesaw.sweep.cells import Cell, CellContext
+from seesaw.sweep.estimate import CellWork, Program
 from seesaw.sweep.protocol import TrainingProtocol
 from seesaw.sweep.run_tables import curves_table, final_table, gates_table
 from seesaw.sweep.select import select
@@ -59,9 +61,11 @@ MAIN_TASK = 0
 """The main task of every group (income, education); task 1 is never married (MMoE §6.1)."""
 SELECT_ON = ("mean", "main")
 EVAL_CHUNK = 1000
-# Rows of the files (MMoE §6.1: 199,523 training rows, the 99,762 test rows split 1:1), for the
-# memory estimate of a run that uses them all.
+# Rows of the files (MMoE §6.1: 199,523 training rows, the 99,762 test rows split 1:1) and their
+# encoded input columns (`seesaw.data.census.encode_features`: 7 numeric + 479 one-hot), for the
+# memory guard of a run that uses them all, which runs before the files are read.
 FILE_ROWS = {"train": 199_523, "val": 49_881, "test": 49_881}
+FILE_FEATURES = 486
 
 
 @dataclasses.dataclass(frozen=True)
@@ -86,6 +90,11 @@ class CensusDataConfig:
         check_int("data.split_seed", self.split_seed, 0, 2**32 - 1)
         check_int("data.train_rows", self.train_rows, 0)
         check_int("data.eval_rows", self.eval_rows, 0)
+
+    @property
+    def input_dim(self) -> int:
+        """Encoded input columns of the files (`FILE_FEATURES`)."""
+        return FILE_FEATURES
 
     def rows(self) -> dict[str, int]:
         """Training, validation and test rows of a run on the full files (`FILE_ROWS`)."""
@@ -213,6 +222,35 @@ def run_cell(
             }
         )
     return {name: pd.concat([t[name] for t in tables], ignore_index=True) for name in tables[0]}
+
+
+def cell_work(config: CensusExperimentConfig, cell: str) -> CellWork:
+    """What one cell computes, for the measured estimate (`seesaw.sweep.estimate`), and its
+    other work done once and timed (reading and encoding the files, on the first cell; its
+    trainers and run keys).
+
+    A main cell trains at the number of steps its selection chooses among the logged ones, unknown
+    before the selection has run: the estimate takes their mean (log_every, ..., num_steps, each
+    equally likely), rounded to a logged step, and, for a model whose tasks share no parameter,
+    one program per task (each task's network may stop at its own step). At most, a main cell
+    trains `num_steps` steps (per task, for such a model).
+    """
+    start = time.perf_counter()
+    cell = Cell.parse(cell)
+    source = census_sources(config.data, tuple(config.groups))[cell.group]
+    if cell.phase == "select":
+        runs = config.selection_runs * len(config.learning_rates)
+        programs = (Program(Trainer(config.spec(cell.model), source), runs),)
+    else:
+        independent = get_architecture(config.model(cell.model).arch).independent_tasks
+        tasks, steps = 1, config.num_steps
+        if config.selection_runs:
+            tasks = len(CENSUS_KINDS) if independent else 1
+            steps = config.log_every * ((config.num_steps // config.log_every + 2) // 2)
+        runs = config.runs(cell.model)
+        programs = (Program(Trainer(config.spec(cell.model, steps), source), runs),) * tasks
+    run_keys(config.seed, [cell.group], range(runs))
+    return CellWork(programs, time.perf_counter() - start)
 
 
 def _scaled(progress: Callable[[int], None], scale: float, units: int) -> None:

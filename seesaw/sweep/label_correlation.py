@@ -9,6 +9,7 @@ of MMoE Fig. 2 suggest) and their label statistics recorded.
 from __future__ import annotations
 
 import dataclasses
+import time
 from functools import partial
 from typing import Any
 
@@ -21,6 +22,7 @@ from seesaw.data import GeneratorConfig, generator_preset, label_stats, make_fam
 from seesaw.errors import ConfigError
 from seesaw.sweep.cells import CellContext
 from seesaw.sweep.config import check_correlations
+from seesaw.sweep.estimate import CellWork
 from seesaw.validate import check_choice, check_int, check_name, invalid
 
 
@@ -148,6 +150,32 @@ def run_cell(
     )
     context.progress(config.steps(label))
     return {"trials": table}
+
+
+def cell_work(config: LabelCorrelationConfig, label: str) -> CellWork:
+    """What one cell computes, for the measured estimate (`seesaw.sweep.estimate`): the trials
+    program compiled and timed with 2 and 4 trials (a second call of each, after a first one),
+    the difference giving the cost of a trial (trials run one after another) apart from the
+    program's fixed cost. A cell of K trials then takes the compile time of the 2-trial program
+    plus t(2) + (K - 2) / 2 · (t(4) - t(2))."""
+    args = (
+        jax.random.key(config.family_seed),
+        jax.random.key(config.run_seed),
+        jnp.asarray(config.correlations, jnp.float32),
+    )
+    static = {"num_points": config.num_points, "cfg": config.generator(label)}
+    seconds = {}
+    for trials in (2, 4):
+        start = time.perf_counter()
+        program = label_correlation_trials.lower(*args, num_trials=trials, **static).compile()
+        compiled = time.perf_counter()
+        jax.block_until_ready(program(*args))  # the first call of a new executable
+        called = time.perf_counter()
+        jax.block_until_ready(program(*args))
+        seconds[trials] = (compiled - start, time.perf_counter() - called)
+    per_two = max(seconds[4][1] - seconds[2][1], 0.0)
+    compile_seconds, fixed = seconds[2]
+    return CellWork(seconds=compile_seconds + fixed + (config.num_trials - 2) / 2 * per_two)
 
 
 def summarize(trials: pd.DataFrame) -> pd.DataFrame:

@@ -53,6 +53,7 @@ families with intervals over family means (`seesaw.stats.mean_interval`'s `clust
 from __future__ import annotations
 
 import dataclasses
+import time
 from functools import partial
 from typing import Any, ClassVar
 
@@ -77,6 +78,7 @@ from seesaw.errors import ConfigError, ResultsError
 from seesaw.models import get_architecture
 from seesaw.sweep.cells import Cell, CellContext, StoredCell
 from seesaw.sweep.config import check_correlations
+from seesaw.sweep.estimate import CellWork, Program
 from seesaw.sweep.protocol import TrainingProtocol
 from seesaw.sweep.run_tables import (
     CURVES_BLOCKS,
@@ -504,6 +506,45 @@ def run_cell(
     else:
         tables = _main_tables(config, index, grid, out)
     return tables if stored is None else _with_stored(config, cell, stored, tables)
+
+
+def cell_work(config: TrainExperimentConfig, cell: str) -> CellWork:
+    """What one cell computes, for the measured estimate (`seesaw.sweep.estimate`): one program
+    per data family of its runs, and its other work done once and timed: its trainers and run
+    keys, a `calibrate` cell's calibration, a normalised selection's loss-scale draws."""
+    start = time.perf_counter()
+    cell = Cell.parse(cell)
+    if cell.phase == "calibrate":
+        calibration_table(config)
+        return CellWork(seconds=time.perf_counter() - start)
+    run_keys(
+        config.seed, grid_ids(config.correlations, config.run_keys), range(_cell_runs(config, cell))
+    )
+    families = config.family_of_runs(_grid(config, cell)[:, 3])
+    programs = tuple(
+        Program(
+            Trainer(config.spec(cell.model), config.data.source(config.family(family))),
+            int(np.sum(families == family)),
+        )
+        for family in np.unique(families)
+    )
+    seconds = time.perf_counter() - start
+    if cell.phase in ("select", "select_twin") and config.select_on == "normalised":
+        seconds += _loss_scale_seconds(config)
+    return CellWork(programs, seconds)
+
+
+def _loss_scale_seconds(config: TrainExperimentConfig) -> float:
+    """Wall time of the loss-scale draws of a normalised selection (`_val_losses`): one per data
+    family and correlation, the first timed with its compilation and a second without."""
+    key = jax.random.fold_in(jax.random.key(config.seed), LOSS_SCALE_STREAM)
+    gen, tasks, family = config.data.generator_config(), config.data.task_config(), config.family()
+    times = []
+    for _ in range(2):
+        start = time.perf_counter()
+        loss_scales(key, family, 0.5, gen, tasks)
+        times.append(time.perf_counter() - start)
+    return times[0] + (len(config.families) * len(config.correlations) - 1) * times[1]
 
 
 def _main_tables(

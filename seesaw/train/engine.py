@@ -230,19 +230,25 @@ class Trainer:
             state, losses = jax.lax.scan(
                 lambda s, _: self.step(s, data), state, length=self.spec.log_every
             )
-            val = self.predict(state, "val", data)
-            val_loss = task_losses(val["preds"], val["y"], val["mask"], self.kinds)
-            logs = {"train_loss": losses.mean(0), "val_loss": val_loss}
-            if self.spec.log_auc:
-                logs["val_auc_curve"] = self._aucs(val)
-            if self.spec.log_test:
-                test = self.predict(state, "test", data)
-                logs["test_loss"] = task_losses(test["preds"], test["y"], test["mask"], self.kinds)
-                if self.spec.log_auc:
-                    logs["test_auc_curve"] = self._aucs(test)
-            return state, logs
+            logs = self.validate(state, data)
+            return state, {"train_loss": losses.mean(0)} | logs
 
         return jax.lax.scan(interval, state, length=intervals)
+
+    def validate(self, state: RunState, data=None) -> dict[str, jax.Array]:
+        """The evaluation logs of one logged point (`advance`, and the probe that times it):
+        "val_loss" (T,), with `spec.log_auc` "val_auc_curve" (T,), and with `spec.log_test`
+        "test_loss" (and with `log_auc` "test_auc_curve") (T,)."""
+        val = self.predict(state, "val", data)
+        logs = {"val_loss": task_losses(val["preds"], val["y"], val["mask"], self.kinds)}
+        if self.spec.log_auc:
+            logs["val_auc_curve"] = self._aucs(val)
+        if self.spec.log_test:
+            test = self.predict(state, "test", data)
+            logs["test_loss"] = task_losses(test["preds"], test["y"], test["mask"], self.kinds)
+            if self.spec.log_auc:
+                logs["test_auc_curve"] = self._aucs(test)
+        return logs
 
     def predict(self, state: RunState, split: str, data=None) -> dict[str, jax.Array]:
         """Predictions on the whole validation or test set, chunk by chunk

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import partial
+from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp
@@ -133,6 +134,93 @@ def log_chunk(num_logs: int, updates: int = 10) -> int:
     return max(d for d in range(1, target + 1) if num_logs % d == 0)
 
 
+class RunPrograms(NamedTuple):
+    """The three jitted programs of `train_runs` for one trainer, run count and mesh.
+
+    Attributes:
+      init: `init(keys, correlations, learning_rates, loss_weights)` -> the (K,) run states; keys
+        as raw key data (K, ...).
+      advance: `advance(state, arrays)` -> (state, logs): one chunk of `chunk` logged intervals.
+      evaluate: `evaluate(state, arrays)` -> final metrics (`Trainer.evaluate`, vmapped).
+      group: runs per group on each device (`group_size`).
+      chunk: logged intervals per `advance` call (`log_chunk`).
+    """
+
+    init: Callable
+    advance: Callable
+    evaluate: Callable
+    group: int
+    chunk: int
+
+
+def run_programs(
+    trainer: Trainer,
+    num_runs: int,
+    mesh: jax.sharding.Mesh | None = None,
+    group: int | None = None,
+) -> RunPrograms:
+    """The programs `train_runs` compiles for `num_runs` runs (padded to a multiple of the mesh's
+    devices) of `trainer` on `mesh`; `seesaw.train.probe` compiles the same ones ahead of time.
+
+    Raises:
+      ValueError: `group` does not divide the runs of a device.
+    """
+    local_runs = padded_runs(num_runs, mesh) // (1 if mesh is None else mesh.size)
+    group = group_size(trainer, local_runs) if group is None else group
+    if local_runs % group:
+        raise ValueError(f"group = {group} does not divide the {local_runs} runs of a device")
+    chunk = log_chunk(trainer.spec.num_logs)
+    init = jax.jit(
+        jax.vmap(lambda k, c, lr, w: trainer.init(jax.random.wrap_key_data(k), c, lr, w))
+    )
+    advance = jax.vmap(partial(trainer.advance, intervals=chunk), in_axes=(0, None))
+    advance = jax.jit(on_devices(advance, group, mesh))
+    evaluate = jax.jit(jax.vmap(trainer.evaluate, in_axes=(0, None)))
+    return RunPrograms(init, advance, evaluate, group, chunk)
+
+
+def padded_runs(num_runs: int, mesh: jax.sharding.Mesh | None) -> int:
+    """The runs a program trains: `num_runs` padded to a multiple of the mesh's devices."""
+    return num_runs if mesh is None else num_runs + (-num_runs % mesh.size)
+
+
+def run_inputs(
+    trainer: Trainer,
+    keys: jax.Array,
+    correlations: jax.Array,
+    learning_rates: jax.Array,
+    loss_weights: jax.Array | None = None,
+    mesh: jax.sharding.Mesh | None = None,
+) -> tuple:
+    """The arguments of `RunPrograms.init`: raw key data, correlations, rates and loss weights
+    (default the spec's), padded to `padded_runs` by repeating the first runs and placed on the
+    mesh's "run" axis."""
+    num_runs = keys.shape[0]
+    if loss_weights is None:
+        loss_weights = np.tile(trainer.spec.loss_weights, (num_runs, 1))
+    # Raw key data, so that every process can cut its shards out of the same host arrays.
+    inputs = (
+        np.asarray(jax.random.key_data(keys)),
+        np.asarray(correlations, np.float32),
+        np.asarray(learning_rates, np.float32),
+        np.asarray(loss_weights, np.float32),
+    )
+    if mesh is None:
+        return inputs
+    pad = padded_runs(num_runs, mesh) - num_runs
+    inputs = tuple(np.concatenate([a, a[:pad]]) if pad else a for a in inputs)
+    return tuple(_place(a, mesh) for a in inputs)
+
+
+def shared_arrays(trainer: Trainer, mesh: jax.sharding.Mesh | None = None):
+    """The source's arrays (None for a generator), one copy replicated over the mesh: an argument
+    of every `advance` and `evaluate` call."""
+    arrays = trainer.source.arrays
+    if arrays is None:
+        return None
+    return jax.device_put(arrays, None if mesh is None else NamedSharding(mesh, PartitionSpec()))
+
+
 def train_runs(
     trainer: Trainer,
     keys: jax.Array,
@@ -164,49 +252,21 @@ def train_runs(
       "params/PATH" (K, ...) (`param_arrays`).
     """
     num_runs = keys.shape[0]
-    if loss_weights is None:
-        loss_weights = np.tile(trainer.spec.loss_weights, (num_runs, 1))
-    # Raw key data, so that every process can cut its shards out of the same host arrays.
-    inputs = (
-        np.asarray(jax.random.key_data(keys)),
-        np.asarray(correlations, np.float32),
-        np.asarray(learning_rates, np.float32),
-        np.asarray(loss_weights, np.float32),
-    )
-    devices = 1 if mesh is None else mesh.size
-    if mesh is not None:
-        pad = -num_runs % mesh.size
-        inputs = tuple(np.concatenate([a, a[:pad]]) if pad else a for a in inputs)
-        inputs = tuple(_place(a, mesh) for a in inputs)
     spec = trainer.spec
-    chunk = log_chunk(spec.num_logs)
-    init = jax.jit(
-        jax.vmap(lambda k, c, lr, w: trainer.init(jax.random.wrap_key_data(k), c, lr, w))
+    programs = run_programs(trainer, num_runs, mesh, group)
+    arrays = shared_arrays(trainer, mesh)
+    state = programs.init(
+        *run_inputs(trainer, keys, correlations, learning_rates, loss_weights, mesh)
     )
-    local_runs = inputs[0].shape[0] // devices
-    group = group_size(trainer, local_runs) if group is None else group
-    if local_runs % group:
-        raise ValueError(f"group = {group} does not divide the {local_runs} runs of a device")
-    advance = jax.vmap(partial(trainer.advance, intervals=chunk), in_axes=(0, None))
-    advance = jax.jit(on_devices(advance, group, mesh))
-    evaluate = jax.jit(jax.vmap(trainer.evaluate, in_axes=(0, None)))
-    # The source's arrays (if any): one copy, replicated over the mesh, an argument of every call.
-    arrays = trainer.source.arrays
-    if arrays is not None:
-        arrays = jax.device_put(
-            arrays, None if mesh is None else NamedSharding(mesh, PartitionSpec())
-        )
-
-    state = init(*inputs)
     logs = []
-    for _ in range(spec.num_logs // chunk):
-        state, log = advance(state, arrays)
+    for _ in range(spec.num_logs // programs.chunk):
+        state, log = programs.advance(state, arrays)
         logs.append(log)
         if on_steps is not None:
             jax.block_until_ready(log)
-            on_steps(chunk * spec.log_every)
+            on_steps(programs.chunk * spec.log_every)
     logs, final, diverged_at, params = _fetch(
-        (logs, evaluate(state, arrays), state.diverged_at, state.params)
+        (logs, programs.evaluate(state, arrays), state.diverged_at, state.params)
     )
     out = {k: np.concatenate([log[k] for log in logs], axis=1) for k in logs[0]}
     out |= final | {"diverged_at": diverged_at}
