@@ -28,11 +28,11 @@ tier = "paper"  # "paper" (committed) or "quick" (after `make reproduce`)
 
 # %%
 # %matplotlib inline
-from seesaw.experiments import census_tables as ct  # noqa: E402
 from seesaw.experiments.run import open_run  # noqa: E402
+from seesaw.papers import census  # noqa: E402
 
 run = open_run(results, experiment, tier)
-tables = ct.census_tables(run)
+tables = census.census_tables(run)
 mmoe = tables[f"{experiment}_mmoe_tables"]
 mmoe[["group", "model", "n", "main_best", "paper_main_best", "main_mean", "paper_main_mean"]]
 
@@ -58,7 +58,7 @@ ple[columns] if ple is not None else "no single-task model: no MTL gains"
 # %% [markdown]
 # The seesaw flags of the synthetic study on real data (one task's gain significantly positive,
 # the other's significantly negative), and the papers' statements decided by the rules fixed
-# before the runs (`seesaw/experiments/census_claims.py`).
+# before the runs (`seesaw/papers/census.py`).
 
 # %%
 display(tables.get(f"{experiment}_flags"))  # noqa: F821
@@ -72,4 +72,4 @@ tables[f"{experiment}_statements"][["text", "source", "claims", "resolved", "ver
 tables.get(f"{experiment}_choices", "one learning rate and horizon: nothing chosen")
 
 # %%
-ct.census_figures(run)[experiment]
+census.census_figures(run)[experiment]

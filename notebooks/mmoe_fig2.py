@@ -29,6 +29,7 @@ tier = "paper"  # "paper" (committed) or "quick" (after `make reproduce`)
 # %%
 # %matplotlib inline
 from seesaw.experiments.run import open_run  # noqa: E402
+from seesaw.papers.mmoe import MMOE_FIG2  # noqa: E402
 from seesaw.plots.label_correlation import plot_label_correlation  # noqa: E402
 from seesaw.sweep.label_correlation import summarize  # noqa: E402
 
@@ -46,7 +47,7 @@ summary = summarize(trials)
 summary.pivot(index="correlation", columns="generator", values="pearson_mean").round(3)
 
 # %%
-fig = plot_label_correlation(summary, title=f"{experiment} ({tier} tier)")
+fig = plot_label_correlation(summary, title=f"{experiment} ({tier} tier)", paper=MMOE_FIG2)
 fig
 
 # %% [markdown]

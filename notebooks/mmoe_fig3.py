@@ -27,9 +27,9 @@ tier = "paper"  # "paper" (committed) or "quick" (after `make reproduce`)
 
 # %%
 # %matplotlib inline
-from seesaw.experiments.mmoe_claims import mmoe_claims  # noqa: E402
 from seesaw.experiments.run import open_run  # noqa: E402
 from seesaw.experiments.summary import architecture_roles, final_summary  # noqa: E402
+from seesaw.papers.mmoe import MMOE_ROLES, mmoe_claims  # noqa: E402
 from seesaw.plots.training import plot_loss_curves  # noqa: E402
 
 run = open_run(results, experiment, tier)
@@ -53,7 +53,7 @@ final_summary(final).round(4)
 # %%
 claims = mmoe_claims(
     final,
-    architecture_roles(config.models, chosen=config.roles),
+    architecture_roles(config.models, MMOE_ROLES, chosen=config.roles),
     floor=config.data.generator_config().noise_std ** 2,
 )
 claims[["claim", "estimate", "low", "high", "margin", "n", "verdict"]]

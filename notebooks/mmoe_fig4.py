@@ -27,18 +27,18 @@ tier = "paper"  # "paper" (committed) or "quick" (after `make reproduce`)
 
 # %%
 # %matplotlib inline
-from seesaw.experiments.mmoe_claims import mmoe_claims  # noqa: E402
 from seesaw.experiments.run import open_run  # noqa: E402
 from seesaw.experiments.summary import (  # noqa: E402
     architecture_roles,
     capacity_references,
     final_summary,
 )
+from seesaw.papers.mmoe import MMOE_ROLES, mmoe_claims  # noqa: E402
 from seesaw.plots.training import plot_loss_curves  # noqa: E402
 
 run = open_run(results, experiment, tier)
 config = run.config
-roles = architecture_roles(config.models, chosen=config.roles)  # which label plays each
+roles = architecture_roles(config.models, MMOE_ROLES, chosen=config.roles)  # which label plays each
 final = run.table("final")
 curves = run.table("curves")
 selected = run.table("selected")

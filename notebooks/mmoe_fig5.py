@@ -25,18 +25,18 @@ tier = "paper"  # "paper" (committed) or "quick" (after `make reproduce`)
 
 # %%
 # %matplotlib inline
-from seesaw.experiments.mmoe_claims import fig5_modality, mmoe_claims  # noqa: E402
 from seesaw.experiments.run import open_run  # noqa: E402
 from seesaw.experiments.summary import (  # noqa: E402
     architecture_roles,
     capacity_references,
     final_summary,
 )
+from seesaw.papers.mmoe import MMOE_ROLES, fig5_modality, mmoe_claims  # noqa: E402
 from seesaw.plots.training import plot_final_loss_histograms  # noqa: E402
 
 run = open_run(results, experiment, tier)
 config = run.config
-roles = architecture_roles(config.models, chosen=config.roles)
+roles = architecture_roles(config.models, MMOE_ROLES, chosen=config.roles)
 final = run.table("final")
 final_summary(final)[["model", "correlation", "runs", "diverged", "std", "min", "median"]].round(4)
 

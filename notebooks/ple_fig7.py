@@ -27,13 +27,9 @@ tier = "paper"  # "paper" (committed) or "quick" (after `make reproduce`)
 # %%
 # %matplotlib inline
 from seesaw.experiments import tradeoff  # noqa: E402
-from seesaw.experiments.figures import (  # noqa: E402
-    baseline,
-    paper_models,
-    ple_fig7_readings,
-    scores_of,
-)
+from seesaw.experiments.figures import baseline, scores_of  # noqa: E402
 from seesaw.experiments.run import open_run  # noqa: E402
+from seesaw.papers.ple import fig7_models, fig7_readings, ple_fig7_claims  # noqa: E402
 from seesaw.plots.tradeoff import plot_mtl_gain  # noqa: E402
 
 run = open_run(results, experiment, tier)
@@ -48,10 +44,10 @@ gains.pivot_table(index="model", columns=["correlation", "task"], values="mean")
 # estimated with a paired bootstrap interval.
 
 # %%
-hps, mmoe, ple = paper_models(config)
-claims, ratio = tradeoff.ple_fig7_claims(scores, baseline(config), ple, hps, mmoe)
+hps, mmoe, ple = fig7_models(config)
+claims, ratio = ple_fig7_claims(scores, baseline(config), ple, hps, mmoe)
 display(ratio)  # noqa: F821
 claims[["claim", "estimate", "low", "high", "n", "verdict"]]
 
 # %%
-plot_mtl_gain(gains, f"{experiment} ({tier} tier)", [hps, mmoe, ple], ple_fig7_readings(config))
+plot_mtl_gain(gains, f"{experiment} ({tier} tier)", [hps, mmoe, ple], fig7_readings(config))

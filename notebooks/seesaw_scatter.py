@@ -29,8 +29,8 @@ tier = "paper"  # "paper" (committed) or "quick" (after `make reproduce`)
 
 # %%
 # %matplotlib inline
+from seesaw.analyses import summary_tables  # noqa: E402
 from seesaw.experiments import tradeoff  # noqa: E402
-from seesaw.experiments.analyses import summary_tables  # noqa: E402
 from seesaw.experiments.figures import baseline, scores_of  # noqa: E402
 from seesaw.experiments.run import open_run  # noqa: E402
 from seesaw.plots.tradeoff import plot_seesaw_scatter  # noqa: E402

@@ -220,7 +220,7 @@ def _run(args: argparse.Namespace) -> int:
         primary = host.is_primary()
     import matplotlib
 
-    from seesaw.experiments.analyses import draw_figures, summary_tables
+    from seesaw.analyses import draw_figures, summary_tables
     from seesaw.experiments.kinds import load_experiment, with_precision
     from seesaw.experiments.run import open_experiment
     from seesaw.experiments.runner import estimate_cells, failures, run_experiment

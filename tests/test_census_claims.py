@@ -1,12 +1,12 @@
 """The papers' statements about Census-Income as pre-registered rules
-(`seesaw.experiments.census_claims`): which claims each statement makes, and how their verdicts
+(`seesaw.papers.census`): which claims each statement makes, and how their verdicts
 decide it."""
 
 import pandas as pd
 from census_rows import auc_scores
 
-from seesaw.experiments import census_claims
-from seesaw.experiments.census_claims import ALMOST_ALWAYS, statement_verdicts
+from seesaw.papers import census as census_claims
+from seesaw.papers.census import ALMOST_ALWAYS, statement_verdicts
 
 ROLES = {"single_task": "single", "shared_bottom": "sb", "mmoe": "mmoe", "ple": "ple"}
 

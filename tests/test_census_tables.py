@@ -1,5 +1,5 @@
-"""Census-Income's tables (`seesaw.experiments.census_tables`) on hand-made `final` tables with
-known answers, and its figure (`seesaw.plots.census`)."""
+"""Census-Income's tables (`seesaw.experiments.census_tables`, `seesaw.papers.census`) on
+hand-made `final` tables with known answers, and its figure (`seesaw.plots.census`)."""
 
 import numpy as np
 import pandas as pd
@@ -7,7 +7,8 @@ import pytest
 from census_rows import auc_scores
 
 from seesaw.experiments import census_tables
-from seesaw.papers.mmoe import MMOE_TABLES
+from seesaw.papers import census as paper_census
+from seesaw.papers.mmoe import MMOE_COLUMNS, MMOE_TABLES
 from seesaw.papers.ple import PLE_TABLE5
 from seesaw.plots.census import plot_census_auc
 
@@ -57,7 +58,7 @@ SINGLE_RUNS = np.array(
 def test_best_run_is_chosen_on_validation_and_means_match_a_hand_computation():
     final = _final({("mmoe", 1): MMOE_RUNS, ("single", 1): SINGLE_RUNS})
     roles = {"mmoe": "mmoe", "single_task": "single"}
-    table = census_tables.mmoe_tables(final, roles, independent={"single"}).set_index("model")
+    table = paper_census.mmoe_tables(final, roles, independent={"single"}).set_index("model")
     mmoe, single = table.loc["mmoe"], table.loc["single"]
     # MMoE: main best = run 0's test AUC (not run 2's 0.96), aux "w/ best" = run 0's aux.
     assert (mmoe["main_best"], mmoe["aux_with_best"]) == (0.92, 0.97)
@@ -66,9 +67,9 @@ def test_best_run_is_chosen_on_validation_and_means_match_a_hand_computation():
     assert mmoe["main_low"] < mmoe["main_mean"] < mmoe["main_high"]
     # The single-task networks are separate: each task's best run by its own validation AUC.
     assert (single["main_best"], single["aux_with_best"]) == (0.90, 0.99)
-    assert tuple(mmoe[[f"paper_{c}" for c in census_tables.MMOE_COLUMNS]]) == MMOE_TABLES[1]["mmoe"]
+    assert tuple(mmoe[[f"paper_{c}" for c in MMOE_COLUMNS]]) == MMOE_TABLES[1]["mmoe"]
     # A diverged run is left out and counted, never averaged in.
-    table = census_tables.mmoe_tables(
+    table = paper_census.mmoe_tables(
         _final({("mmoe", 1): MMOE_RUNS}, diverged={("mmoe", 0)}), roles, set()
     ).iloc[0]
     assert (table["n"], table["n_diverged"], table["main_best"]) == (2, 1, 0.93)
@@ -79,7 +80,7 @@ def test_ple_table5_matches_a_hand_computation():
     scores = census_tables.census_scores(final)
     decided, flags = census_tables.gains_and_flags(scores, "single")
     roles = {"mmoe": "mmoe", "single_task": "single"}
-    table = census_tables.ple_table5(scores, "single", decided, roles).set_index("model")
+    table = paper_census.ple_table5(scores, "single", decided, roles).set_index("model")
     gains = MMOE_RUNS[:, 1] - SINGLE_RUNS[:, 1]  # (runs, task): PLE Eq. 11, paired by run
     for k in (1, 2):
         assert table.loc["mmoe", f"gain_{k}"] == pytest.approx(gains[:, k - 1].mean())
@@ -101,7 +102,7 @@ def test_figure_draws_a_panel_per_group_and_task_with_the_single_task_line():
         auc_scores({"single": (0.93, 0.99), "mmoe": (0.95, 0.99)})
     )
     assert summary["task_name"].tolist()[:2] == ["income", "never_married"]
-    paper = census_tables.paper_means({"mmoe": "mmoe", "single_task": "single"})
+    paper = paper_census.paper_means({"mmoe": "mmoe", "single_task": "single"})
     assert set(paper["source"]) == {"MMoE Tables 1-2", "PLE Table 5"}
     fig = plot_census_auc(summary, paper, "t", baseline="single", models=["single", "mmoe"])
     panels = [ax for ax in fig.axes if ax.get_visible() and ax.get_title()]

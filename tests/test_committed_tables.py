@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from seesaw.experiments.analyses import summary_tables
+from seesaw.analyses import summary_tables
 from seesaw.experiments.kinds import load_experiment
 from seesaw.experiments.run import open_experiment
 

@@ -5,7 +5,7 @@ import itertools
 import numpy as np
 import pandas as pd
 
-from seesaw.experiments.analyses import draw_figures
+from seesaw.analyses import draw_figures
 from seesaw.experiments.run import open_run
 from seesaw.plots.gates import plot_gate_heatmaps
 from seesaw.plots.tradeoff import plot_seesaw_scatter

@@ -1,6 +1,7 @@
 """The gate table of a finished training run: stored gate weights with each expert's owner."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from seesaw.errors import ConfigError, ResultsError
@@ -13,6 +14,7 @@ from seesaw.experiments.gates import (
     gate_weights,
     kept_runs,
     ranked,
+    task_gates,
 )
 from seesaw.experiments.kinds import load_experiment
 from seesaw.experiments.run import open_run
@@ -113,6 +115,34 @@ def test_ranks_and_permutation_invariant_statistics(gated):
     assert len(js) and js.between(0, np.log(2)).all()
 
 
+def test_task_gate_divergence_counts_every_task_gate_of_a_level():
+    # One run, one level with three task gates (and a shared gate, left out) over three experts:
+    # the divergence is the JS of all three, H(mean) − mean H, whatever their number.
+    weights = {
+        "level0/task0": [0.7, 0.2, 0.1],
+        "level0/task1": [0.1, 0.8, 0.1],
+        "level0/task2": [0.2, 0.2, 0.6],
+        "level0/shared": [1 / 3, 1 / 3, 1 / 3],
+    }
+    run = {"model": "m", "lr": 0.1, "correlation": 0.5, "run": 0, "level": 0}
+    gates = pd.DataFrame(
+        [
+            run | {"gate": g, "expert": e, "mean": w, "owner": "shared"}
+            for g, ws in weights.items()
+            for e, w in enumerate(ws)
+        ]
+    )
+    assert task_gates(0, set(weights)) == ["level0/task0", "level0/task1", "level0/task2"]
+    p = np.array([weights[f"level0/task{k}"] for k in range(3)])
+
+    def h(q):
+        return -(q * np.log(q)).sum(-1)
+
+    js = gate_statistics(gates)["task_gate_js"].unique()
+    np.testing.assert_allclose(js, [h(p.mean(0)) - h(p).mean()], rtol=1e-12)
+    assert 0 < js[0] < np.log(3)
+
+
 def test_a_two_expert_gate_of_symmetric_inputs_has_mean_one_half(gated):
     # softmax over two experts is sigmoid(a.x): each weight at -x is one minus its weight at x,
     # so its mean over N(0, I) inputs is 1/2 whatever it learned (docs/seesaw.md, Gates).
@@ -138,7 +168,7 @@ def test_gate_report_filters_and_refuses_unknown_values(gated):
 
 
 def test_ple_gate_claims_are_one_family_over_correlations(gated):
-    from seesaw.experiments.gates import ple_gate_claims
+    from seesaw.papers.ple import ple_gate_claims
 
     claims = ple_gate_claims(gate_table(gated), "progressive")
     assert len(claims) == 3 * 2  # two task gates and their contrast, at two correlations

@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 
-from seesaw.experiments.mmoe_claims import claims_per_family, mmoe_claims
+from seesaw.papers.mmoe import claims_per_family, mmoe_claims
 
 RNG = np.random.default_rng(0)
 ROLES = {"shared_bottom": "sb", "omoe": "omoe", "mmoe": "mmoe"}

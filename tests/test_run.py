@@ -6,8 +6,8 @@ from collections import Counter
 import pandas as pd
 import pytest
 
+from seesaw.analyses import ANALYSES, draw_figures, summary_tables
 from seesaw.errors import ConfigError, ResultsError
-from seesaw.experiments.analyses import ANALYSES, draw_figures, summary_tables
 from seesaw.experiments.kinds import KINDS, PROTOCOL, load_experiment
 from seesaw.experiments.run import Run, open_experiment, open_run
 from seesaw.experiments.runner import run_experiment

@@ -4,9 +4,9 @@ import dataclasses
 
 import pytest
 
+from seesaw.analyses import draw_figures
 from seesaw.errors import ResultsError
 from seesaw.experiments import kinds
-from seesaw.experiments.analyses import draw_figures
 from seesaw.experiments.kinds import load_experiment
 from seesaw.experiments.run import open_experiment
 from seesaw.experiments.runner import run_experiment

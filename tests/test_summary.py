@@ -4,9 +4,7 @@ import pytest
 from scipy import stats as sps
 
 from seesaw.errors import ConfigError
-from seesaw.experiments.mmoe_claims import mmoe_claims
 from seesaw.experiments.summary import (
-    MMOE_ROLES,
     architecture_roles,
     capacity_references,
     convergence_table,
@@ -14,6 +12,7 @@ from seesaw.experiments.summary import (
     learning_rate_table,
     paired_curves,
 )
+from seesaw.papers.mmoe import MMOE_ROLES, mmoe_claims
 
 FLOOR = 0.01
 """The noise floor σ² of the margins (the MMoE generator's, σ = 0.1)."""
@@ -100,7 +99,7 @@ def test_roles_come_from_the_config_and_no_label_is_hard_coded():
         "one_gate": {"preset": "omoe_synthetic"},
         "gated": {"preset": "mmoe", "num_experts": 4, "num_runs": 3},
     }
-    roles = architecture_roles(models)
+    roles = architecture_roles(models, MMOE_ROLES)
     assert roles == {"shared_bottom": "hard", "omoe": "one_gate", "mmoe": "gated"}
     renamed = {roles[m]: by_corr for m, by_corr in PAPER_LIKE.items()}
     final = _final(PAPER_LIKE, SPREAD)
@@ -113,9 +112,9 @@ def test_roles_come_from_the_config_and_no_label_is_hard_coded():
     np.testing.assert_array_equal(ours["estimate"], theirs["estimate"])
     assert theirs["claim"].str.contains("gated").any()
     with pytest.raises(ConfigError, match="pass the one that plays mmoe"):
-        architecture_roles(models | {"other": {"preset": "mmoe_synthetic"}})
+        architecture_roles(models | {"other": {"preset": "mmoe_synthetic"}}, MMOE_ROLES)
     two = models | {"other": {"preset": "mmoe_synthetic"}}
-    assert architecture_roles(two, chosen={"mmoe": "other"})["mmoe"] == "other"
+    assert architecture_roles(two, MMOE_ROLES, chosen={"mmoe": "other"})["mmoe"] == "other"
 
 
 def test_a_smaller_shared_bottom_is_a_capacity_reference_the_moe_models_must_also_beat():
@@ -125,7 +124,7 @@ def test_a_smaller_shared_bottom_is_a_capacity_reference_the_moe_models_must_als
         "omoe": {"preset": "omoe_synthetic"},
         "mmoe": {"preset": "mmoe_synthetic"},
     }
-    roles = architecture_roles(models, chosen={"shared_bottom": "shared_bottom"})
+    roles = architecture_roles(models, MMOE_ROLES, chosen={"shared_bottom": "shared_bottom"})
     assert capacity_references(models, roles) == ("shared_bottom_16",)
     assert capacity_references(models, {"mmoe": "mmoe"}) == ()
     # The small Shared-Bottom ties MMoE and loses to nothing else: the routing claims against it

@@ -6,6 +6,7 @@ import pytest
 
 from seesaw.data.kinds import TASK_KINDS
 from seesaw.experiments import tradeoff
+from seesaw.papers.ple import ple_fig7_claims
 
 RUNS = 12
 RNG = np.random.default_rng(0)
@@ -86,7 +87,7 @@ def test_ple_claims_and_ratio():
         kinds=("regression", "regression"),
     )
     scores = tradeoff.task_scores(final, ("regression", "regression"), (1.0, 1.0))
-    decided, ratio = tradeoff.ple_fig7_claims(scores, "single", "ple", "hps", "mmoe")
+    decided, ratio = ple_fig7_claims(scores, "single", "ple", "hps", "mmoe")
     assert len(decided) == 2 * 2 + 2  # others × tasks at one correlation, plus the averages
     task2 = decided[(decided["task"] == "2") & (decided["correlation"] == "0.5")]
     assert (task2["verdict"] == "difference").all()

@@ -1,7 +1,7 @@
-"""The analyses of training runs (and of MMoE Fig. 2's label correlations): each a function of a
-complete `Run` that summarises its tables (`seesaw.experiments.tradeoff`,
-`seesaw.experiments.gates`) and calls `seesaw.plots` with the summaries, named by file stem.
-`seesaw.experiments.analyses` registers them by the names configs list."""
+"""The generic analyses of training runs: each a function of a complete `Run` that summarises its
+tables (`seesaw.experiments.tradeoff`, `seesaw.experiments.gates`) and calls `seesaw.plots` with
+the summaries, named by file stem; and the helpers the papers' analyses (`seesaw.papers`) share.
+`seesaw.analyses` registers them by the names configs list."""
 
 from __future__ import annotations
 
@@ -12,40 +12,17 @@ from seesaw.errors import ResultsError
 from seesaw.experiments import gates, tradeoff
 from seesaw.experiments.floors import bayes_floors, metric_floors
 from seesaw.experiments.kinds import PROTOCOL
-from seesaw.experiments.mmoe_claims import claims_per_family, fig5_modality, mmoe_claims
 from seesaw.experiments.run import Run
 from seesaw.experiments.seesaw_map import capacities, seesaw_map_tables
-from seesaw.experiments.summary import (
-    MMOE_ROLES,
-    architecture_roles,
-    capacity_references,
-    convergence_table,
-    learning_rate_table,
-    paired_curves,
-)
-from seesaw.papers.mmoe import MMOE_PAIRS
-from seesaw.papers.ple import PLE_FIG7, PLE_FIG7_MODELS
-from seesaw.plots.gates import plot_gate_bars, plot_gate_heatmaps
-from seesaw.plots.label_correlation import plot_label_correlation
+from seesaw.experiments.summary import architecture_roles, convergence_table, learning_rate_table
 from seesaw.plots.seesaw_map import plot_seesaw_map, plot_transfer_by_capacity
-from seesaw.plots.tradeoff import plot_mtl_gain, plot_seesaw_scatter
-from seesaw.plots.training import (
-    plot_final_loss_histograms,
-    plot_loss_curves,
-    plot_paired_curves,
-)
-from seesaw.sweep.label_correlation import summarize
+from seesaw.plots.tradeoff import plot_seesaw_scatter
+from seesaw.plots.training import plot_final_loss_histograms, plot_loss_curves
 from seesaw.sweep.training import TrainExperimentConfig, constant_losses, loss_metric
 
 FIGURE_TASK = 0
 """The task the training figures draw: task 1 (index 0), as MMoE Figs. 3-5 do (its two tasks are
 symmetric)."""
-
-
-def label_correlation_figures(run: Run) -> dict[str, Figure]:
-    """MMoE Fig. 2 from the `trials` table, named by file stem."""
-    title = f"{run.name} ({run.tier} tier)"
-    return {run.name: plot_label_correlation(summarize(run.table("trials")), title=title)}
 
 
 def _stem(run: Run, suffix: str) -> str:
@@ -89,45 +66,16 @@ def final_loss_histograms_figures(run: Run) -> dict[str, Figure]:
     return {_stem(run, "histograms"): figure}
 
 
-def mmoe_claim_tables(run: Run, modality: bool = False) -> dict[str, pd.DataFrame]:
-    """The claims behind MMoE Figs. 3-5: MMoE's statements on the final losses (overall and per
-    data family), with `modality` Fig. 5's dip tests, and every MTL model's gain over the
-    single-task model (PLE Eq. 11) with its seesaw flags."""
-    config, out = run.config, {}
-    roles = _roles(config, MMOE_ROLES)
-    if roles:
-        final = run.table("final")
-        references = capacity_references(config.models, roles)
-        floor = config.data.generator_config().noise_std ** 2
-        out[f"{run.name}_claims"] = mmoe_claims(final, roles, references, floor=floor)
-        if modality:
-            out[f"{run.name}_modality"] = fig5_modality(final, sorted(final["model"].unique()))
-        if "family" in final:
-            out[f"{run.name}_claims_per_family"] = claims_per_family(
-                final, roles, references, floor=floor
-            )
-    single = _roles(config, ("single_task",))
-    if single:
-        decided, flags = tradeoff.gains_and_flags(
-            scores_of(run), single["single_task"], metric_floors(floors(run))
-        )
-        out[f"{run.name}_gain_claims"] = decided
-        out[f"{run.name}_flags"] = flags
-    return out
-
-
-def paired_curves_figures(run: Run) -> dict[str, Figure]:
-    """Differences of task 1's validation loss between paired models along training, run by
-    run (MMoE's pairs, and each capacity reference against MMoE)."""
-    config = run.config
-    roles = _roles(config, MMOE_ROLES)
-    pairs = [(roles[a], roles[b]) for a, b in MMOE_PAIRS if {a, b} <= set(roles)]
-    if "mmoe" in roles:
-        pairs += [(ref, roles["mmoe"]) for ref in capacity_references(config.models, roles)]
-    diffs = paired_curves(run.table("curves"), run.table("final"), pairs, task=FIGURE_TASK)
-    return {
-        run.name: plot_paired_curves(diffs, run.heading, metric=loss_metric(config, FIGURE_TASK))
-    }
+def gain_claim_tables(run: Run) -> dict[str, pd.DataFrame]:
+    """Every MTL model's gain over the single-task model (PLE Eq. 11) with its seesaw flags, when
+    the run has a single-task model."""
+    single = roles_of(run.config, ("single_task",))
+    if not single:
+        return {}
+    decided, flags = tradeoff.gains_and_flags(
+        scores_of(run), single["single_task"], metric_floors(floors(run))
+    )
+    return {f"{run.name}_gain_claims": decided, f"{run.name}_flags": flags}
 
 
 def seesaw_scatter_figures(run: Run) -> dict[str, Figure]:
@@ -136,21 +84,9 @@ def seesaw_scatter_figures(run: Run) -> dict[str, Figure]:
     return {run.name: plot_seesaw_scatter(scores, baseline(run.config), run.heading)}
 
 
-def mtl_gain_figures(run: Run) -> dict[str, Figure]:
-    """PLE Fig. 7: the MTL gains of its models beside its readings, and of every model."""
-    config = run.config
-    gains = tradeoff.gain_summary(scores_of(run), baseline(config))
-    paper = [m for m in paper_models(config) if m in set(gains["model"])]
-    return {
-        run.name: plot_mtl_gain(gains, run.heading, paper, ple_fig7_readings(config)),
-        f"{run.name}_all": plot_mtl_gain(gains, f"{run.heading}, every architecture"),
-    }
-
-
-def tradeoff_tables(run: Run, ple: bool = False) -> dict[str, pd.DataFrame]:
-    """The tables behind the seesaw scatter and PLE Fig. 7: mean scores, MTL-gain claims with
-    their verdicts and seesaw flags, the calibration of the correlations, front dominance, and
-    with `ple` PLE Fig. 7's claims and ratio."""
+def tradeoff_tables(run: Run) -> dict[str, pd.DataFrame]:
+    """The tables behind the seesaw scatter and MTL-gain figures: mean scores, MTL-gain claims
+    with their verdicts and seesaw flags, and the calibration of the correlations."""
     config, name = run.config, run.name
     scores, single = scores_of(run), baseline(config)
     decided, flags = tradeoff.gains_and_flags(scores, single, metric_floors(floors(run)))
@@ -163,24 +99,6 @@ def tradeoff_tables(run: Run, ple: bool = False) -> dict[str, pd.DataFrame]:
     }
     if config.correlation_is != "weight_cosine":
         out[f"{name}_calibration"] = calibration_summary(run)
-    roles = _roles(config, PLE_FIG7_MODELS)
-    if config.front_weights and len(roles) == 3:
-        volumes = tradeoff.front_hypervolumes(scores, config.data.tasks, config.front_runs)
-        out[f"{name}_hypervolumes"] = volumes
-        out[f"{name}_fronts"] = tradeoff.front_claims(
-            volumes, [(roles["ple"], roles["shared_bottom"]), (roles["ple"], roles["mmoe"])]
-        )
-    if ple and len(roles) == 3:
-        ple_claims, ratio = tradeoff.ple_fig7_claims(
-            scores,
-            single,
-            roles["ple"],
-            roles["shared_bottom"],
-            roles["mmoe"],
-            metric_floors(floors(run)),
-        )
-        out[f"{name}_ple_claims"] = ple_claims
-        out[f"{name}_ple_ratio"] = ratio
     return out
 
 
@@ -234,34 +152,17 @@ def gates_figures(run: Run) -> dict[str, Figure]:
     """PLE Fig. 8-style bars of mean gate weights at each correlation, and heatmaps per model and
     level across correlations."""
     means = gates.gate_means(gates.ranked(gates.gate_table(run)))
-    out = {
-        f"{run.name}_bars_{corr:g}": plot_gate_bars(means, corr, run.heading)
-        for corr in sorted(means["correlation"].unique())
-    }
-    for (model, level), _ in means.groupby(["model", "level"]):
-        out[f"{run.name}_heatmap_{model}_level{level}"] = plot_gate_heatmaps(
-            means, model, level, run.heading
-        )
-    return out
+    return gates.gate_figures(means, run.name, run.heading)
 
 
 def gates_tables(run: Run) -> dict[str, pd.DataFrame]:
-    """Gate statistics: mean weights by owner and rank, PLE's gate claims, permutation-invariant
-    statistics and, from kept parameters, per-example statistics and expert health."""
+    """Gate statistics: mean weights by owner and rank, permutation-invariant statistics and,
+    from kept parameters, per-example statistics and expert health."""
     name, table = run.name, gates.gate_table(run)
     out = {f"{name}_gate_means": gates.gate_means(gates.ranked(table))}
-    ple = _roles(run.config, ("ple",))
-    if ple:
-        out[f"{name}_ple_gate_claims"] = gates.ple_gate_claims(table, ple["ple"])
-    out[f"{name}_gate_statistics"] = (
-        gates.gate_statistics(table)
-        .groupby(["model", "correlation", "level", "gate"])[
-            ["entropy", "top_mass", "shared_mass", "task_gate_js"]
-        ]
-        .agg(["mean", "std"])
-        .pipe(lambda f: f.set_axis([f"{a}_{b}" for a, b in f.columns], axis=1))
-        .reset_index()
-    )
+    stats = gates.statistics_by_gate(table, ["mean", "std"])
+    stats.columns = [f"{a}_{b}" for a, b in stats.columns]
+    out[f"{name}_gate_statistics"] = stats.reset_index()
     if run.config.keep_params:
         models = sorted(set(table["model"]))
         for stem, fn in (
@@ -292,8 +193,9 @@ def scores_of(run: Run) -> pd.DataFrame:
     return tradeoff.task_scores(run.table("final"), config.data.tasks, config.loss_weights, front)
 
 
-def _roles(config: TrainExperimentConfig, roles: tuple[str, ...]) -> dict[str, str]:
-    """`architecture_roles` of a training config, its `roles` table deciding shared ones."""
+def roles_of(config: TrainExperimentConfig, roles: tuple[str, ...]) -> dict[str, str]:
+    """`architecture_roles` of a training config (which label plays each of `roles`), its
+    `roles` table deciding shared ones."""
     return architecture_roles(config.models, roles, chosen=config.roles)
 
 
@@ -303,31 +205,10 @@ def baseline(config: TrainExperimentConfig) -> str:
     Raises:
       ResultsError: the config has no single-task model.
     """
-    roles = _roles(config, ("single_task",))
+    roles = roles_of(config, ("single_task",))
     if "single_task" not in roles:
         raise ResultsError(
             f"{config.name}: MTL gains need a single-task model; add one to [models] "
             '(preset = "single_task" or "single_task_ple")'
         )
     return roles["single_task"]
-
-
-def paper_models(config: TrainExperimentConfig) -> list[str]:
-    """The labels of the models PLE Fig. 7 draws (Hard Parameter Sharing, MMoE, PLE), in order,
-    for those the config has."""
-    roles = _roles(config, PLE_FIG7_MODELS)
-    return [roles[r] for r in PLE_FIG7_MODELS if r in roles]
-
-
-def ple_fig7_readings(config: TrainExperimentConfig) -> pd.DataFrame:
-    """PLE Fig. 7's readings as rows (model label, correlation, task, gain) for the config's
-    models, matching `gain_summary`'s panel and task names."""
-    roles = _roles(config, PLE_FIG7_MODELS)
-    rows = [
-        {"model": roles[role], "correlation": panel, "task": task, "gain": values[i]}
-        for panel, tasks in PLE_FIG7.items()
-        for task, values in tasks.items()
-        for i, role in enumerate(PLE_FIG7_MODELS)
-        if role in roles
-    ]
-    return pd.DataFrame(rows)

@@ -17,16 +17,13 @@ from flax import nnx
 
 from seesaw.errors import ResultsError
 from seesaw.experiments.run import Run
-from seesaw.models import build_model, get_architecture
+from seesaw.models import build_model, get_architecture, task_name
 from seesaw.plots.gates import plot_gate_bars, plot_gate_heatmaps
-from seesaw.stats import Claim, decide, mean_interval, paired_difference
 from seesaw.sweep.training import TrainExperimentConfig
 from seesaw.train.runs import load_params
 from seesaw.validate import not_allowed
 
 RUN = ["model", "lr", "correlation", "run"]
-GATE_MARGIN = 0.05
-"""Smallest difference of mean gate weight that matters (PLE Fig. 8's weights differ by 0.1+)."""
 
 
 def gate_table(run: Run) -> pd.DataFrame:
@@ -99,6 +96,21 @@ def _entropy(p: np.ndarray) -> np.ndarray:
     return -(p * np.log(np.clip(p, 1e-12, 1.0))).sum(-1)
 
 
+def _js(p: np.ndarray) -> np.ndarray:
+    """Jensen-Shannon divergence in nats of the distributions along axis 0 (equal weights): the
+    entropy of their mean minus their mean entropy."""
+    return _entropy(p.mean(0)) - _entropy(p).mean(0)
+
+
+def task_gates(level: int, gates: set[str]) -> list[str]:
+    """The names of level `level`'s task gates among `gates`, in task order (`level{j}/task{k}`
+    for k = 0, 1, ... while present)."""
+    names = []
+    while f"level{level}/{task_name(len(names))}" in gates:
+        names.append(f"level{level}/{task_name(len(names))}")
+    return names
+
+
 def gate_statistics(gates: pd.DataFrame) -> pd.DataFrame:
     """Permutation-invariant statistics of every gate of every run (nothing here depends on how
     interchangeable experts are numbered).
@@ -107,8 +119,8 @@ def gate_statistics(gates: pd.DataFrame) -> pd.DataFrame:
       One row per (model, lr, correlation, run, level, gate): ``entropy`` of the mean gate vector
       (nats; log E is uniform), ``top_mass`` (weight of its heaviest expert), ``shared_mass``
       (weight on shared experts: 1 for MMoE-like gates), and ``task_gate_js``,
-      the Jensen-Shannon divergence (nats, at most log 2) between this level's two task gates
-      in the same run (NaN for a level without two task gates). For CGC and PLE it counts each
+      the Jensen-Shannon divergence (nats, at most log T) among this level's task gates in the
+      same run (NaN for a level without two task gates). For CGC and PLE it counts each
       gate's private expert, which the other gate cannot see, so it is large by construction;
       compare their `shared_mass` instead.
     """
@@ -126,19 +138,15 @@ def gate_statistics(gates: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(rows)
     divergence = {}
     for key, group in gates.groupby([*RUN, "level"], sort=False):
-        j = key[-1]
-        first, second = f"level{j}/task0", f"level{j}/task1"
-        if not {first, second} <= set(group["gate"]):
+        names = task_gates(key[-1], set(group["gate"]))
+        if len(names) < 2:
             continue
-        p = group[group["gate"] == first].set_index("expert")["mean"]
-        q = group[group["gate"] == second].set_index("expert")["mean"]
-        p, q = (
-            p.reindex(p.index.union(q.index), fill_value=0.0),
-            q.reindex(p.index.union(q.index), fill_value=0.0),
-        )
-        mix = 0.5 * (p + q).to_numpy()
+        means = [group[group["gate"] == g].set_index("expert")["mean"] for g in names]
+        experts = means[0].index.union(means[1].index)
+        for m in means[2:]:
+            experts = experts.union(m.index)
         divergence[key] = float(
-            _entropy(mix) - 0.5 * (_entropy(p.to_numpy()) + _entropy(q.to_numpy()))
+            _js(np.stack([m.reindex(experts, fill_value=0.0).to_numpy() for m in means]))
         )
     out["task_gate_js"] = [
         divergence.get((*r[:4], r[4]), np.nan) for r in out[[*RUN, "level"]].itertuples(index=False)
@@ -196,13 +204,13 @@ def example_gate_statistics(run: Run, model: str, num_points: int = 4096) -> pd.
     on symmetric inputs whatever it learned (exactly 1/2 with two experts: sigmoid(−t) =
     1 − sigmoid(t)), so on this data the mean weights of PLE Fig. 8 say little about level 0.
     What a gate learned shows per example: the entropy of its weights and their top mass,
-    averaged over examples (a uniform gate has entropy log E), and how differently the two task
+    averaged over examples (a uniform gate has entropy log E), and how differently the task
     gates weigh the same example.
 
     Returns:
       One row per (correlation, run, gate): example_entropy, example_top_mass, and
-      example_task_gate_js (mean per-example Jensen-Shannon divergence between the level's two
-      task gates, on the experts both see; NaN for other gates).
+      example_task_gate_js (mean per-example Jensen-Shannon divergence among the level's task
+      gates, on the experts all see; on its first task gate, NaN for other gates).
     """
     config = training_config(run)
     arrays = run.arrays(f"model={model}", "params")
@@ -223,23 +231,23 @@ def example_gate_statistics(run: Run, model: str, num_points: int = 4096) -> pd.
                 "example_top_mass": float(w.max(1).mean()),
                 "example_task_gate_js": np.nan,
             }
-            level, gate = name.split("/", 1)
-            other = f"{level}/task1"
-            if gate == "task0" and other in weights:
-                row["example_task_gate_js"] = _example_js(w, weights[other])
+            level = int(name.split("/", 1)[0].removeprefix("level"))
+            names = task_gates(level, set(weights))
+            if len(names) > 1 and name == names[0]:
+                row["example_task_gate_js"] = _example_js([weights[g] for g in names])
             rows.append(row)
     return pd.DataFrame(rows)
 
 
-def _example_js(p: np.ndarray, q: np.ndarray) -> float:
-    """Mean over examples of JS(p_i, q_i), on the experts both gates can weigh (renormalised);
-    NaN when they share fewer than two (CGC and PLE's task gates share one shared expert)."""
-    shared = (p.max(0) > 0) & (q.max(0) > 0)
+def _example_js(weights: list[np.ndarray]) -> float:
+    """Mean over examples of the task gates' JS divergence, on the experts every gate can weigh
+    (renormalised); NaN when they share fewer than two (CGC and PLE's task gates share one
+    shared expert)."""
+    shared = np.all([w.max(0) > 0 for w in weights], axis=0)
     if shared.sum() < 2:
         return np.nan
-    p, q = p[:, shared], q[:, shared]
-    p, q = p / p.sum(1, keepdims=True), q / q.sum(1, keepdims=True)
-    return float((_entropy(0.5 * (p + q)) - 0.5 * (_entropy(p) + _entropy(q))).mean())
+    p = np.stack([w[:, shared] / w[:, shared].sum(1, keepdims=True) for w in weights])
+    return float(_js(p).mean())
 
 
 def expert_health(run: Run, model: str, num_points: int = 4096) -> pd.DataFrame:
@@ -320,60 +328,29 @@ def gate_report(
             raise not_allowed(name, value, allowed)
         table = table[matches]
     means = gate_means(ranked(table))
-    stats = (
-        gate_statistics(table)
-        .groupby(["model", "correlation", "level", "gate"])[
-            ["entropy", "top_mass", "shared_mass", "task_gate_js"]
-        ]
-        .mean()
-        .reset_index()
-    )
+    stats = statistics_by_gate(table, "mean").reset_index()
     summary = means.merge(stats, on=["model", "correlation", "level", "gate"])
     experiment = run.config.name
     title = f"{experiment} ({run.tier} tier)"
-    figures = {
-        f"{experiment}_gates_bars_{c:g}": plot_gate_bars(means, c, title)
+    return summary, gate_figures(means, f"{experiment}_gates", title)
+
+
+def statistics_by_gate(gates: pd.DataFrame, how) -> pd.DataFrame:
+    """`gate_statistics` aggregated over runs by `how` (pandas' `agg`), per model, correlation,
+    level and gate."""
+    columns = ["entropy", "top_mass", "shared_mass", "task_gate_js"]
+    return (
+        gate_statistics(gates).groupby(["model", "correlation", "level", "gate"])[columns].agg(how)
+    )
+
+
+def gate_figures(means: pd.DataFrame, prefix: str, title: str) -> dict:
+    """PLE Fig. 8-style bars of `gate_means` at each correlation (PREFIX_bars_CORR), and heatmaps
+    per model and level across correlations (PREFIX_heatmap_MODEL_levelJ)."""
+    out = {
+        f"{prefix}_bars_{c:g}": plot_gate_bars(means, c, title)
         for c in sorted(means["correlation"].unique())
     }
     for (m, j), _ in means.groupby(["model", "level"]):
-        figures[f"{experiment}_gates_heatmap_{m}_level{j}"] = plot_gate_heatmaps(means, m, j, title)
-    return summary, figures
-
-
-def ple_gate_claims(gates: pd.DataFrame, ple: str) -> pd.DataFrame:
-    """PLE §5.3's claim "in PLE the shared experts carry more weight, especially for VTR" as a
-    Holm family, on the task gates of PLE's last level at every correlation: the shared experts'
-    mean weight minus 1/2 for each task gate (> 0: shared outweighs the task's own experts), and
-    task 1's shared weight minus task 2's (> 0: "especially for VTR"). Paired by run; margin
-    `GATE_MARGIN` of gate weight.
-
-    The first level's task gates are left out: each weighs two experts with a bias-free softmax
-    of the symmetric input, so their mean weights are 1/2 by symmetry (docs/seesaw.md, Gates).
-    """
-    rows = gates[gates["model"] == ple]
-    top = rows["level"].max()
-    stats = gate_statistics(rows[rows["level"] == top])
-    claims = []
-    for corr, at in stats.groupby("correlation"):
-        shared = at.pivot_table(index="run", columns="gate", values="shared_mass")
-        first, second = f"level{top}/task0", f"level{top}/task1"
-        for gate, task in ((first, 1), (second, 2)):
-            claims.append(
-                Claim(
-                    f"shared experts outweigh task {task}'s own in its gate at {corr:g}",
-                    mean_interval(shared[gate].to_numpy() - 0.5, statistic="shared weight − 1/2"),
-                    direction=+1,
-                    margin=GATE_MARGIN,
-                    keys={"correlation": corr, "gate": gate},
-                )
-            )
-        claims.append(
-            Claim(
-                f"task 1's gate puts more weight on shared experts than task 2's at {corr:g}",
-                paired_difference(shared[first].to_numpy(), shared[second].to_numpy()),
-                direction=+1,
-                margin=GATE_MARGIN,
-                keys={"correlation": corr, "gate": f"{first} − {second}"},
-            )
-        )
-    return decide(claims)
+        out[f"{prefix}_heatmap_{m}_level{j}"] = plot_gate_heatmaps(means, m, j, title)
+    return out

@@ -3,7 +3,7 @@ analyses read them.
 
 Adding a kind is one entry in `KINDS`: its config dataclass, the function computing one sweep cell
 (in `seesaw.sweep`), and the names of the analyses that draw its figures and tables from a
-complete run (`seesaw.experiments.analyses.ANALYSES`).
+complete run (`seesaw.analyses.ANALYSES`).
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ class Kind:
     Attributes:
       config_cls: its config dataclass.
       run_cell: computes one sweep cell's tables.
-      analyses: the names of the analyses (`seesaw.experiments.analyses.ANALYSES`) that draw a
+      analyses: the names of the analyses (`seesaw.analyses.ANALYSES`) that draw a
         config's figures and summary tables (drawn in the order of `ANALYSES`).
       memory: rough peak memory (bytes) of one cell, from the config alone (`budget`): the
         guard that refuses a config too large for the machine before anything compiles.

@@ -2,7 +2,7 @@
 
 `open_run(results_root, name, tier)` reads a complete run's config and metadata, and its tables and
 arrays when first asked, each once (checked against its schema by `seesaw.sweep.store`); every
-analysis is a function of the `Run` (`seesaw.experiments.analyses`). `open_experiment` opens the
+analysis is a function of the `Run` (`seesaw.analyses`). `open_experiment` opens the
 run a loaded config draws: a view's is its source's run under the view's name, title and
 analyses. `Run.from_tables` builds a run from DataFrames, with no files, for tests.
 """
@@ -39,7 +39,7 @@ class Run:
       tier: the tier.
       config: the experiment config the runs were made with (a view: its source's), as its kind
         reads it.
-      analyses: the names of the analyses drawn (`seesaw.experiments.analyses.ANALYSES`).
+      analyses: the names of the analyses drawn (`seesaw.analyses.ANALYSES`).
       title: one line for figure titles ("" : the name).
       metadata: the run's stored metadata (versions, commit, dates).
       read_table: table name -> the table (concatenated over cells), read when first asked.

@@ -3,8 +3,7 @@
 Means come with a 95% t-interval over runs; diverged runs are excluded and
 counted. No model label or task is fixed here: the task and its metric are arguments (default task
 0 and "mse", as in MMoE §5), and `architecture_roles` reads from a config which label plays each
-architecture's role in the papers' claims (`seesaw.experiments.mmoe_claims`,
-`seesaw.experiments.figures`).
+architecture's role in the papers' claims (`seesaw.papers`).
 """
 
 from __future__ import annotations
@@ -20,13 +19,10 @@ from seesaw.errors import ConfigError
 from seesaw.models import model_config
 from seesaw.stats import TEvidence, family_means, mean_interval
 
-MMOE_ROLES = ("shared_bottom", "omoe", "mmoe")
-"""The models the MMoE §5 claims compare, by architecture."""
-
 
 def architecture_roles(
     models: Mapping[str, Mapping[str, Any]],
-    roles: tuple[str, ...] = MMOE_ROLES,
+    roles: tuple[str, ...],
     chosen: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
     """Which model label plays each role of a paper's claims, read from a training config.
@@ -43,7 +39,7 @@ def architecture_roles(
 
     Returns:
       role -> model label, for every role that one model plays (roles no model plays are left
-      out), e.g. for `seesaw.experiments.mmoe_claims.mmoe_claims`.
+      out), e.g. for `seesaw.papers.mmoe.mmoe_claims`.
 
     Raises:
       ConfigError: several models play one role and `chosen` does not say which.

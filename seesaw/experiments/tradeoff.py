@@ -18,13 +18,9 @@ import numpy as np
 import pandas as pd
 
 from seesaw.data.kinds import HIGHER_IS_BETTER, TASK_KINDS
-from seesaw.experiments.summary import run_families
-from seesaw.papers.ple import PLE_FIG7_OVERALL_RATIO
 from seesaw.stats import (
     Claim,
     decide,
-    family_means,
-    fieller_interval,
     gain_evidence,
     mean_interval,
     nadir,
@@ -33,9 +29,6 @@ from seesaw.stats import (
 )
 from seesaw.stats.flags import transfer_flags
 from seesaw.stats.margins import margin
-
-RATIO_LEVEL = 0.95
-"""Confidence of the reported PLE/MMoE gain ratio's interval (one statistic, not a family)."""
 
 
 def task_scores(
@@ -106,7 +99,7 @@ def score_summary(scores: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _paired(scores: pd.DataFrame, model: str, other: str) -> pd.DataFrame:
+def paired_runs(scores: pd.DataFrame, model: str, other: str) -> pd.DataFrame:
     """Runs of `model` and `other` side by side (columns value, value_other), per correlation,
     omega, task and run, with a `diverged` flag for either member."""
     a = scores[scores["model"] == model]
@@ -117,7 +110,7 @@ def _paired(scores: pd.DataFrame, model: str, other: str) -> pd.DataFrame:
     return both.assign(diverged=both["diverged"] | both["diverged_other"])
 
 
-def _clusters(rows: pd.DataFrame) -> np.ndarray | None:
+def run_clusters(rows: pd.DataFrame) -> np.ndarray | None:
     """The data family of each row, or None for a one-family sweep: intervals over runs of
     several families are taken over the family means (`seesaw.stats.mean_interval`)."""
     return rows["family"].to_numpy() if "family" in rows else None
@@ -139,14 +132,14 @@ def gain_claims(
     claims = []
     main = scores[scores["main"]]
     for model in (m for m in main["model"].unique() if m != baseline):
-        pairs = _paired(main, model, baseline)
+        pairs = paired_runs(main, model, baseline)
         for (corr, task, metric), group in pairs.groupby(["correlation", "task", "metric"]):
             ok = group[~group["diverged"]]
             evidence = gain_evidence(
                 ok["value_other"].to_numpy(),
                 ok["value"].to_numpy(),
                 HIGHER_IS_BETTER[metric],
-                clusters=_clusters(ok),
+                clusters=run_clusters(ok),
             )
             claims.append(
                 Claim(
@@ -187,7 +180,7 @@ def average_gains(scores: pd.DataFrame, baseline: str) -> pd.DataFrame:
     main = scores[scores["main"]]
     rows = []
     for model in (m for m in main["model"].unique() if m != baseline):
-        pairs = _paired(main, model, baseline)
+        pairs = paired_runs(main, model, baseline)
         sign = np.where(pairs["metric"].map(HIGHER_IS_BETTER), 1.0, -1.0)
         pairs = pairs.assign(gain=sign * (pairs["value"] - pairs["value_other"]))
         bad = set(pairs.loc[pairs["diverged"], "run"])
@@ -244,90 +237,6 @@ def gain_summary(scores: pd.DataFrame, baseline: str) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
-
-
-def ple_fig7_claims(
-    scores: pd.DataFrame,
-    baseline: str,
-    ple: str,
-    hps: str,
-    mmoe: str,
-    floors: Mapping[str, float] | None = None,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """PLE §5.2's statements about Fig. 7, decided as one family, for the model labels `ple`,
-    `hps` (Hard Parameter Sharing) and `mmoe`; `floors` (metric -> Bayes floor) set the margins.
-
-    - "PLE is best on both tasks at every correlation": for each correlation, task and other
-      model, PLE's gain minus the other's, paired by run, > 0 (direction +1).
-    - "PLE has more MTL gain than MMoE on average" (overall): the same, on the average panel.
-
-    The "87.2% increase over MMoE" is a ratio of two small means, mean(overall PLE) /
-    mean(overall MMoE) − 1 over the runs both have, reported beside the claims with Fieller's
-    interval (`seesaw.stats.fieller_interval`: exact coverage at few runs, unbounded when MMoE's
-    mean gain is not resolved from 0).
-
-    Returns:
-      (decided claims, the ratio row: statistic, estimate, low, high, level, n, paper).
-    """
-    main = scores[scores["main"]]
-    others = (hps, mmoe)
-    claims = []
-    for other in others:
-        pairs = _paired(main, ple, other)
-        for (corr, task, metric), group in pairs.groupby(["correlation", "task", "metric"]):
-            ok = group[~group["diverged"]]
-            sign = 1.0 if HIGHER_IS_BETTER[metric] else -1.0
-            evidence = paired_difference(
-                sign * ok["value"].to_numpy(), sign * ok["value_other"].to_numpy(), _clusters(ok)
-            )
-            claims.append(
-                Claim(
-                    f"{ple} beats {other} on task {task + 1} at {corr:g}",
-                    evidence,
-                    direction=+1,
-                    margin=margin(metric, ok["value_other"].mean(), floors),
-                    n_diverged=int(group["diverged"].sum()),
-                    keys={"model": other, "correlation": f"{corr:g}", "task": str(task + 1)},
-                )
-            )
-    average = average_gains(scores, baseline)
-    overall = average[average["task"] == "overall"].pivot(
-        index="run", columns="model", values="gain"
-    )
-    for other in others:
-        # Each pair on the runs both models have: models with fewer runs must not drop any.
-        both = overall[[ple, other]].dropna()
-        claims.append(
-            Claim(
-                f"{ple} has more overall MTL gain than {other} on average",
-                paired_difference(
-                    both[ple].to_numpy(), both[other].to_numpy(), run_families(main, both.index)
-                ),
-                direction=+1,
-                keys={"model": other, "correlation": "average", "task": "overall"},
-            )
-        )
-    both = overall[[ple, mmoe]].dropna()
-    ple_gain, mmoe_gain = both[ple].to_numpy(), both[mmoe].to_numpy()
-    families = run_families(main, both.index)
-    if families is not None:  # the units are the data families
-        ple_gain, mmoe_gain = family_means(ple_gain, families), family_means(mmoe_gain, families)
-    low, high = fieller_interval(ple_gain, mmoe_gain, RATIO_LEVEL)
-    ratio_row = pd.DataFrame(
-        [
-            {
-                "statistic": f"overall gain {ple}/{mmoe} - 1, Fieller interval over "
-                f"{ple_gain.size} {'families' if families is not None else 'runs'}",
-                "estimate": ple_gain.mean() / mmoe_gain.mean() - 1.0,
-                "low": low - 1.0,
-                "high": high - 1.0,
-                "level": RATIO_LEVEL,
-                "n": int(both.shape[0]),
-                "paper": PLE_FIG7_OVERALL_RATIO,
-            }
-        ]
-    )
-    return decide(claims), ratio_row
 
 
 def front_hypervolumes(

@@ -8,7 +8,7 @@ Typical use::
     preds, gates = model(x)  # (B, T), {"level0/task0": (B, E), ...}
 """
 
-from seesaw.models.architectures import get_architecture, register
+from seesaw.models.architectures import get_architecture, register, task_name
 from seesaw.models.model import MultiTaskModel, build_model
 from seesaw.models.model_config import ARCHITECTURES, Architecture, ModelConfig
 from seesaw.models.param_count import count_params, paper_count
@@ -32,4 +32,5 @@ __all__ = [
     "model_config",
     "paper_count",
     "register",
+    "task_name",
 ]

@@ -51,7 +51,8 @@ def get_architecture(name: str) -> Architecture:
     return ARCHITECTURES[name]
 
 
-def _task(k: int) -> str:
+def task_name(k: int) -> str:
+    """The name of task k's experts (their owner) and of its gate (`level{j}/task{k}`)."""
     return f"task{k}"
 
 
@@ -60,7 +61,7 @@ def _columns(kind: str, num_levels: int, num_tasks: int) -> tuple[Level, ...]:
     return tuple(
         Level(
             kind=kind,
-            owners=tuple(_task(k) for k in range(num_tasks)),
+            owners=tuple(task_name(k) for k in range(num_tasks)),
             expert_inputs=tuple(RAW if j == 0 else k for k in range(num_tasks)),
         )
         for j in range(num_levels)
@@ -71,9 +72,9 @@ def single_task(cfg: ModelConfig, num_tasks: int) -> Routing:
     """One private bottom per task; tower k reads only bottom k (no path between tasks)."""
     level = Level(
         kind="concat",
-        owners=tuple(_task(k) for k in range(num_tasks)),
+        owners=tuple(task_name(k) for k in range(num_tasks)),
         expert_inputs=(RAW,) * num_tasks,
-        mixers=tuple(Mixer(_task(k), (k,)) for k in range(num_tasks)),
+        mixers=tuple(Mixer(task_name(k), (k,)) for k in range(num_tasks)),
     )
     return Routing(levels=(level,), towers=tuple(range(num_tasks)))
 
@@ -84,7 +85,7 @@ def shared_bottom(cfg: ModelConfig, num_tasks: int) -> Routing:
         kind="concat",
         owners=("shared",),
         expert_inputs=(RAW,),
-        mixers=tuple(Mixer(_task(k), (0,)) for k in range(num_tasks)),
+        mixers=tuple(Mixer(task_name(k), (0,)) for k in range(num_tasks)),
     )
     return Routing(levels=(level,), towers=tuple(range(num_tasks)))
 
@@ -97,9 +98,9 @@ def asymmetric_sharing(cfg: ModelConfig, num_tasks: int) -> Routing:
     """
     level = Level(
         kind="concat",
-        owners=tuple(_task(k) for k in range(num_tasks)),
+        owners=tuple(task_name(k) for k in range(num_tasks)),
         expert_inputs=(RAW,) * num_tasks,
-        mixers=tuple(Mixer(_task(k), tuple(range(k + 1))) for k in range(num_tasks)),
+        mixers=tuple(Mixer(task_name(k), tuple(range(k + 1))) for k in range(num_tasks)),
     )
     return Routing(levels=(level,), towers=tuple(range(num_tasks)))
 
@@ -109,9 +110,9 @@ def customized_sharing(cfg: ModelConfig, num_tasks: int) -> Routing:
     shared = num_tasks
     level = Level(
         kind="concat",
-        owners=tuple(_task(k) for k in range(num_tasks)) + ("shared",),
+        owners=tuple(task_name(k) for k in range(num_tasks)) + ("shared",),
         expert_inputs=(RAW,) * (num_tasks + 1),
-        mixers=tuple(Mixer(_task(k), (shared, k)) for k in range(num_tasks)),
+        mixers=tuple(Mixer(task_name(k), (shared, k)) for k in range(num_tasks)),
     )
     return Routing(levels=(level,), towers=tuple(range(num_tasks)))
 
@@ -152,7 +153,7 @@ def mmoe(cfg: ModelConfig, num_tasks: int) -> Routing:
         kind="gate",
         owners=("shared",) * n,
         expert_inputs=(RAW,) * n,
-        mixers=tuple(Mixer(_task(k), tuple(range(n))) for k in range(num_tasks)),
+        mixers=tuple(Mixer(task_name(k), tuple(range(n))) for k in range(num_tasks)),
     )
     return Routing(levels=(level,), towers=tuple(range(num_tasks)))
 
@@ -164,7 +165,9 @@ def ml_mmoe(cfg: ModelConfig, num_tasks: int) -> Routing:
     n, levels = cfg.num_experts, []
     for j in range(cfg.num_levels):
         last = j == cfg.num_levels - 1
-        names = [_task(k) for k in range(num_tasks)] if last else [f"expert{i}" for i in range(n)]
+        names = (
+            [task_name(k) for k in range(num_tasks)] if last else [f"expert{i}" for i in range(n)]
+        )
         levels.append(
             Level(
                 kind="gate",
@@ -182,7 +185,7 @@ def _extraction(cfg: ModelConfig, num_tasks: int, num_levels: int) -> Routing:
     [task 0, ..., task T-1, shared]."""
     m_k, m_s = cfg.num_task_experts, cfg.num_experts
     shared = tuple(range(num_tasks * m_k, num_tasks * m_k + m_s))
-    owners = tuple(_task(k) for k in range(num_tasks) for _ in range(m_k)) + ("shared",) * m_s
+    owners = tuple(task_name(k) for k in range(num_tasks) for _ in range(m_k)) + ("shared",) * m_s
     levels = []
     for j in range(num_levels):
         first, last = j == 0, j == num_levels - 1
@@ -192,7 +195,7 @@ def _extraction(cfg: ModelConfig, num_tasks: int, num_levels: int) -> Routing:
         inputs = tuple(streams[k] for k in range(num_tasks) for _ in range(m_k))
         inputs += (streams[num_tasks],) * m_s
         mixers = [
-            Mixer(_task(k), tuple(range(k * m_k, (k + 1) * m_k)) + shared, streams[k])
+            Mixer(task_name(k), tuple(range(k * m_k, (k + 1) * m_k)) + shared, streams[k])
             for k in range(num_tasks)
         ]
         if not last:  # the shared gate sees every expert of the level; the top level has none

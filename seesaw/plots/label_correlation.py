@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 from matplotlib.figure import Figure
 
-from seesaw.papers.mmoe import MMOE_FIG2
 
-
-def plot_label_correlation(summary: pd.DataFrame, title: str = "") -> Figure:
+def plot_label_correlation(
+    summary: pd.DataFrame, title: str = "", paper: Mapping[float, float] | None = None
+) -> Figure:
     """One curve per generator: mean label Pearson correlation, with 2σ error bars over trials,
     against the weight cosine p (MMoE Eq. 2).
 
-    The paper's readings (MMoE Fig. 2, approximate) are drawn as grey squares for comparison.
+    The paper's readings (`paper`, MMoE Fig. 2 read off: approximate) are drawn as grey squares
+    for comparison.
 
     Args:
       summary: one row per generator and weight cosine p (column `correlation`), with columns
         `pearson_mean` and `pearson_2sd`: the summary of a `trials` table
         (`seesaw.sweep.label_correlation.summarize`).
       title: figure title.
+      paper: weight cosine -> label correlation read off MMoE Fig. 2
+        (`seesaw.papers.mmoe.MMOE_FIG2`), or None.
     """
     fig = Figure(figsize=(5.5, 4.2), layout="constrained")
     ax = fig.subplots()
@@ -32,15 +37,15 @@ def plot_label_correlation(summary: pd.DataFrame, title: str = "") -> Figure:
             capsize=3,
             label=f"{generator} (mean ± 2σ)",
         )
-    paper = MMOE_FIG2
-    ax.plot(
-        list(paper),
-        list(paper.values()),
-        "s",
-        color="0.5",
-        mfc="none",
-        label="MMoE Fig. 2 (read off)",
-    )
+    if paper is not None:
+        ax.plot(
+            list(paper),
+            list(paper.values()),
+            "s",
+            color="0.5",
+            mfc="none",
+            label="MMoE Fig. 2 (read off)",
+        )
     ax.plot([0, 1], [0, 1], ":", color="0.7", lw=1, label="label corr. = cosine")
     ax.set(
         xlabel="weight cosine p = cos(w1, w2)",

@@ -1,10 +1,12 @@
 """Analyses registered by name: what a config's `figures` (and its kind, `Kind.analyses`) list.
 
-An analysis turns a complete `Run` into figures and summary tables, each named by file stem. A run
-draws the analyses it lists, in the order of `ANALYSES` (so that where two list the same stem, as
-MMoE's claims and the scatter's gain claims do, the later one's table is written, whatever the
-order of the config's list). *A new figure*: a plot function taking a DataFrame, the analysis
-functions of a `Run` (`seesaw.experiments.figures`), an entry here, and its name in the training
+An analysis turns a complete `Run` into figures and summary tables, each named by file stem: the
+generic ones (`seesaw.experiments.figures`) joined with the papers' (`seesaw.papers`), above
+both. A run draws the analyses it lists, in
+the order of `ANALYSES` (so that where two list the same stem, as MMoE's claims and the
+scatter's gain claims do, the later one's table is written, whatever the order of the config's
+list). *A new figure*: a plot function taking a DataFrame, the analysis functions of a `Run`
+(`seesaw.experiments.figures`, or a paper's module), an entry here, and its name in the training
 kind's `FIGURES` (`seesaw.sweep.training`).
 """
 
@@ -18,14 +20,19 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from seesaw.experiments import figures
-from seesaw.experiments.census_tables import census_figures, census_tables
 from seesaw.experiments.kinds import PROTOCOL
 from seesaw.experiments.run import Run
+from seesaw.papers import census, mmoe, ple
 from seesaw.validate import not_allowed
 
 
 def _nothing(run: Run) -> dict:
     return {}
+
+
+def _joined(*parts: Callable[[Run], dict]) -> Callable[[Run], dict]:
+    """One analysis function from several: their outputs, in order, in one dict."""
+    return lambda run: {stem: out for part in parts for stem, out in part(run).items()}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -44,22 +51,29 @@ class Analysis:
 
 ANALYSES: dict[str, Analysis] = {
     PROTOCOL: Analysis(tables=figures.protocol_tables),
-    "label_correlation": Analysis(figures=figures.label_correlation_figures),
-    "loss_curves": Analysis(figures=figures.loss_curves_figures, tables=figures.mmoe_claim_tables),
+    "label_correlation": Analysis(figures=mmoe.fig2_figures),
+    "loss_curves": Analysis(
+        figures=figures.loss_curves_figures,
+        tables=_joined(mmoe.claim_tables, figures.gain_claim_tables),
+    ),
     "final_loss_histograms": Analysis(
         figures=figures.final_loss_histograms_figures,
-        tables=partial(figures.mmoe_claim_tables, modality=True),
+        tables=_joined(partial(mmoe.claim_tables, modality=True), figures.gain_claim_tables),
     ),
-    "paired_curves": Analysis(figures=figures.paired_curves_figures),
+    "paired_curves": Analysis(figures=mmoe.paired_curves_figures),
     "seesaw_scatter": Analysis(
-        figures=figures.seesaw_scatter_figures, tables=figures.tradeoff_tables
+        figures=figures.seesaw_scatter_figures,
+        tables=_joined(figures.tradeoff_tables, ple.front_tables),
     ),
     "mtl_gain": Analysis(
-        figures=figures.mtl_gain_figures, tables=partial(figures.tradeoff_tables, ple=True)
+        figures=ple.fig7_figures,
+        tables=_joined(figures.tradeoff_tables, ple.front_tables, ple.fig7_tables),
     ),
     "seesaw_map": Analysis(figures=figures.seesaw_map_figures, tables=figures.map_claim_tables),
-    "gates": Analysis(figures=figures.gates_figures, tables=figures.gates_tables),
-    "census": Analysis(figures=census_figures, tables=census_tables),
+    "gates": Analysis(
+        figures=figures.gates_figures, tables=_joined(figures.gates_tables, ple.gate_tables)
+    ),
+    "census": Analysis(figures=census.census_figures, tables=census.census_tables),
 }
 
 
