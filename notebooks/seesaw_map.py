@@ -25,7 +25,7 @@ from pathlib import Path
 
 results = Path("../results")  # the results folder, relative to this notebook
 experiment = "seesaw_map"
-tier = "paper"  # "paper" (committed) or "quick" (after `make reproduce`)
+tier = "paper_es"  # "paper_es" (the early-stopped map), "paper" (the first map) or "quick"
 
 # %%
 # %matplotlib inline
@@ -50,15 +50,20 @@ verdicts[["model", "correlation", "transfer_1", "transfer_2", "verdict", "seesaw
 plot_seesaw_map(verdicts, title=f"{experiment} ({tier} tier)")
 
 # %% [markdown]
-# ## The controls, early-stopped
+# ## The controls, their ablations and the other knobs
 #
-# The committed `control_c` and `control_c_horizon` tiers (docs/seesaw_map.md): every task
-# early-stopped on its own validation loss, task 1 on 2,000 labels and task 2 on 100, p = 0.95,
-# ~250 parameters, 48 runs, claims on the pseudo-median. The positive control (MMoE 244) must be
-# a resolved `seesaw` at 6,000 and at 12,000 steps. Read only where those results exist.
+# The committed `control_c`, `control_c_horizon` and `control_c_long` tiers (docs/seesaw_map.md):
+# every task early-stopped on its own validation loss, task 1 on 2,000 labels and task 2 on 100,
+# p = 0.95, ~250 parameters, 48 runs, claims on the pseudo-median. The positive control (MMoE
+# 244) must be a resolved `seesaw` at 6,000, 12,000 and 24,000 steps. The ablations remove one
+# ingredient each (`mechanism_equal`: task 2 not starved; `mechanism_capacity`: ~1,500
+# parameters); the knob tiers change one generator knob at the same cell. Read only where those
+# results exist.
 
 # %%
-controls = [t for t in ("control_c", "control_c_horizon") if (results / experiment / t).is_dir()]
+controls = ("control_c", "control_c_horizon", "control_c_long", "mechanism_equal")
+controls += ("mechanism_capacity", "knob_links", "knob_scale", "knob_complexity")
+controls = [t for t in controls if (results / experiment / t).is_dir()]
 for control in controls:
     control_verdicts = map_tables(open_run(results, experiment, control))["verdicts"]
     print(control)
