@@ -69,7 +69,7 @@ SHARDED = textwrap.dedent("""
     from seesaw.models import model_config
     from seesaw.train.engine import Trainer, TrainSpec
     from seesaw.train.optim import OptimizerConfig
-    from seesaw.train.runs import run_mesh, train_runs
+    from seesaw.train.runs import run_inputs, run_mesh, run_programs, shared_arrays, train_runs
 
     assert len(jax.devices()) == 8
     gen = generator_preset("mmoe", input_dim=8, num_sinusoids=2)
@@ -87,6 +87,12 @@ SHARDED = textwrap.dedent("""
     for k in one:
         assert one[k].shape == many[k].shape, k
         np.testing.assert_allclose(one[k], many[k], rtol=2e-4, atol=1e-6, err_msg=k)
+    # init lays the state out as advance returns it: one compile of advance for all chunks
+    programs = run_programs(trainer, 6, mesh)
+    state = programs.init(*run_inputs(trainer, *args, mesh=mesh))
+    for _ in range(2):
+        state, _ = programs.advance(state, shared_arrays(trainer, mesh))
+    assert programs.advance._cache_size() == 1, programs.advance._cache_size()
     print("SHARDED-OK")
 """)
 

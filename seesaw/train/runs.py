@@ -170,8 +170,11 @@ def run_programs(
     if local_runs % group:
         raise ValueError(f"group = {group} does not divide the {local_runs} runs of a device")
     chunk = log_chunk(trainer.spec.num_logs)
+    # init's state laid out as advance returns it (sharded over "run"): XLA would otherwise
+    # replicate some of it, and advance would compile a second time for the second layout.
     init = jax.jit(
-        jax.vmap(lambda k, c, lr, w: trainer.init(jax.random.wrap_key_data(k), c, lr, w))
+        jax.vmap(lambda k, c, lr, w: trainer.init(jax.random.wrap_key_data(k), c, lr, w)),
+        out_shardings=None if mesh is None else NamedSharding(mesh, PartitionSpec("run")),
     )
     advance = jax.vmap(partial(trainer.advance, intervals=chunk), in_axes=(0, None))
     advance = jax.jit(on_devices(advance, group, mesh))
