@@ -3,9 +3,10 @@
 The knob is the **weight cosine** p = cos(w1, w2) of MMoE Eq. 2, not the label correlation: the
 sinusoids of Eqs. 3-4 make the realised label Pearson correlation differ from p (MMoE Fig. 2, and
 docs/mmoe_fig2.md), so every dataset's label statistics are measured (``seesaw.data.label_stats``).
-Arguments, config keys and results-table columns named ``correlation`` / ``correlations``
-throughout seesaw hold this weight cosine p; they keep that name because the committed results
-tables use it.
+In this module, arguments named ``correlation`` hold this weight cosine p. The results tables'
+``correlation`` column holds the experiment's grid value instead: p, or under
+``correlation_is = "pearson"`` the target label Pearson correlation that the sweep solves p for
+(``seesaw.sweep.training``); it keeps that name because the committed results tables use it.
 
 Two seeds play different roles:
 

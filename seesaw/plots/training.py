@@ -4,8 +4,9 @@
 Each draws one task, given by the caller (MMoE Figs. 3-5 show task 1 only: the paper's two tasks
 are symmetric), on held-out data: the logged curve is the validation loss, the histogram the final
 test loss. Diverged runs are left out of every mean and band and counted in the legend or panel
-title. "correlation" in titles and legends is the weight cosine p of the data (MMoE Eq. 2), the
-`correlation` column of the tables.
+title. "correlation" in titles and legends is the `correlation` column of the tables: the
+experiment's grid value, the weight cosine p of MMoE Eq. 2 unless its config sets
+`correlation_is = "pearson"` (then the target label Pearson correlation).
 """
 
 from __future__ import annotations
