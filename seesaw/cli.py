@@ -262,9 +262,8 @@ def _run(args: argparse.Namespace) -> int:
             if not primary:
                 continue
             print(f"results in {path}")
-        run = open_experiment(
-            config, tier, args.results, source=name
-        )  # read once for all that follows
+        # The stored result, read once for all that follows.
+        run = open_experiment(config, tier, args.results, source=name)
         if args.command in ("run", "reproduce"):
             failed += [f"{config.name} [{tier}]: {f}" for f in failures(run)]
         if args.command in ("figures", "reproduce"):
