@@ -25,13 +25,15 @@ from pathlib import Path
 
 results = Path("../results")  # the results folder, relative to this notebook
 experiment = "seesaw_scatter"
-tier = "paper"  # "paper" (committed) or "quick" (after `make reproduce`)
+# "balanced_es" (the scatter's answer: twins, early stopping), "balanced", "paper" (the first
+# protocol, with fronts) or "quick" (after `make reproduce`)
+tier = "balanced_es"
 
 # %%
 # %matplotlib inline
 from seesaw.analyses import summary_tables  # noqa: E402
 from seesaw.experiments import tradeoff  # noqa: E402
-from seesaw.experiments.figures import baseline, scores_of  # noqa: E402
+from seesaw.experiments.figures import baseline, map_tables, scores_of  # noqa: E402
 from seesaw.experiments.run import open_run  # noqa: E402
 from seesaw.plots.tradeoff import plot_seesaw_scatter  # noqa: E402
 
@@ -55,6 +57,18 @@ summary[summary["main"]].pivot_table(
 tables = summary_tables(run.viewed_as(run.name, run.title, ("seesaw_scatter",)))
 claims, flags = tables[f"{config.name}_claims"], tables[f"{config.name}_flags"]
 flags.pivot(index="model", columns="correlation", values="flag")
+
+# %% [markdown]
+# Against each architecture's own single-task twins (the same network trained on one task: a
+# capacity effect is not read as sharing), where the tier trained them: the transfer of each
+# model on each task, a difference and a non-inferiority claim each (margin 10% of the twin's
+# excess over the Bayes floor), one Holm family, read as one verdict per (model, correlation)
+# (docs/decision_rules.md §9).
+
+# %%
+if config.twins:
+    verdicts = map_tables(run)["verdicts"]
+    display(verdicts.pivot(index="model", columns="correlation", values="verdict"))  # noqa: F821
 
 # %% [markdown]
 # PLE's front against Shared-Bottom's and MMoE's: each run's hypervolume (the area of the score

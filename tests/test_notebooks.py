@@ -90,7 +90,7 @@ preset = "ple"
 expert_units = [4]
 tower_units = [4]
 """
-# Stand-ins for seesaw_scatter (binary + masked regression, a Pearson grid, fronts, kept
+# Stand-ins for seesaw_scatter (binary + masked regression, a Pearson grid, fronts, twins, kept
 # parameters) and ple_fig7 (two regressions): the same model roles, a few runs and steps.
 TINY_SCATTER = (
     """
@@ -107,6 +107,7 @@ loss_weights = [0.5, 0.5]
 front_weights = [0.2, 0.8]
 front_runs = 3
 keep_params = 1
+twins = true
 [data]
 generator = "mmoe"
 constants = { input_dim = 8, num_sinusoids = 2 }

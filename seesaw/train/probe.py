@@ -11,9 +11,9 @@ seconds, with `t_chunk` the wall time of one `advance` call: `chunk` logged inte
 `log_every` steps of all K runs, each interval ending with a validation pass (and a test pass
 with `TrainSpec.log_test`: `Trainer.validate`).
 
-- `advance` is compiled as often as `train_runs` compiles it: twice when the state `init` returns
-  is laid out over the devices differently from the state `advance` returns (XLA may replicate
-  some of init's outputs), since a jitted function is compiled once per input layout.
+- `advance` is compiled once, as in `train_runs`: `run_programs` lays out the state `init`
+  returns as the state `advance` returns (split over the run axis), and a jitted function is
+  compiled once per input layout.
 - `t_chunk` is timed on the real program when one call of it is cheap: a coarse guess from the
   evaluation's wall time is below the programs' compile time (a probe costs about one more
   compile). Otherwise a *probe* is compiled: the same chunk of intervals with a
@@ -58,7 +58,7 @@ class ProgramCost:
     """What one `train_runs` call of a trainer and run count costs (see the module docstring).
 
     Attributes:
-      compile_seconds: compiling init, advance (once per input layout) and evaluate.
+      compile_seconds: compiling init, advance and evaluate.
       init_seconds: placing the source's arrays on the devices and initialising the runs.
       chunk_seconds: one `advance` call: `chunk` intervals of `log_every` steps, each with its
         evaluation passes (`Trainer.validate`).
@@ -107,7 +107,6 @@ def measure(
     inputs = _inputs(trainer, num_runs, mesh)
     programs = compile_programs(trainer, num_runs, mesh, inputs, arrays)
     state, init_seconds = _timed(programs.init, *inputs)
-    state = jax.device_put(state, programs.layout)
     evaluate_seconds = _timed(programs.evaluate, state, arrays)[1]
     spec, chunk = trainer.spec, programs.chunk
     # Forward passes of one chunk against those of the evaluation (validation and test sets),
@@ -115,14 +114,14 @@ def measure(
     logged = trainer.source.sizes["val"] + (trainer.source.sizes["test"] if spec.log_test else 0)
     work = chunk * (3 * spec.log_every * spec.batch_size + logged)
     guess = evaluate_seconds * work / sum(trainer.source.sizes.values())
-    compiled = [programs.init, *programs.advance, programs.evaluate]
+    compiled = [programs.init, programs.advance, programs.evaluate]
     if guess > programs.seconds if probe is None else probe:
         program = _probe(trainer, chunk, programs.group, mesh).lower(state, (arrays, 1)).compile()
         compiled.append(program)
         chunk_seconds = _fit_probe(program, state, arrays, chunk, spec.log_every)
         timed_by = "probe"
     else:
-        chunk_seconds, timed_by = _timed(programs.advance[-1], state, arrays)[1], "chunk"
+        chunk_seconds, timed_by = _timed(programs.advance, state, arrays)[1], "chunk"
     devices = 1 if mesh is None else mesh.size
     return ProgramCost(
         compile_seconds=programs.seconds,
@@ -140,18 +139,14 @@ class CompiledPrograms:
     """The programs of `train_runs`, compiled ahead of time (`compile_programs`).
 
     Attributes:
-      init, evaluate: the compiled init and evaluate.
-      advance: the compiled chunk program, once per input layout `train_runs` calls it with
-        (the last one: the steady layout, that of the state it returns).
-      layout: the shardings of the state `advance` returns.
+      init, advance, evaluate: the compiled programs.
       group, chunk: as `seesaw.train.runs.RunPrograms`.
       seconds: wall time of lowering and compiling them all.
     """
 
     init: Any
-    advance: tuple
+    advance: Any
     evaluate: Any
-    layout: Any
     group: int
     chunk: int
     seconds: float
@@ -166,7 +161,7 @@ def compile_programs(
 ) -> CompiledPrograms:
     """Lowers and compiles the programs `train_runs` compiles for `num_runs` runs of `trainer`
     on `mesh`, as it compiles them (the same programs, so that JAX's persistent compilation
-    cache serves the sweep): init, advance once per input layout it meets, evaluate.
+    cache serves the sweep): init, advance and evaluate.
 
     Args:
       inputs: init's arguments (default: those of runs 0..K-1, as `measure` uses).
@@ -182,17 +177,12 @@ def compile_programs(
             trainer.source.arrays,
         )
     init = programs.init.lower(*inputs).compile()
-    first = programs.advance.lower(_abstract(init), arrays).compile()
-    advance = [first]
-    layout = first.output_shardings[0]
-    if jax.tree.leaves(init.output_shardings) != jax.tree.leaves(layout):
-        advance.append(programs.advance.lower(_abstract(first)[0], arrays).compile())
-    evaluate = programs.evaluate.lower(_abstract(first)[0], arrays).compile()
+    advance = programs.advance.lower(_abstract(init), arrays).compile()
+    evaluate = programs.evaluate.lower(_abstract(advance)[0], arrays).compile()
     return CompiledPrograms(
         init=init,
-        advance=tuple(advance),
+        advance=advance,
         evaluate=evaluate,
-        layout=layout,
         group=programs.group,
         chunk=programs.chunk,
         seconds=time.perf_counter() - start,
