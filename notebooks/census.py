@@ -34,7 +34,7 @@ from seesaw.papers import census  # noqa: E402
 run = open_run(results, experiment, tier)
 tables = census.census_tables(run)
 mmoe = tables[f"{experiment}_mmoe_tables"]
-mmoe[["group", "model", "n", "main_best", "paper_main_best", "main_mean", "paper_main_mean"]]
+mmoe[["grid", "model", "n", "main_best", "paper_main_best", "main_mean", "paper_main_mean"]]
 
 # %% [markdown]
 # MMoE Tables 1-2 side by side: "best" is the main task's test AUC of the run best on the main
@@ -42,7 +42,7 @@ mmoe[["group", "model", "n", "main_best", "paper_main_best", "main_mean", "paper
 # best of a few runs is not the paper's best of 400: compare the means first.
 
 # %%
-mmoe[["group", "model", "aux_with_best", "paper_aux_with_best", "aux_mean", "paper_aux_mean"]]
+mmoe[["grid", "model", "aux_with_best", "paper_aux_with_best", "aux_mean", "paper_aux_mean"]]
 
 # %% [markdown]
 # PLE Table 5 (group 1 is PLE's census pair; group 2 is ours): AUC and MTL gain per task with 95%
@@ -51,7 +51,7 @@ mmoe[["group", "model", "aux_with_best", "paper_aux_with_best", "aux_mean", "pap
 
 # %%
 ple = tables.get(f"{experiment}_ple_table5")
-columns = ["group", "model", "auc_1", "gain_1", "gain_1_verdict", "paper_auc_1", "paper_gain_1"]
+columns = ["grid", "model", "auc_1", "gain_1", "gain_1_verdict", "paper_auc_1", "paper_gain_1"]
 columns += ["auc_2", "gain_2", "gain_2_verdict", "paper_auc_2", "paper_gain_2", "paper_note"]
 ple[columns] if ple is not None else "no single-task model: no MTL gains"
 

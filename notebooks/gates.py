@@ -50,7 +50,7 @@ summary
 # same example (Jensen-Shannon, on the experts both see).
 
 # %%
-gates.example_gate_statistics(run, architecture).groupby(["correlation", "gate"])[
+gates.example_gate_statistics(run, architecture).groupby(["grid", "gate"])[
     ["example_entropy", "example_top_mass", "example_task_gate_js"]
 ].mean().round(3)
 

@@ -44,7 +44,7 @@ print({k: getattr(config, k) for k in ("num_points", "num_trials", "family_seed"
 
 # %%
 summary = summarize(trials)
-summary.pivot(index="correlation", columns="generator", values="pearson_mean").round(3)
+summary.pivot(index="grid", columns="generator", values="pearson_mean").round(3)
 
 # %%
 fig = plot_label_correlation(summary, title=f"{experiment} ({tier} tier)", paper=MMOE_FIG2)
@@ -55,4 +55,4 @@ fig
 # calibrated constants it is what keeps the label correlation at 1.0 when p = 1.
 
 # %%
-trials.groupby(["generator", "correlation"])[["snr_task0", "snr_task1"]].mean().round(1)
+trials.groupby(["generator", "grid"])[["snr_task0", "snr_task1"]].mean().round(1)

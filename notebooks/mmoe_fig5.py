@@ -38,7 +38,7 @@ run = open_run(results, experiment, tier)
 config = run.config
 roles = architecture_roles(config.models, MMOE_ROLES, chosen=config.roles)
 final = run.table("final")
-final_summary(final)[["model", "correlation", "runs", "diverged", "std", "min", "median"]].round(4)
+final_summary(final)[["model", "grid", "runs", "diverged", "std", "min", "median"]].round(4)
 
 # %% [markdown]
 # The paper's observations: Shared-Bottom varies much more than the MoE models; OMoE is as robust as

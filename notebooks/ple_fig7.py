@@ -36,7 +36,7 @@ run = open_run(results, experiment, tier)
 config = run.config
 scores = scores_of(run)
 gains = tradeoff.gain_summary(scores, baseline(config))
-gains.pivot_table(index="model", columns=["correlation", "task"], values="mean").round(4)
+gains.pivot_table(index="model", columns=["grid", "task"], values="mean").round(4)
 
 # %% [markdown]
 # The paper's statements, decided as one family: PLE's gain beats each other model's on every

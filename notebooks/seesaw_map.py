@@ -37,7 +37,7 @@ from seesaw.plots.seesaw_map import plot_seesaw_map  # noqa: E402
 tables = map_tables(open_run(results, experiment, tier))
 verdicts = tables["verdicts"]
 verdicts.pivot_table(
-    index=["architecture", "capacity"], columns="correlation", values="verdict", aggfunc="first"
+    index=["architecture", "capacity"], columns="grid", values="verdict", aggfunc="first"
 )
 
 # %% [markdown]
@@ -45,7 +45,7 @@ verdicts.pivot_table(
 # better) and the seesaw index, the weaker side of a trade-off.
 
 # %%
-verdicts[["model", "correlation", "transfer_1", "transfer_2", "verdict", "seesaw_index"]].round(4)
+verdicts[["model", "grid", "transfer_1", "transfer_2", "verdict", "seesaw_index"]].round(4)
 
 # %%
 plot_seesaw_map(verdicts, title=f"{experiment} ({tier} tier)")

@@ -42,9 +42,9 @@ config = run.config
 single = baseline(config)
 scores = scores_of(run)
 summary = tradeoff.score_summary(scores)
-summary[summary["main"]].pivot_table(
-    index="model", columns=["task", "correlation"], values="mean"
-).round(4)
+summary[summary["main"]].pivot_table(index="model", columns=["task", "grid"], values="mean").round(
+    4
+)
 
 # %% [markdown]
 # MTL gain (PLE Eq. 11) of every model on each task, paired by run with the single-task model,
@@ -56,7 +56,7 @@ summary[summary["main"]].pivot_table(
 # %%
 tables = summary_tables(run.viewed_as(run.name, run.title, ("seesaw_scatter",)))
 claims, flags = tables[f"{config.name}_claims"], tables[f"{config.name}_flags"]
-flags.pivot(index="model", columns="correlation", values="flag")
+flags.pivot(index="model", columns="grid", values="flag")
 
 # %% [markdown]
 # Against each architecture's own single-task twins (the same network trained on one task: a
@@ -68,7 +68,7 @@ flags.pivot(index="model", columns="correlation", values="flag")
 # %%
 if config.twins:
     verdicts = map_tables(run)["verdicts"]
-    display(verdicts.pivot(index="model", columns="correlation", values="verdict"))  # noqa: F821
+    display(verdicts.pivot(index="model", columns="grid", values="verdict"))  # noqa: F821
 
 # %% [markdown]
 # PLE's front against Shared-Bottom's and MMoE's: each run's hypervolume (the area of the score
@@ -78,7 +78,7 @@ if config.twins:
 # %%
 if f"{config.name}_fronts" in tables:
     fronts = tables[f"{config.name}_fronts"]
-    display(fronts[["correlation", "model", "other", "estimate", "low", "high", "mde", "verdict"]])  # noqa: F821
+    display(fronts[["grid", "model", "other", "estimate", "low", "high", "mde", "verdict"]])  # noqa: F821
 
 # %%
 plot_seesaw_scatter(summary, single, f"{experiment} ({tier} tier)")

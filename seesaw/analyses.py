@@ -96,5 +96,6 @@ def draw_figures(run: Run) -> dict[str, Figure]:
 
 def summary_tables(run: Run) -> dict[str, pd.DataFrame]:
     """Every summary table (claims with verdicts, flags, means) of the analyses `run` lists, named
-    by file stem (no compute)."""
+    by file stem (no compute); `Run.as_stored` gives it the files' name of the grid column, as
+    it is written."""
     return {stem: table for a in listed(run) for stem, table in a.tables(run).items()}

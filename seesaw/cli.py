@@ -272,6 +272,7 @@ def _run(args: argparse.Namespace) -> int:
                     print(f"wrote {path}")
         if args.command in ("figures", "reproduce", "claims"):
             for stem, table in summary_tables(run).items():
+                table = run.as_stored(table)
                 path = args.figures / tier / f"{stem}.csv"
                 path.parent.mkdir(parents=True, exist_ok=True)
                 table.to_csv(path, index=False, float_format="%.6g")
@@ -297,7 +298,7 @@ def _gates(args: argparse.Namespace) -> int:
     run = open_experiment(config, tier, args.results, source=args.experiment)
     summary, figures = gate_report(run, args.architecture, args.correlation, args.level)
     with pd.option_context("display.width", 160, "display.precision", 3):
-        print(summary.to_string(index=False))
+        print(run.as_stored(summary).to_string(index=False))
     for stem, fig in figures.items():
         for path in save(fig, args.figures / tier, stem):
             print(f"wrote {path}")

@@ -97,7 +97,7 @@ def auc_scores(means: dict[str, tuple[float, float]], groups=(1, 2), runs=8) -> 
     rows = [
         {
             "model": model,
-            "group": group,
+            "grid": group,
             "omega": 0.5,
             "main": True,
             "run": run,

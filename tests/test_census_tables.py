@@ -24,7 +24,7 @@ def _final(aucs: dict[tuple[str, int], np.ndarray], diverged=()) -> pd.DataFrame
                         rows.append(
                             {
                                 "model": model,
-                                "group": group,
+                                "grid": group,
                                 "lr": 1e-3,
                                 "num_steps": 100,
                                 "run": run,
@@ -94,7 +94,7 @@ def test_ple_table5_matches_a_hand_computation():
     )
     assert table.loc["single", "paper_note"] == ""
     assert set(decided["claim"].str.extract(r"(in group \d)")[0]) == {"in group 1"}
-    assert flags["group"].tolist() == [1]
+    assert flags["grid"].tolist() == [1]
 
 
 def test_figure_draws_a_panel_per_group_and_task_with_the_single_task_line():

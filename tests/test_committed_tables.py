@@ -40,7 +40,8 @@ def _csv(table) -> str:
 @pytest.mark.parametrize(("experiment", "tier"), TIERS)
 def test_claims_tables_regenerate_identically(experiment, tier):
     config = load_experiment(experiment, tier)
-    tables = summary_tables(open_experiment(config, tier, ROOT / "results", source=experiment))
+    run = open_experiment(config, tier, ROOT / "results", source=experiment)
+    tables = {stem: run.as_stored(table) for stem, table in summary_tables(run).items()}
     stems = [s for s in tables if any(k in s for k in ("claims", "flags", "ratio", "fronts"))]
     stems += [s for s in tables if s.endswith(("_modality", "_statements", "_floors"))]
     assert stems

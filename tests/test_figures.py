@@ -147,7 +147,7 @@ def _scatter_summary(omegas):
         rows.append(
             {
                 "model": model,
-                "correlation": 0.5,
+                "grid": 0.5,
                 "omega": omega,
                 "main": omega == 0.5,
                 "task": task,
@@ -181,7 +181,7 @@ def test_gate_heatmap_annotates_each_cell_with_its_mean_on_one_scale():
     ]
     means = pd.DataFrame(
         [
-            {"model": "ple", "level": 0, "correlation": corr, "gate": g, "owner": o, "rank": r}
+            {"model": "ple", "level": 0, "grid": corr, "gate": g, "owner": o, "rank": r}
             | {"mean": rng.uniform(), "std": 0.1, "runs": RUNS}
             for corr in (0.0, 0.5, 1.0)
             for g, o, r in cells
@@ -198,14 +198,14 @@ def test_gate_heatmap_annotates_each_cell_with_its_mean_on_one_scale():
         (mesh,) = ax.collections
         assert mesh.get_clim() == (0, 1)
         # One annotation per cell with a weight (row by row), none for the unseen experts.
-        expected = means[means["correlation"] == corr]["mean"]
+        expected = means[means["grid"] == corr]["mean"]
         assert [t.get_text() for t in ax.texts] == [f"{v:.2f}" for v in expected]
 
 
 def test_final_loss_histograms_draw_one_distribution_per_model_and_correlation():
     final = pd.DataFrame(
         [
-            {"model": m, "correlation": c, "run": r, "task": 0, "split": "test", "metric": "mse"}
+            {"model": m, "grid": c, "run": r, "task": 0, "split": "test", "metric": "mse"}
             | {"value": 0.01 + 0.03 * r, "diverged_at": 5 if (m, c, r) == ("b", 1.0, 0) else -1}
             for m in ("a", "b")
             for c in (0.5, 1.0)

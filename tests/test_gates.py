@@ -68,11 +68,9 @@ def gated(tmp_path_factory):
 def test_gate_table_adds_level_and_owner_from_the_routing(gated):
     gates = gate_table(gated)
     assert "hard" not in set(gates["model"])  # Shared-Bottom has no gates
-    assert len(gates) == len(
-        gates.drop_duplicates(["model", "correlation", "run", "gate", "expert"])
-    )
+    assert len(gates) == len(gates.drop_duplicates(["model", "grid", "run", "gate", "expert"]))
     np.testing.assert_allclose(
-        gates.groupby(["model", "correlation", "run", "gate"])["mean"].sum(), 1.0, rtol=1e-5
+        gates.groupby(["model", "grid", "run", "gate"])["mean"].sum(), 1.0, rtol=1e-5
     )
     # PLE, one expert per module and two levels: experts are owned by task 0, task 1, shared.
     ple = gates[gates["model"] == "progressive"]
@@ -102,13 +100,13 @@ def test_gate_table_refuses_what_stores_no_gates(tmp_path):
 def test_ranks_and_permutation_invariant_statistics(gated):
     gates = gate_table(gated)
     r = ranked(gates)
-    keys = ["model", "correlation", "run", "gate", "owner"]
+    keys = ["model", "grid", "run", "gate", "owner"]
     heaviest = r[r["rank"] == 0].set_index(keys)["mean"].sort_index()
     np.testing.assert_array_equal(heaviest, gates.groupby(keys)["mean"].max().sort_index())
     stats = gate_statistics(gates)
     # Entropy of a distribution over E experts is in [0, log E]; its top mass in [1/E, 1].
-    sizes = gates.groupby(["model", "correlation", "run", "gate"]).size()
-    stats = stats.join(sizes.rename("E"), on=["model", "correlation", "run", "gate"])
+    sizes = gates.groupby(["model", "grid", "run", "gate"]).size()
+    stats = stats.join(sizes.rename("E"), on=["model", "grid", "run", "gate"])
     assert (stats["entropy"] <= np.log(stats["E"]) + 1e-9).all() and (stats["entropy"] >= 0).all()
     assert (stats["top_mass"] >= 1 / stats["E"] - 1e-9).all()
     js = stats["task_gate_js"].dropna()
@@ -124,7 +122,7 @@ def test_task_gate_divergence_counts_every_task_gate_of_a_level():
         "level0/task2": [0.2, 0.2, 0.6],
         "level0/shared": [1 / 3, 1 / 3, 1 / 3],
     }
-    run = {"model": "m", "lr": 0.1, "correlation": 0.5, "run": 0, "level": 0}
+    run = {"model": "m", "lr": 0.1, "grid": 0.5, "run": 0, "level": 0}
     gates = pd.DataFrame(
         [
             run | {"gate": g, "expert": e, "mean": w, "owner": "shared"}

@@ -76,7 +76,7 @@ def test_summarize_mean_and_two_sigma():
     trials = pd.DataFrame(
         {
             "generator": ["g"] * 4,
-            "correlation": [0.5] * 4,
+            "grid": [0.5] * 4,
             "trial": range(4),
             "pearson": [0.1, 0.2, 0.3, 0.4],
             "spearman": [0.0] * 4,

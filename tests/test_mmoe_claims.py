@@ -19,7 +19,7 @@ def _final(means, spreads, runs=300):
             {
                 "model": model,
                 "lr": 1e-3,
-                "correlation": corr,
+                "grid": corr,
                 "run": r,
                 "diverged_at": -1,
                 "task": 0,

@@ -16,7 +16,7 @@ def test_panels_cells_and_annotations():
             {
                 "architecture": arch,
                 "capacity": cap,
-                "correlation": corr,
+                "grid": corr,
                 "verdict": "seesaw" if seesaw else "both non-inferior",
                 "seesaw_index": 0.25 if seesaw else 0.0,
             }
@@ -37,7 +37,7 @@ def test_transfer_lines_one_panel_per_task_and_correlation():
         [
             {
                 "model": m,
-                "correlation": c,
+                "grid": c,
                 "task": t,
                 "kind": kind,
                 "estimate": e,

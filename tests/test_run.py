@@ -93,6 +93,23 @@ def test_a_run_of_dataframes_draws_what_the_stored_run_draws(root):
         built.table("twin_final")
 
 
+def test_the_grid_column_is_read_as_grid_and_written_back_under_the_files_name(root):
+    run = open_run(root, "tiny", "paper")
+    stored = store.load_table(root, "tiny", "paper", "final")
+    final = run.table("final")
+    assert "correlation" in stored and "correlation" not in final
+    assert final.columns.tolist() == ["grid" if c == "correlation" else c for c in stored]
+    assert (final["grid"] == stored["correlation"]).all()
+    pd.testing.assert_frame_equal(run.as_stored(final), stored)
+    assert run.grid_is == "weight_cosine"
+    scatter = load_experiment("seesaw_scatter", "quick")  # a Pearson grid, binary task 1
+    assert Run.from_tables(scatter, {}).grid_is == "latent_pearson"
+    census = load_experiment("census", "quick")
+    grouped = Run.from_tables(census, {"final": stored.rename(columns={"correlation": "group"})})
+    assert grouped.grid_is == "task_group" and "grid" in grouped.table("final")
+    assert list(grouped.as_stored(grouped.table("final"))) == list(grouped.read_table("final"))
+
+
 def test_a_table_read_is_a_copy_no_analysis_can_change(root):
     run = open_run(root, "tiny", "paper")
     final = run.table("final")

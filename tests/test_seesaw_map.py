@@ -27,7 +27,7 @@ def _final(values):
     columns = [
         "model",
         "lr",
-        "correlation",
+        "grid",
         "run",
         "diverged_at",
         "task",
@@ -76,7 +76,7 @@ def test_one_run_that_never_learned_undoes_a_mean_seesaw_but_not_a_pseudomedian_
 
     assert verdict() == "not resolved"
     assert verdict(statistic="pseudomedian") == "seesaw"
-    constants = pd.DataFrame({"correlation": 0.9, "task": [0, 1], "constant": 1.0})
+    constants = pd.DataFrame({"grid": 0.9, "task": [0, 1], "constant": 1.0})
     assert verdict(constants=constants) == "seesaw"
 
 
@@ -95,7 +95,7 @@ def test_capacity_is_the_parameter_count():
 def test_horizon_table_compares_mean_transfers_with_half_the_margin():
     def pairs(shift):
         rows = [
-            {"model": "a", "correlation": 0.9, "run": r, "task": t, "transfer": 0.1 * t + shift}
+            {"model": "a", "grid": 0.9, "run": r, "task": t, "transfer": 0.1 * t + shift}
             for r in range(4)
             for t in (0, 1)
         ]
@@ -104,7 +104,7 @@ def test_horizon_table_compares_mean_transfers_with_half_the_margin():
     claims = pd.DataFrame(
         {
             "model": "a",
-            "correlation": 0.9,
+            "grid": 0.9,
             "task": [0, 0, 1, 1],
             "kind": ["difference", "noninferiority"] * 2,
             "margin": [np.nan, 0.02, np.nan, 0.002],
@@ -118,11 +118,11 @@ def test_horizon_table_compares_mean_transfers_with_half_the_margin():
 def test_horizon_table_compares_only_the_runs_both_horizons_have():
     def pairs(runs, transfer):
         return pd.DataFrame(
-            {"model": "a", "correlation": 0.5, "run": runs, "task": 0, "transfer": transfer}
+            {"model": "a", "grid": 0.5, "run": runs, "task": 0, "transfer": transfer}
         )
 
     claims = pd.DataFrame(
-        {"model": "a", "correlation": 0.5, "task": [0], "kind": "noninferiority", "margin": 0.1}
+        {"model": "a", "grid": 0.5, "task": [0], "kind": "noninferiority", "margin": 0.1}
     )
     # Runs 2-3 of the short horizon are far off; the long horizon trained runs 0-1 only.
     short = pairs([0, 1, 2, 3], [0.0, 0.02, 1.0, 1.0])
@@ -141,11 +141,11 @@ def test_horizon_claims_show_a_settled_transfer_a_moved_one_and_say_when_runs_ca
     for model, (shift, noise) in planted.items():
         base = rng.normal(0.0, 0.01, runs)
         for run in range(runs):
-            row = {"model": model, "correlation": 0.9, "run": run, "task": 0}
+            row = {"model": model, "grid": 0.9, "run": run, "task": 0}
             short.append(row | {"transfer": base[run]})
             long.append(row | {"transfer": base[run] + shift + rng.normal(0.0, noise)})
     claims = pd.DataFrame(
-        {"model": list(planted), "correlation": 0.9, "task": 0, "kind": "noninferiority"}
+        {"model": list(planted), "grid": 0.9, "task": 0, "kind": "noninferiority"}
     ).assign(margin=0.02)
     decided = horizon_claims(pd.DataFrame(short), pd.DataFrame(long), claims)
     verdicts = decided.set_index("model")["verdict"].to_dict()

@@ -30,7 +30,7 @@ def _final(center, spread, runs=100, seed=0, diverged=()):
                     {
                         "model": model,
                         "lr": 1e-3,
-                        "correlation": corr,
+                        "grid": corr,
                         "run": r,
                         "task": 0,
                         "split": "test",
@@ -52,10 +52,10 @@ SPREAD = {"shared_bottom": 0.03, "omoe": 0.015, "mmoe": 0.01}  # losses stay > 0
 
 def test_final_summary_excludes_and_counts_diverged_runs():
     final = _final(PAPER_LIKE, SPREAD, runs=10, diverged={("mmoe", 0.5, 3)})
-    summary = final_summary(final).set_index(["model", "correlation"])
+    summary = final_summary(final).set_index(["model", "grid"])
     row = summary.loc[("mmoe", 0.5)]
     assert (row["runs"], row["diverged"]) == (10, 1)
-    expected = final.query("model == 'mmoe' and correlation == 0.5 and run != 3")["value"]
+    expected = final.query("model == 'mmoe' and grid == 0.5 and run != 3")["value"]
     assert row["mean"] == pytest.approx(expected.mean())
     # A t-interval over the 9 runs left (a z-interval would cover about 92% at n = 9).
     assert row["ci95"] == pytest.approx(sps.t.ppf(0.975, 8) * expected.std() / 3)
@@ -161,7 +161,7 @@ def test_paired_curves_are_paired_per_run_and_skip_diverged_runs():
                     {
                         "model": model,
                         "lr": 1e-3,
-                        "correlation": 0.5,
+                        "grid": 0.5,
                         "run": r,
                         "step": step,
                         "task": 0,
@@ -172,7 +172,7 @@ def test_paired_curves_are_paired_per_run_and_skip_diverged_runs():
             finals.append(
                 {
                     "model": model,
-                    "correlation": 0.5,
+                    "grid": 0.5,
                     "run": r,
                     "diverged_at": 5 if (model, r) == ("b", 2) else -1,
                 }
@@ -189,7 +189,7 @@ def test_paired_curves_over_several_families_are_intervals_over_family_means():
     d = rng.normal(size=8)  # run r's difference at the single step
     curves = pd.DataFrame(
         [
-            {"model": m, "correlation": 0.5, "run": r, "step": 10, "task": 0, "split": "val"}
+            {"model": m, "grid": 0.5, "run": r, "step": 10, "task": 0, "split": "val"}
             | {"loss": d[r] if m == "a" else 0.0}
             for r in range(8)
             for m in ("a", "b")
@@ -197,7 +197,7 @@ def test_paired_curves_over_several_families_are_intervals_over_family_means():
     )
     final = pd.DataFrame(
         [
-            {"model": m, "correlation": 0.5, "run": r, "diverged_at": -1, "family": r % 3}
+            {"model": m, "grid": 0.5, "run": r, "diverged_at": -1, "family": r % 3}
             for r in range(8)
             for m in ("a", "b")
         ]
@@ -233,7 +233,7 @@ def test_convergence_table_reads_the_last_quarter_of_the_weighted_objective():
                 # objective = 1·L0 + 0.5·L1 = 1000/step + 0.5·2 (task 1 constant at 2)
                 loss = 1000.0 / step if task == 0 else 2.0
                 rows.append(
-                    {"model": "m", "correlation": 0.5, "run": run, "step": step, "task": task}
+                    {"model": "m", "grid": 0.5, "run": run, "step": step, "task": task}
                     | {"split": "val", "loss": loss}
                 )
     rows.append(rows[-1] | {"split": "train", "loss": np.nan})  # train rows are ignored

@@ -29,7 +29,7 @@ def _final(effects, kinds=("binary", "regression")):
                         {
                             "model": model,
                             "lr": 1e-3,
-                            "correlation": 0.5,
+                            "grid": 0.5,
                             "run": r,
                             "diverged_at": -1,
                             "task": t,
@@ -64,7 +64,7 @@ def test_flags_follow_the_signs_of_the_gains():
 def test_average_panel_and_overall_for_one_metric():
     final = _final({"single": (0, 0), "m": (-0.01, -0.03)}, kinds=("regression", "regression"))
     scores = tradeoff.task_scores(final, ("regression", "regression"), (1.0, 1.0))
-    gains = tradeoff.gain_summary(scores, "single").set_index(["correlation", "task"])
+    gains = tradeoff.gain_summary(scores, "single").set_index(["grid", "task"])
     assert gains.loc[("average", "1"), "mean"] == pytest.approx(0.01, abs=1e-3)
     assert gains.loc[("average", "overall"), "mean"] == pytest.approx(0.04, abs=2e-3)
     mixed = tradeoff.task_scores(
@@ -89,7 +89,7 @@ def test_ple_claims_and_ratio():
     scores = tradeoff.task_scores(final, ("regression", "regression"), (1.0, 1.0))
     decided, ratio = ple_fig7_claims(scores, "single", "ple", "hps", "mmoe")
     assert len(decided) == 2 * 2 + 2  # others × tasks at one correlation, plus the averages
-    task2 = decided[(decided["task"] == "2") & (decided["correlation"] == "0.5")]
+    task2 = decided[(decided["task"] == "2") & (decided["grid"] == "0.5")]
     assert (task2["verdict"] == "difference").all()
     assert ratio["estimate"].item() == pytest.approx(1.0, abs=0.25)  # overall 0.02 vs 0.01
     assert ratio["low"].item() < ratio["estimate"].item() < ratio["high"].item()
@@ -102,7 +102,7 @@ def test_front_hypervolumes_and_claims():
     front["value"] += np.where(front["task"] == 0, 0.001, 0.0)
     scores = tradeoff.task_scores(final, ("binary", "regression"), (0.5, 0.5), front)
     volumes = tradeoff.front_hypervolumes(scores, ("binary", "regression"), front_runs=RUNS)
-    assert set(volumes["model"]) == {"a", "b"} and (volumes["correlation"] == 0.5).all()
+    assert set(volumes["model"]) == {"a", "b"} and (volumes["grid"] == 0.5).all()
     assert len(volumes) == 2 * RUNS and (volumes["hypervolume"] >= 0).all()
     wide = volumes.pivot(index="run", columns="model", values="hypervolume")
     assert (wide["b"] > wide["a"]).all()

@@ -28,7 +28,7 @@ def _final(values, diverged=()):
     columns = [
         "model",
         "lr",
-        "correlation",
+        "grid",
         "run",
         "diverged_at",
         "task",
@@ -70,12 +70,12 @@ def test_a_run_that_failed_a_task_leaves_only_that_tasks_pair_joint_or_twin():
             for (run, task), value in values.items()
             for split in ("val", "test")
         ]
-        columns = ["model", "lr", "correlation", "run", "diverged_at", "task", "split"]
+        columns = ["model", "lr", "grid", "run", "diverged_at", "task", "split"]
         return pd.DataFrame(rows, columns=[*columns, "metric", "value"])
 
     joint = final({(0, 0): 1.2, (0, 1): 0.2, (1, 0): 0.3, (1, 1): 0.4})
     twin = final({(0, 0): 0.5, (0, 1): 0.3, (1, 0): 0.4, (1, 1): 1.0})
-    constants = pd.DataFrame({"correlation": 0.5, "task": [0, 1], "constant": [1.0, 1.0]})
+    constants = pd.DataFrame({"grid": 0.5, "task": [0, 1], "constant": [1.0, 1.0]})
     failed = pd.concat(
         [failed_runs(joint, kinds, constants), failed_runs(twin, kinds, constants)],
         ignore_index=True,
@@ -105,7 +105,7 @@ def test_constant_losses_are_the_normalised_selections_constants():
         },
         "cfg",
     )
-    table = constant_losses(config).set_index(["correlation", "task"])["constant"]
+    table = constant_losses(config).set_index(["grid", "task"])["constant"]
     key = jax.random.fold_in(jax.random.key(0), LOSS_SCALE_STREAM)
     gen, tasks = config.data.generator_config(), config.data.task_config()
     for point in (0.5, 0.9):

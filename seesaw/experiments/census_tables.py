@@ -3,10 +3,9 @@ the MTL-gain claims with their seesaw flags, and the learning rates and steps ch
 validation. What the papers print and claim about Census-Income, beside these, is
 `seesaw.papers.census`.
 
-A task's score is its test AUC (PLE §5.1.3). The analysis functions of the synthetic sweeps
-(`seesaw.experiments.tradeoff`) group by a column `correlation`; they are reused here on the task
-group renamed to that column (`as_grid`) inside these functions only, and every table returned
-names it `group`.
+A task's score is its test AUC (PLE §5.1.3). The grid axis is the task group (column `grid`, read
+from the files' `group` by `seesaw.experiments.run.Run.table`), so that the analysis functions of
+the synthetic sweeps (`seesaw.experiments.tradeoff`) apply as they are.
 """
 
 from __future__ import annotations
@@ -34,29 +33,22 @@ def independent_models(config: CensusExperimentConfig) -> set[str]:
 
 
 def census_scores(final: pd.DataFrame, split: str = "test") -> pd.DataFrame:
-    """Each run's AUC per task (`tradeoff.task_scores`): columns model, group, omega, main, run,
-    diverged, task, metric, value."""
-    scores = tradeoff.task_scores(as_grid(final), CENSUS_KINDS, (1.0, 1.0), split=split)
-    return from_grid(scores)
+    """Each run's AUC per task (`tradeoff.task_scores`): columns model, grid (the task
+    group), omega, main, run, diverged, task, metric, value."""
+    return integer_groups(tradeoff.task_scores(final, CENSUS_KINDS, (1.0, 1.0), split=split))
 
 
-def as_grid(table: pd.DataFrame) -> pd.DataFrame:
-    """`table` with its task group in the column the synthetic sweeps' analyses group by."""
-    return table.rename(columns={"group": "correlation"})
-
-
-def from_grid(table: pd.DataFrame) -> pd.DataFrame:
-    """The inverse of `_as_grid`: the column back to `group`, as integers."""
-    table = table.rename(columns={"correlation": "group"})
-    return table.assign(group=table["group"].astype(int)) if len(table) else table
+def integer_groups(table: pd.DataFrame) -> pd.DataFrame:
+    """`table` with its task groups (column `grid`) as integers, as the files store them."""
+    return table.assign(grid=table["grid"].astype(int)) if len(table) else table
 
 
 def score_summary(scores: pd.DataFrame) -> pd.DataFrame:
     """Mean test AUC with its 95% t-interval over non-diverged runs, per model, group and task,
     with the task's name: columns model, group, task, task_name, n, n_diverged, mean, low, high."""
-    summary = from_grid(tradeoff.score_summary(as_grid(scores)))
-    names = [GROUPS[g][t] for g, t in zip(summary["group"], summary["task"])]
-    columns = ["model", "group", "task", "task_name", "n", "n_diverged", "mean", "low", "high"]
+    summary = integer_groups(tradeoff.score_summary(scores))
+    names = [GROUPS[g][t] for g, t in zip(summary["grid"], summary["task"])]
+    columns = ["model", "grid", "task", "task_name", "n", "n_diverged", "mean", "low", "high"]
     return summary.assign(task_name=names)[columns]
 
 
@@ -64,8 +56,8 @@ def gains_and_flags(scores: pd.DataFrame, baseline: str) -> tuple[pd.DataFrame, 
     """MTL-gain claims (PLE Eq. 11: AUC_model − AUC_single, paired by run) of every model, group
     and task as one Holm family with margins of 2% of the single-task 1 − AUC, and the seesaw
     flag of each (model, group) (`tradeoff.gains_and_flags`)."""
-    decided, flags = tradeoff.gains_and_flags(as_grid(scores), baseline, grid="group")
-    return from_grid(decided), from_grid(flags)
+    decided, flags = tradeoff.gains_and_flags(scores, baseline, at="in group {:g}")
+    return integer_groups(decided), integer_groups(flags)
 
 
 def choices_table(selected: pd.DataFrame, learning_rates: tuple, num_steps: int) -> pd.DataFrame:
@@ -88,4 +80,4 @@ def choices_table(selected: pd.DataFrame, learning_rates: tuple, num_steps: int)
     return chosen.assign(
         position=position,
         steps_position=np.where(chosen["steps"] == num_steps, "last", "inside"),
-    )[["group", "model", "task", "objective", "lr", "position", "steps", "steps_position", "score"]]
+    )[["grid", "model", "task", "objective", "lr", "position", "steps", "steps_position", "score"]]

@@ -178,12 +178,10 @@ def calibration_summary(run: Run) -> pd.DataFrame:
     draw, and the mean and range over every run's validation set of the realised label and
     latent Pearson correlations."""
     realised = (
-        run.table("data")
-        .groupby("correlation")[["pearson", "latent_pearson"]]
-        .agg(["mean", "min", "max"])
+        run.table("data").groupby("grid")[["pearson", "latent_pearson"]].agg(["mean", "min", "max"])
     )
     realised.columns = [f"runs_{a}_{b}" for a, b in realised.columns]
-    return run.table("calibration").merge(realised.reset_index(), on="correlation")
+    return run.table("calibration").merge(realised.reset_index(), on="grid")
 
 
 def scores_of(run: Run) -> pd.DataFrame:

@@ -23,14 +23,14 @@ from seesaw.sweep.training import TrainExperimentConfig
 from seesaw.train.runs import load_params
 from seesaw.validate import not_allowed
 
-RUN = ["model", "lr", "correlation", "run"]
+RUN = ["model", "lr", "grid", "run"]
 
 
 def gate_table(run: Run) -> pd.DataFrame:
     """The `gates` table of a complete training run, with columns `level` and `owner` added.
 
     Returns:
-      One row per (model, lr, correlation, run, gate, expert): the stored columns (`gate` is the
+      One row per (model, lr, grid, run, gate, expert): the stored columns (`gate` is the
       gate's key, `level{j}/{name}`; `mean` and `std` are over test examples), then `level` (j)
       and `owner` of the expert. Models without gates (Shared-Bottom) have no rows.
 
@@ -81,9 +81,9 @@ def ranked(gates: pd.DataFrame) -> pd.DataFrame:
 
 
 def gate_means(ranked: pd.DataFrame) -> pd.DataFrame:
-    """Mean over runs of each (model, correlation, gate, owner, rank)'s weight and of its std over
+    """Mean over runs of each (model, grid, gate, owner, rank)'s weight and of its std over
     test examples, with the number of runs."""
-    keys = ["model", "correlation", "level", "gate", "owner", "rank"]
+    keys = ["model", "grid", "level", "gate", "owner", "rank"]
     return (
         ranked.groupby(keys)
         .agg(mean=("mean", "mean"), std=("std", "mean"), runs=("run", "nunique"))
@@ -116,7 +116,7 @@ def gate_statistics(gates: pd.DataFrame) -> pd.DataFrame:
     interchangeable experts are numbered).
 
     Returns:
-      One row per (model, lr, correlation, run, level, gate): ``entropy`` of the mean gate vector
+      One row per (model, lr, grid, run, level, gate): ``entropy`` of the mean gate vector
       (nats; log E is uniform), ``top_mass`` (weight of its heaviest expert), ``shared_mass``
       (weight on shared experts: 1 for MMoE-like gates), and ``task_gate_js``,
       the Jensen-Shannon divergence (nats, at most log T) among this level's task gates in the
@@ -160,7 +160,7 @@ def gate_weights(run: Run, model: str, index: int, x: np.ndarray) -> dict[str, n
     Args:
       run: the complete training run.
       model: the model label.
-      index: which kept run: row `index` of the `model=MODEL` cell's params.npz (its `correlation`
+      index: which kept run: row `index` of the `model=MODEL` cell's params.npz (its `grid`
         and `run` arrays say which run that is; `kept_runs` lists them).
       x: (N, D) inputs.
 
@@ -186,12 +186,12 @@ def _kept_gates(
 
 
 def kept_runs(run: Run, model: str) -> pd.DataFrame:
-    """The runs of `model` whose parameters were kept: index, correlation, run."""
+    """The runs of `model` whose parameters were kept: index, grid, run."""
     arrays = run.arrays(f"model={model}", "params")
     return pd.DataFrame(
         {
             "index": range(len(arrays["run"])),
-            "correlation": arrays["correlation"],
+            "grid": arrays["grid"],
             "run": arrays["run"],
         }
     )
@@ -208,7 +208,7 @@ def example_gate_statistics(run: Run, model: str, num_points: int = 4096) -> pd.
     gates weigh the same example.
 
     Returns:
-      One row per (correlation, run, gate): example_entropy, example_top_mass, and
+      One row per (grid, run, gate): example_entropy, example_top_mass, and
       example_task_gate_js (mean per-example Jensen-Shannon divergence among the level's task
       gates, on the experts all see; on its first task gate, NaN for other gates).
     """
@@ -217,14 +217,14 @@ def example_gate_statistics(run: Run, model: str, num_points: int = 4096) -> pd.
     dim = config.data.generator_config().input_dim
     x = np.asarray(jax.random.normal(jax.random.key(1), (num_points, dim)))
     rows = []
-    for index, (corr, run) in enumerate(zip(arrays["correlation"], arrays["run"])):
+    for index, (corr, run) in enumerate(zip(arrays["grid"], arrays["run"])):
         weights = _kept_gates(config, model, arrays, index, x)
         for name, w in weights.items():
             if w.ndim != 2 or w.shape[0] != num_points:
                 continue  # a static mixing weight, not a per-example gate
             row = {
                 "model": model,
-                "correlation": float(corr),
+                "grid": float(corr),
                 "run": int(run),
                 "gate": name,
                 "example_entropy": float(_entropy(w).mean()),
@@ -256,7 +256,7 @@ def expert_health(run: Run, model: str, num_points: int = 4096) -> pd.DataFrame:
     input (dead), and the RMS of those units (a collapsed expert has a tiny scale).
 
     Returns:
-      One row per (correlation, run, expert): dead_share, scale.
+      One row per (grid, run, expert): dead_share, scale.
     """
     arrays = run.arrays(f"model={model}", "params")
     prefix = "params/levels/0/experts/members/layers/0/"
@@ -269,7 +269,7 @@ def expert_health(run: Run, model: str, num_points: int = 4096) -> pd.DataFrame:
             rows.append(
                 {
                     "model": model,
-                    "correlation": float(arrays["correlation"][i]),
+                    "grid": float(arrays["grid"][i]),
                     "run": int(arrays["run"][i]),
                     "expert": e,
                     "dead_share": float((units[e].max(axis=0) == 0).mean()),
@@ -291,7 +291,7 @@ def _build(config: TrainExperimentConfig, model: str) -> nnx.Module:
 def gate_report(
     run: Run,
     model: str | None = None,
-    correlation: float | None = None,
+    grid_value: float | None = None,
     level: int | None = None,
 ) -> tuple[pd.DataFrame, dict]:
     """What `seesaw gates` prints and draws: mean gate weights by (owner, rank) with the
@@ -301,7 +301,7 @@ def gate_report(
       run: a complete training run that stored gates (a view's: its source's, under the
         source's name).
       model: one model label (default: every model with per-example gates).
-      correlation: one grid value (default: all).
+      grid_value: one grid value (default: all).
       level: one level (default: all).
 
     Returns:
@@ -313,23 +313,19 @@ def gate_report(
     table = gate_table(run)
     for column, value, name in (
         ("model", model, "--architecture"),
-        ("correlation", correlation, "--correlation"),
+        ("grid", grid_value, "--correlation"),
         ("level", level, "--level"),
     ):
         if value is None:
             continue
         allowed = sorted(set(table[column]))
-        matches = (
-            np.isclose(table[column], value)
-            if column == "correlation"
-            else (table[column] == value)
-        )
+        matches = np.isclose(table[column], value) if column == "grid" else (table[column] == value)
         if not matches.any():
             raise not_allowed(name, value, allowed)
         table = table[matches]
     means = gate_means(ranked(table))
     stats = statistics_by_gate(table, "mean").reset_index()
-    summary = means.merge(stats, on=["model", "correlation", "level", "gate"])
+    summary = means.merge(stats, on=["model", "grid", "level", "gate"])
     experiment = run.config.name
     title = f"{experiment} ({run.tier} tier)"
     return summary, gate_figures(means, f"{experiment}_gates", title)
@@ -339,9 +335,7 @@ def statistics_by_gate(gates: pd.DataFrame, how) -> pd.DataFrame:
     """`gate_statistics` aggregated over runs by `how` (pandas' `agg`), per model, correlation,
     level and gate."""
     columns = ["entropy", "top_mass", "shared_mass", "task_gate_js"]
-    return (
-        gate_statistics(gates).groupby(["model", "correlation", "level", "gate"])[columns].agg(how)
-    )
+    return gate_statistics(gates).groupby(["model", "grid", "level", "gate"])[columns].agg(how)
 
 
 def gate_figures(means: pd.DataFrame, prefix: str, title: str) -> dict:
@@ -349,7 +343,7 @@ def gate_figures(means: pd.DataFrame, prefix: str, title: str) -> dict:
     per model and level across correlations (PREFIX_heatmap_MODEL_levelJ)."""
     out = {
         f"{prefix}_bars_{c:g}": plot_gate_bars(means, c, title)
-        for c in sorted(means["correlation"].unique())
+        for c in sorted(means["grid"].unique())
     }
     for (m, j), _ in means.groupby(["model", "level"]):
         out[f"{prefix}_heatmap_{m}_level{j}"] = plot_gate_heatmaps(means, m, j, title)

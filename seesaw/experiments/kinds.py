@@ -55,6 +55,11 @@ class Kind:
       extension: `extension(saved, config, stored_metadata, reselect)`, how to extend the finished
         result of stored config `saved` to `config` (`seesaw.sweep.extend.plan`); None for a
         kind whose results cannot be extended.
+      grid_column: the name its files give the grid axis, which the analyses read as
+        `seesaw.sweep.tables.GRID` (`seesaw.experiments.run.Run.table`).
+      grid_is: what a config's grid values are: "weight_cosine" (p of MMoE Eq. 2), "pearson"
+        or "latent_pearson" (a target correlation of the labels or of the latent scores,
+        `seesaw.data.calibrate`), or "task_group" (a Census-Income task group).
     """
 
     config_cls: type
@@ -65,6 +70,8 @@ class Kind:
     failures: Callable[[Callable[[str], pd.DataFrame]], list[str]] = lambda table: []
     read_stored: Callable[[dict], dict] = lambda saved: saved
     extension: Callable[[dict, Any, dict, bool], extend.Extension] | None = None
+    grid_column: str = "correlation"
+    grid_is: Callable[[Any], str] = lambda config: "weight_cosine"
 
 
 KINDS: dict[str, Kind] = {
@@ -84,6 +91,7 @@ KINDS: dict[str, Kind] = {
         failures=lambda table: run_tables.all_diverged(table("final")),
         read_stored=training.read_stored_config,
         extension=extend.plan,
+        grid_is=training.grid_quantity,
     ),
     "census": Kind(
         config_cls=census_training.CensusExperimentConfig,
@@ -92,6 +100,8 @@ KINDS: dict[str, Kind] = {
         memory=budget.census_cell,
         work=census_training.cell_work,
         failures=lambda table: run_tables.all_diverged(table("final"), grid="group"),
+        grid_column="group",
+        grid_is=lambda config: "task_group",
     ),
 }
 

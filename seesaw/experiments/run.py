@@ -2,7 +2,10 @@
 
 `open_run(results_root, name, tier)` reads a complete run's config and metadata, and its tables and
 arrays when first asked, each once (checked against its schema by `seesaw.sweep.store`); every
-analysis is a function of the `Run` (`seesaw.analyses`). `open_experiment` opens the
+analysis is a function of the `Run` (`seesaw.analyses`). The grid axis is read under one name,
+`GRID` ("grid"), whatever the files call it (`correlation`, or `group` for Census-Income), and
+`Run.grid_is` says what it holds; `Run.as_stored` gives a table written from it the files' name
+back. `open_experiment` opens the
 run a loaded config draws: a view's is its source's run under the view's name, title and
 analyses. `Run.from_tables` builds a run from DataFrames, with no files, for tests.
 """
@@ -26,6 +29,7 @@ from seesaw.experiments.kinds import (
     stored_experiment,
 )
 from seesaw.sweep.store import complete_run, load_arrays, load_config, load_table, run_dir
+from seesaw.sweep.tables import GRID
 
 T = TypeVar("T")
 
@@ -106,28 +110,43 @@ class Run:
         """The figure title: "TITLE (TIER tier)", the name standing in for a missing title."""
         return f"{self.title or self.name} ({self.tier} tier)"
 
+    @property
+    def grid_is(self) -> str:
+        """What the grid column `GRID` holds (`seesaw.experiments.kinds.Kind.grid_is`):
+        "weight_cosine", "pearson", "latent_pearson" or "task_group"."""
+        return KINDS[self.config.kind].grid_is(self.config)
+
     def table(self, name: str) -> pd.DataFrame:
-        """Stored table `name` (every cell's rows), read once; each call gets its own copy, so
-        that no analysis changes what another reads.
+        """Stored table `name` (every cell's rows), read once, its grid axis in column `GRID`;
+        each call gets its own copy, so that no analysis changes what another reads.
 
         Raises:
           ResultsError: a missing or damaged table, with the command that makes it again.
         """
         key = ("table", name)
         if key not in self._cache:
-            self._cache[key] = self.read_table(name)
+            stored = KINDS[self.config.kind].grid_column
+            self._cache[key] = self.read_table(name).rename(columns={stored: GRID})
         return self._cache[key].copy()
 
     def arrays(self, cell: str, name: str) -> dict[str, np.ndarray]:
-        """The named arrays `name` that cell `cell` kept (e.g. final parameters), read once.
+        """The named arrays `name` that cell `cell` kept (e.g. final parameters), read once, the
+        grid values (if kept) under `GRID`.
 
         Raises:
           ResultsError: the cell kept no such arrays, or they are damaged.
         """
         key = ("arrays", cell, name)
         if key not in self._cache:
-            self._cache[key] = self.read_arrays(cell, name)
+            stored = KINDS[self.config.kind].grid_column
+            kept = self.read_arrays(cell, name)
+            self._cache[key] = {GRID if k == stored else k: v for k, v in kept.items()}
         return dict(self._cache[key])
+
+    def as_stored(self, table: pd.DataFrame) -> pd.DataFrame:
+        """`table`, made from this run's tables, with its grid column under the files' name
+        (`correlation`, or `group` for Census-Income): what a summary table is written as."""
+        return table.rename(columns={GRID: KINDS[self.config.kind].grid_column})
 
     def derived(self, key: str, compute: Callable[[], T]) -> T:
         """A value computed from the run once (a costly one: the Monte Carlo Bayes floors), cached
@@ -143,7 +162,7 @@ class Run:
 
 
 def open_run(
-    results_root: Path,
+    results_root: Path | str,
     name: str,
     tier: str,
     *,
@@ -168,6 +187,7 @@ def open_run(
         does not know.
       ConfigError: a stored config value this code refuses.
     """
+    results_root = Path(results_root)
     path = run_dir(results_root, name, tier, source=source)
     if config is None:
         config = stored_experiment(

@@ -32,7 +32,7 @@ from seesaw.validate import check_choice
 NONINFERIORITY_FRACTION = 0.1
 """δ_k as a fraction of the twin's excess over the floor (fixed before any map tier runs)."""
 
-CELL = ["model", "correlation"]
+CELL = ["model", "grid"]
 
 
 def capacities(models: Mapping[str, object], input_dim: int, num_tasks: int) -> pd.DataFrame:
@@ -57,7 +57,7 @@ def capacities(models: Mapping[str, object], input_dim: int, num_tasks: int) -> 
 def transfer_claims(
     pairs: pd.DataFrame, floors: Mapping[int, float], statistic: str = "mean"
 ) -> list[Claim]:
-    """A difference and a non-inferiority claim per (model, correlation, task) of `transfers`
+    """A difference and a non-inferiority claim per (model, grid, task) of `transfers`
     output (`pairs`), the latter's margin `NONINFERIORITY_FRACTION` of the twin's mean excess
     over `floors[task]`, on the `statistic` of the per-run transfers: their mean (t-intervals,
     `mean_interval`) or their Hodges-Lehmann pseudo-median (signed-rank tests,
@@ -81,7 +81,7 @@ def transfer_claims(
         excess = (floors[task] - rows["twin"]) if higher else (rows["twin"] - floors[task])
         # A twin at its floor (by noise) leaves no margin: that task cannot be non-inferior.
         margin = NONINFERIORITY_FRACTION * float(np.mean(excess))
-        keys = {"model": model, "correlation": corr, "task": task}
+        keys = {"model": model, "grid": corr, "task": task}
         name = f"{model} at {corr:g}, task {task + 1}"
         claims.append(Claim(f"{name}: transfer", evidence, keys=keys))
         if margin > 0:
@@ -148,7 +148,7 @@ def horizon_table(short: pd.DataFrame, long: pd.DataFrame, claims: pd.DataFrame)
       claims: the reported horizon's decided map claims (for each non-inferiority margin δ).
 
     Returns:
-      One row per (model, correlation, task) in both: the mean transfer at each horizon, the
+      One row per (model, grid, task) in both: the mean transfer at each horizon, the
       shift, δ/2, and `within`, whether |shift| <= δ/2 (the criterion of docs/seesaw_map.md).
     """
     key = [*CELL, "task"]
@@ -159,7 +159,7 @@ def horizon_table(short: pd.DataFrame, long: pd.DataFrame, claims: pd.DataFrame)
 
 
 def horizon_claims(short: pd.DataFrame, long: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
-    """The horizon check decided (docs/decision_rules.md §10): per (model, correlation, task) a
+    """The horizon check decided (docs/decision_rules.md §10): per (model, grid, task) a
     sameness claim (TOST) that the paired shift of the transfer between the two horizons lies
     within ±δ/2, δ the reported horizon's non-inferiority margin, all in one Holm family.
 
@@ -173,7 +173,7 @@ def horizon_claims(short: pd.DataFrame, long: pd.DataFrame, claims: pd.DataFrame
       claims: the reported horizon's decided map claims (for each margin δ).
 
     Returns:
-      `decide`'s table of the claims, with columns model, correlation and task.
+      `decide`'s table of the claims, with columns model, grid and task.
     """
     key = [*CELL, "task"]
     paired = _paired(short, long)
@@ -193,7 +193,7 @@ def horizon_claims(short: pd.DataFrame, long: pd.DataFrame, claims: pd.DataFrame
                 evidence,
                 kind="sameness",
                 margin=float(margins.loc[(model, corr, task)]) / 2,
-                keys={"model": model, "correlation": corr, "task": task},
+                keys={"model": model, "grid": corr, "task": task},
             )
         )
     return decide(checked)

@@ -99,9 +99,9 @@ def run_families(table: pd.DataFrame, runs: pd.Index) -> np.ndarray | None:
 def final_losses(
     final: pd.DataFrame, task: int = 0, split: str = "test", metric: str = "mse"
 ) -> pd.DataFrame:
-    """Task `task`'s final `metric` per (model, correlation, run), with a diverged flag."""
+    """Task `task`'s final `metric` per (model, grid, run), with a diverged flag."""
     rows = final[(final["task"] == task) & (final["split"] == split) & (final["metric"] == metric)]
-    return rows[["model", "correlation", "run", "value", "diverged_at"]].assign(
+    return rows[["model", "grid", "run", "value", "diverged_at"]].assign(
         diverged=rows["diverged_at"] >= 0
     )
 
@@ -109,15 +109,15 @@ def final_losses(
 def final_summary(
     final: pd.DataFrame, task: int = 0, split: str = "test", metric: str = "mse"
 ) -> pd.DataFrame:
-    """Per (model, correlation): runs, diverged, mean, the half-width ci95 of its 95%
+    """Per (model, grid): runs, diverged, mean, the half-width ci95 of its 95%
     t-interval over the runs, std, quartiles and min of `metric`."""
     losses = final_losses(final, task, split, metric)
     ok = losses[~losses["diverged"]]
-    grouped = ok.groupby(["model", "correlation"], sort=False)["value"]
+    grouped = ok.groupby(["model", "grid"], sort=False)["value"]
     out = pd.DataFrame(
         {
-            "runs": losses.groupby(["model", "correlation"], sort=False).size(),
-            "diverged": losses.groupby(["model", "correlation"], sort=False)["diverged"].sum(),
+            "runs": losses.groupby(["model", "grid"], sort=False).size(),
+            "diverged": losses.groupby(["model", "grid"], sort=False)["diverged"].sum(),
             "mean": grouped.mean(),
             "std": grouped.std(),
             "min": grouped.min(),
@@ -159,25 +159,25 @@ def paired_curves(
       task, split: the task and the logged split ("val": the run's fixed validation set).
 
     Returns:
-      Columns a, b, correlation, step, n (runs), families, mean, low, high. Runs diverged in
+      Columns a, b, grid, step, n (runs), families, mean, low, high. Runs diverged in
       either model are left out.
     """
-    bad = final.loc[final["diverged_at"] >= 0, ["correlation", "run"]].drop_duplicates()
+    bad = final.loc[final["diverged_at"] >= 0, ["grid", "run"]].drop_duplicates()
     rows = curves[(curves["task"] == task) & (curves["split"] == split)]
-    wide = rows.pivot_table(index=["correlation", "run", "step"], columns="model", values="loss")
+    wide = rows.pivot_table(index=["grid", "run", "step"], columns="model", values="loss")
     keep = ~wide.index.droplevel("step").isin(pd.MultiIndex.from_frame(bad))
     wide = wide[keep]
     out = []
     for a, b in pairs:
         diff = (wide[a] - wide[b]).rename("d").reset_index()
-        for (corr, step), group in diff.groupby(["correlation", "step"]):
+        for (corr, step), group in diff.groupby(["grid", "step"]):
             evidence = _band(group["d"].to_numpy(), run_families(final, pd.Index(group["run"])))
             low, high = evidence.interval(0.95)
             out.append(
                 {
                     "a": a,
                     "b": b,
-                    "correlation": corr,
+                    "grid": corr,
                     "step": step,
                     "n": evidence.n,
                     "families": evidence.n_families or 1,
@@ -229,7 +229,7 @@ def convergence_table(curves: pd.DataFrame, loss_weights: tuple[float, ...]) -> 
       loss_weights: ω_k of the runs (config `loss_weights`).
 
     Returns:
-      Columns model, correlation, quantity ("objective", "task 1", ...), runs, steps, half,
+      Columns model, grid, quantity ("objective", "task 1", ...), runs, steps, half,
       three_quarters, final, last_quarter_change.
     """
     val = curves[curves["split"] == "val"]
@@ -240,7 +240,7 @@ def convergence_table(curves: pd.DataFrame, loss_weights: tuple[float, ...]) -> 
     for name, weights in quantities:
         weighted = val.assign(loss=val["loss"] * val["task"].map(pd.Series(weights)))
         objective = (
-            weighted.groupby(["model", "correlation", "run", "step"])["loss"]
+            weighted.groupby(["model", "grid", "run", "step"])["loss"]
             .sum(min_count=1)
             .unstack("step")
         )
@@ -249,12 +249,12 @@ def convergence_table(curves: pd.DataFrame, loss_weights: tuple[float, ...]) -> 
         last = steps[-1]
         half = steps[np.argmin(np.abs(steps - 0.5 * last))]
         quarter = steps[np.argmin(np.abs(steps - 0.75 * last))]
-        means = objective.groupby(["model", "correlation"]).mean()
+        means = objective.groupby(["model", "grid"]).mean()
         frames.append(
             pd.DataFrame(
                 {
                     "quantity": name,
-                    "runs": objective.groupby(["model", "correlation"]).size(),
+                    "runs": objective.groupby(["model", "grid"]).size(),
                     "steps": last,
                     "half": means[half],
                     "three_quarters": means[quarter],

@@ -38,7 +38,7 @@ def task_scores(
     front: pd.DataFrame | None = None,
     split: str = "test",
 ) -> pd.DataFrame:
-    """Each run's score per task (its kind's `score`), one row per (model, correlation, omega,
+    """Each run's score per task (its kind's `score`), one row per (model, grid, omega,
     run, task).
 
     Args:
@@ -49,7 +49,7 @@ def task_scores(
       split: "test" (reported) or "val".
 
     Returns:
-      Columns model, correlation, omega, main (True for the main runs), run, (family, with
+      Columns model, grid, omega, main (True for the main runs), run, (family, with
       several data families), diverged, task, metric, value.
     """
     wanted = pd.DataFrame(
@@ -64,7 +64,7 @@ def task_scores(
     family = ["family"] if "family" in rows else []
     columns = [
         "model",
-        "correlation",
+        "grid",
         "omega",
         "main",
         "run",
@@ -79,7 +79,7 @@ def task_scores(
 def score_summary(scores: pd.DataFrame) -> pd.DataFrame:
     """Mean score with its 95% t-interval over non-diverged runs, per model, correlation, omega
     and task: columns n, n_diverged, mean, low, high."""
-    keys = ["model", "correlation", "omega", "main", "task", "metric"]
+    keys = ["model", "grid", "omega", "main", "task", "metric"]
     rows = []
     for key, group in scores.groupby(keys, sort=False):
         ok = group.loc[~group["diverged"], "value"].to_numpy()
@@ -104,7 +104,7 @@ def paired_runs(scores: pd.DataFrame, model: str, other: str) -> pd.DataFrame:
     omega, task and run, with a `diverged` flag for either member."""
     a = scores[scores["model"] == model]
     b = scores[scores["model"] == other]
-    keys = ["correlation", "omega", "main", "task", "metric", "run"]
+    keys = ["grid", "omega", "main", "task", "metric", "run"]
     keys += ["family"] if "family" in scores else []
     both = a.merge(b, on=keys, suffixes=("", "_other"))
     return both.assign(diverged=both["diverged"] | both["diverged_other"])
@@ -120,12 +120,12 @@ def gain_claims(
     scores: pd.DataFrame,
     baseline: str,
     floors: Mapping[str, float] | None = None,
-    grid: str = "correlation",
+    at: str = "at {:g}",
 ) -> list[Claim]:
-    """One difference claim per (model, correlation, task): its mean MTL gain (PLE Eq. 11)
+    """One difference claim per (model, grid point, task): its mean MTL gain (PLE Eq. 11)
     against `baseline`, paired by run, at the main task weighting; its margin is `margin`'s
-    with the baseline as reference and `floors` (metric -> Bayes floor) as the floors. `grid`
-    names the grid value in the claims' names ("... at 0.5"; else "... in GRID 1").
+    with the baseline as reference and `floors` (metric -> Bayes floor) as the floors. `at`
+    formats the grid point in the claims' names ("... at 0.5"; Census-Income: "... in group 1").
 
     Every comparison an experiment reports is in the list, so that `decide` corrects over all.
     """
@@ -133,7 +133,7 @@ def gain_claims(
     main = scores[scores["main"]]
     for model in (m for m in main["model"].unique() if m != baseline):
         pairs = paired_runs(main, model, baseline)
-        for (corr, task, metric), group in pairs.groupby(["correlation", "task", "metric"]):
+        for (corr, task, metric), group in pairs.groupby(["grid", "task", "metric"]):
             ok = group[~group["diverged"]]
             evidence = gain_evidence(
                 ok["value_other"].to_numpy(),
@@ -143,12 +143,11 @@ def gain_claims(
             )
             claims.append(
                 Claim(
-                    f"{model} MTL gain on task {task + 1} ({metric}) "
-                    + (f"at {corr:g}" if grid == "correlation" else f"in {grid} {corr:g}"),
+                    f"{model} MTL gain on task {task + 1} ({metric}) " + at.format(corr),
                     evidence,
                     margin=margin(metric, ok["value_other"].mean(), floors),
                     n_diverged=int(group["diverged"].sum()),
-                    keys={"model": model, "correlation": corr, "task": task, "metric": metric},
+                    keys={"model": model, "grid": corr, "task": task, "metric": metric},
                 )
             )
     return claims
@@ -158,12 +157,12 @@ def gains_and_flags(
     scores: pd.DataFrame,
     baseline: str,
     floors: Mapping[str, float] | None = None,
-    grid: str = "correlation",
+    at: str = "at {:g}",
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The decided MTL-gain claims (one Holm family; `gain_claims`) and the seesaw flag of each
-    (model, correlation) (`seesaw.stats.flags`)."""
-    decided = decide(gain_claims(scores, baseline, floors, grid))
-    return decided, transfer_flags(decided, by=["model", "correlation"])
+    """The decided MTL-gain claims (one Holm family; `gain_claims`, whose names format the grid
+    point with `at`) and the seesaw flag of each (model, grid point) (`seesaw.stats.flags`)."""
+    decided = decide(gain_claims(scores, baseline, floors, at))
+    return decided, transfer_flags(decided, by=["model", "grid"])
 
 
 def average_gains(scores: pd.DataFrame, baseline: str) -> pd.DataFrame:
@@ -214,7 +213,7 @@ def gain_summary(scores: pd.DataFrame, baseline: str) -> pd.DataFrame:
         rows.append(
             {
                 "model": keys["model"],
-                "correlation": f"{keys['correlation']:g}",
+                "grid": f"{keys['grid']:g}",
                 "task": str(keys["task"] + 1),
                 "n": claim.evidence.n,
                 "mean": claim.evidence.estimate,
@@ -228,7 +227,7 @@ def gain_summary(scores: pd.DataFrame, baseline: str) -> pd.DataFrame:
         rows.append(
             {
                 "model": model,
-                "correlation": "average",
+                "grid": "average",
                 "task": task,
                 "n": ev.n,
                 "mean": ev.estimate,
@@ -248,13 +247,13 @@ def front_hypervolumes(
     that correlation. Runs diverged anywhere are left out.
 
     Returns:
-      Columns model, correlation, run, hypervolume (in AUC × MSE units).
+      Columns model, grid, run, hypervolume (in AUC × MSE units).
     """
     sign = np.array([1.0 if HIGHER_IS_BETTER[TASK_KINDS[k].score] else -1.0 for k in kinds])
     scores = scores[scores["run"] < front_runs]
     scores = scores[~scores.groupby("run")["diverged"].transform("any")]
     rows = []
-    for corr, group in scores.groupby("correlation"):
+    for corr, group in scores.groupby("grid"):
         table = group.pivot_table(index=["model", "omega", "run"], columns="task", values="value")
         omegas = np.sort(group["omega"].unique())
         runs = np.sort(group["run"].unique())
@@ -265,7 +264,7 @@ def front_hypervolumes(
         reference = nadir(list(fronts.values()))
         for model, front in fronts.items():
             rows += [
-                {"model": model, "correlation": corr, "run": int(r), "hypervolume": hv}
+                {"model": model, "grid": corr, "run": int(r), "hypervolume": hv}
                 for r, hv in zip(runs, run_hypervolumes(front, reference))
             ]
     return pd.DataFrame(rows)
@@ -276,10 +275,10 @@ def front_claims(volumes: pd.DataFrame, comparisons: list[tuple[str, str]]) -> p
     the paired mean of HV(a) − HV(b) over runs > 0 (direction +1, no margin), one Holm family
     over comparisons and correlations; the table's ``mde`` is the smallest hypervolume
     difference each claim could resolve."""
-    wide = volumes.pivot_table(index=["correlation", "run"], columns="model", values="hypervolume")
+    wide = volumes.pivot_table(index=["grid", "run"], columns="model", values="hypervolume")
     claims = []
     for a, b in comparisons:
-        for corr, at in wide.groupby(level="correlation"):
+        for corr, at in wide.groupby(level="grid"):
             claims.append(
                 Claim(
                     f"{a}'s front dominates more than {b}'s at {corr:g}",
@@ -287,7 +286,7 @@ def front_claims(volumes: pd.DataFrame, comparisons: list[tuple[str, str]]) -> p
                         at[a].to_numpy(), at[b].to_numpy(), statistic="mean paired HV(a) − HV(b)"
                     ),
                     direction=+1,
-                    keys={"model": a, "other": b, "correlation": corr},
+                    keys={"model": a, "other": b, "grid": corr},
                 )
             )
     return decide(claims)
@@ -296,7 +295,7 @@ def front_claims(volumes: pd.DataFrame, comparisons: list[tuple[str, str]]) -> p
 def summary_table(scores: pd.DataFrame, decided: pd.DataFrame, flags: pd.DataFrame) -> pd.DataFrame:
     """The experiment's one-line-per-result table: model × correlation × task → mean score with
     its 95% interval, n and diverged runs, MTL gain with its Holm-adjusted interval and verdict,
-    and the (model, correlation)'s seesaw flag.
+    and the (model, grid)'s seesaw flag.
 
     Args:
       scores: `task_scores` rows.
@@ -307,11 +306,9 @@ def summary_table(scores: pd.DataFrame, decided: pd.DataFrame, flags: pd.DataFra
     """
     means = score_summary(scores[scores["main"]]).drop(columns=["omega", "main"])
     gains = decided[
-        ["model", "correlation", "task", "estimate", "low", "high", "level", "verdict"]
+        ["model", "grid", "task", "estimate", "low", "high", "level", "verdict"]
     ].rename(
         columns={"estimate": "gain", "low": "gain_low", "high": "gain_high", "level": "gain_level"}
     )
-    out = means.merge(gains, on=["model", "correlation", "task"], how="left")
-    return out.merge(
-        flags[["model", "correlation", "flag"]], on=["model", "correlation"], how="left"
-    )
+    out = means.merge(gains, on=["model", "grid", "task"], how="left")
+    return out.merge(flags[["model", "grid", "flag"]], on=["model", "grid"], how="left")

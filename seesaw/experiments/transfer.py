@@ -33,7 +33,7 @@ def failed_runs(
         constant).
 
     Returns:
-      One row per failed (model, correlation, [family,] run, task): its validation loss
+      One row per failed (model, grid, [family,] run, task): its validation loss
       (`value`) and the constant's (`constant`).
     """
     family = ["family"] if "family" in final else []
@@ -43,11 +43,11 @@ def failed_runs(
     rows = final[(final["split"] == "val") & (final["diverged_at"] < 0)].merge(
         losses, on=["task", "metric"]
     )
-    rows = rows.merge(constants, on=["correlation", *family, "task"])
+    rows = rows.merge(constants, on=["grid", *family, "task"])
     failed = rows[rows["value"] >= rows["constant"]]
-    return failed[
-        ["model", "correlation", *family, "run", "task", "value", "constant"]
-    ].reset_index(drop=True)
+    return failed[["model", "grid", *family, "run", "task", "value", "constant"]].reset_index(
+        drop=True
+    )
 
 
 def transfers(
@@ -71,12 +71,12 @@ def transfers(
       failed: `failed_runs` of the joint and the twin runs: their pairs are left out.
 
     Returns:
-      One row per (model, correlation, [family,] run, task) whose joint and twin runs both did
+      One row per (model, grid, [family,] run, task) whose joint and twin runs both did
       not diverge (nor fail, with `failed`): metric, joint, twin, transfer and, with `floors`,
       share.
     """
     family = ["family"] if "family" in final else []
-    key = ["model", "correlation", *family, "run", "task", "metric"]
+    key = ["model", "grid", *family, "run", "task", "metric"]
     scores = pd.DataFrame(
         {"task": range(len(kinds)), "metric": [TASK_KINDS[k].score for k in kinds]}
     )

@@ -43,10 +43,8 @@ from seesaw.experiments import tradeoff
 from seesaw.experiments.census_tables import (
     AUX_TASK,
     MAIN_TASK,
-    as_grid,
     census_scores,
     choices_table,
-    from_grid,
     gains_and_flags,
     independent_models,
     score_summary,
@@ -115,7 +113,7 @@ def census_claims(scores: pd.DataFrame, roles: dict[str, str]) -> tuple[pd.DataF
       the verdict of each statement, `statement_verdicts`).
     """
     models = list(dict.fromkeys(scores["model"]))
-    groups = sorted(scores["group"].unique())
+    groups = sorted(scores["grid"].unique())
     single, sb, mmoe, ple = (roles.get(r) for r in ("single_task", "shared_bottom", "mmoe", "ple"))
     multi = [m for m in models if m != single]
     pairs = {s.key: [] for s in STATEMENTS}  # statement -> (a, b, group, task): a beats b
@@ -144,7 +142,7 @@ def census_claims(scores: pd.DataFrame, roles: dict[str, str]) -> tuple[pd.DataF
 
 def _beats(scores: pd.DataFrame, a: str, b: str, group: int, task: int, key: str) -> Claim:
     """The claim "a beats b on `task` of `group`": paired mean AUC difference > 0."""
-    at = scores[(scores["group"] == group) & (scores["task"] == task)]
+    at = scores[(scores["grid"] == group) & (scores["task"] == task)]
     both = at[at["model"] == a].merge(at[at["model"] == b], on="run", suffixes=("", "_b"))
     diverged = both["diverged"] | both["diverged_b"]
     ok = both[~diverged]
@@ -156,7 +154,7 @@ def _beats(scores: pd.DataFrame, a: str, b: str, group: int, task: int, key: str
         direction=+1,
         margin=margin("auc", ok["value_b"].mean()),
         n_diverged=int(diverged.sum()),
-        keys={"statement": key, "group": group, "task": task, "model": a, "other": b},
+        keys={"statement": key, "grid": group, "task": task, "model": a, "other": b},
     )
 
 
@@ -229,15 +227,15 @@ def mmoe_tables(
     """
     auc = final[final["metric"] == "auc"]
     wide = auc.pivot_table(
-        index=["group", "model", "run"], columns=["split", "task"], values="value", sort=False
+        index=["grid", "model", "run"], columns=["split", "task"], values="value", sort=False
     )
-    diverged = final.groupby(["group", "model", "run"], sort=False)["diverged_at"].max() >= 0
+    diverged = final.groupby(["grid", "model", "run"], sort=False)["diverged_at"].max() >= 0
     label_of = {label: arch for arch, label in roles.items()}
     rows = []
-    for (group, model), runs in wide.groupby(level=["group", "model"], sort=False):
+    for (group, model), runs in wide.groupby(level=["grid", "model"], sort=False):
         bad = diverged.loc[runs.index].to_numpy()
         runs = runs[~bad]
-        row = {"group": group, "model": model, "n": len(runs), "n_diverged": int(bad.sum())}
+        row = {"grid": group, "model": model, "n": len(runs), "n_diverged": int(bad.sum())}
         aux_by = AUX_TASK if model in independent else MAIN_TASK
         for name, by, task in (
             ("main_best", MAIN_TASK, MAIN_TASK),
@@ -292,17 +290,15 @@ def ple_table5(
       One row per (group, model): for task k in 1, 2: auc_k, auc_k_low, auc_k_high, gain_k,
       gain_k_low, gain_k_high, gain_k_verdict; then paper_auc_k, paper_gain_k, paper_note.
     """
-    means = score_summary(scores).set_index(["group", "model", "task"])
-    gains = from_grid(
-        tradeoff.gain_summary(as_grid(scores), baseline).query("correlation != 'average'")
-    )
-    gains = gains.assign(group=gains["group"].astype(int), task=gains["task"].astype(int) - 1)
-    gains = gains.set_index(["group", "model", "task"])
-    verdicts = decided.set_index(["group", "model", "task"])["verdict"]
+    means = score_summary(scores).set_index(["grid", "model", "task"])
+    gains = tradeoff.gain_summary(scores, baseline).query("grid != 'average'")
+    gains = gains.assign(grid=gains["grid"].astype(int), task=gains["task"].astype(int) - 1)
+    gains = gains.set_index(["grid", "model", "task"])
+    verdicts = decided.set_index(["grid", "model", "task"])["verdict"]
     label_of = {label: arch for arch, label in roles.items()}
     rows = []
     for group, model in means.index.droplevel("task").unique():
-        row = {"group": group, "model": model}
+        row = {"grid": group, "model": model}
         for task in (0, 1):
             k = task + 1
             mean = means.loc[(group, model, task)]
@@ -378,7 +374,7 @@ def paper_means(roles: dict[str, str]) -> pd.DataFrame:
 
     def add(label: str, group: int, source: str, aucs: tuple[float, float]) -> None:
         rows.extend(
-            {"model": label, "group": group, "task": t, "source": source, "auc": a}
+            {"model": label, "grid": group, "task": t, "source": source, "auc": a}
             for t, a in enumerate(aucs)
         )
 
@@ -389,7 +385,7 @@ def paper_means(roles: dict[str, str]) -> pd.DataFrame:
         if arch in PLE_TABLE5:
             aucs = (PLE_TABLE5[arch][0], PLE_TABLE5[arch][2])
             add(label, PLE_TABLE5_GROUP, "PLE Table 5", aucs)
-    return pd.DataFrame(rows, columns=["model", "group", "task", "source", "auc"])
+    return pd.DataFrame(rows, columns=["model", "grid", "task", "source", "auc"])
 
 
 def census_figures(run: Run) -> dict[str, Figure]:

@@ -102,13 +102,11 @@ LOW_QUANTILE = 5.0
 
 
 def _wide(final: pd.DataFrame, task: int = 0, metric: str = "mse") -> tuple[pd.DataFrame, int]:
-    """Test losses as (correlation, run) × model, runs diverged in any model dropped; and their
+    """Test losses as (grid, run) × model, runs diverged in any model dropped; and their
     number."""
     rows = final[(final["task"] == task) & (final["split"] == "test") & (final["metric"] == metric)]
-    wide = rows.pivot_table(
-        index=["correlation", "run"], columns="model", values="value", dropna=False
-    )
-    diverged = rows[rows["diverged_at"] >= 0][["correlation", "run"]].drop_duplicates()
+    wide = rows.pivot_table(index=["grid", "run"], columns="model", values="value", dropna=False)
+    diverged = rows[rows["diverged_at"] >= 0][["grid", "run"]].drop_duplicates()
     bad = pd.MultiIndex.from_frame(diverged)
     return wide.drop(index=bad, errors="ignore"), len(bad)
 
@@ -139,7 +137,7 @@ def _claim(
         direction=0 if sameness else +1,
         margin=margin,
         n_diverged=diverged,
-        keys={"figure": figure, "model": model, "correlation": correlation},
+        keys={"figure": figure, "model": model, "grid": correlation},
     )
 
 
@@ -382,7 +380,7 @@ def fig5_modality(final: pd.DataFrame, models: list[str]) -> pd.DataFrame:
         for model in models
         for corr in sorted(wide.index.get_level_values(0).unique())
     }
-    return modality_table(samples, ("model", "correlation"))
+    return modality_table(samples, ("model", "grid"))
 
 
 def mmoe_claims(

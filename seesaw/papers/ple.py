@@ -104,7 +104,7 @@ def ple_fig7_claims(
     claims = []
     for other in others:
         pairs = paired_runs(main, ple, other)
-        for (corr, task, metric), group in pairs.groupby(["correlation", "task", "metric"]):
+        for (corr, task, metric), group in pairs.groupby(["grid", "task", "metric"]):
             ok = group[~group["diverged"]]
             sign = 1.0 if HIGHER_IS_BETTER[metric] else -1.0
             evidence = paired_difference(
@@ -117,7 +117,7 @@ def ple_fig7_claims(
                     direction=+1,
                     margin=margin(metric, ok["value_other"].mean(), floors),
                     n_diverged=int(group["diverged"].sum()),
-                    keys={"model": other, "correlation": f"{corr:g}", "task": str(task + 1)},
+                    keys={"model": other, "grid": f"{corr:g}", "task": str(task + 1)},
                 )
             )
     average = average_gains(scores, baseline)
@@ -134,7 +134,7 @@ def ple_fig7_claims(
                     both[ple].to_numpy(), both[other].to_numpy(), run_families(main, both.index)
                 ),
                 direction=+1,
-                keys={"model": other, "correlation": "average", "task": "overall"},
+                keys={"model": other, "grid": "average", "task": "overall"},
             )
         )
     both = overall[[ple, mmoe]].dropna()
@@ -174,7 +174,7 @@ def ple_gate_claims(gates: pd.DataFrame, ple: str) -> pd.DataFrame:
     top = rows["level"].max()
     stats = gate_statistics(rows[rows["level"] == top])
     claims = []
-    for corr, at in stats.groupby("correlation"):
+    for corr, at in stats.groupby("grid"):
         shared = at.pivot_table(index="run", columns="gate", values="shared_mass")
         first, second = (f"level{top}/{task_name(k)}" for k in (0, 1))
         for gate, task in ((first, 1), (second, 2)):
@@ -184,7 +184,7 @@ def ple_gate_claims(gates: pd.DataFrame, ple: str) -> pd.DataFrame:
                     mean_interval(shared[gate].to_numpy() - 0.5, statistic="shared weight − 1/2"),
                     direction=+1,
                     margin=GATE_MARGIN,
-                    keys={"correlation": corr, "gate": gate},
+                    keys={"grid": corr, "gate": gate},
                 )
             )
         claims.append(
@@ -193,7 +193,7 @@ def ple_gate_claims(gates: pd.DataFrame, ple: str) -> pd.DataFrame:
                 paired_difference(shared[first].to_numpy(), shared[second].to_numpy()),
                 direction=+1,
                 margin=GATE_MARGIN,
-                keys={"correlation": corr, "gate": f"{first} − {second}"},
+                keys={"grid": corr, "gate": f"{first} − {second}"},
             )
         )
     return decide(claims)
@@ -211,7 +211,7 @@ def fig7_readings(config: TrainExperimentConfig) -> pd.DataFrame:
     models, matching `gain_summary`'s panel and task names."""
     roles = roles_of(config, PLE_FIG7_MODELS)
     rows = [
-        {"model": roles[role], "correlation": panel, "task": task, "gain": values[i]}
+        {"model": roles[role], "grid": panel, "task": task, "gain": values[i]}
         for panel, tasks in PLE_FIG7.items()
         for task, values in tasks.items()
         for i, role in enumerate(PLE_FIG7_MODELS)

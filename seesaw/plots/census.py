@@ -31,14 +31,12 @@ def plot_census_auc(
       baseline: the single-task model's label, drawn as the line (None: no line).
       models: the models to draw, in order (default: all, in table order).
     """
-    panels = (
-        summary[["group", "task", "task_name"]].drop_duplicates().sort_values(["group", "task"])
-    )
+    panels = summary[["grid", "task", "task_name"]].drop_duplicates().sort_values(["grid", "task"])
     models = models or list(dict.fromkeys(summary["model"]))
     fig, axes = panel_grid(len(panels), 2, (max(4.5, 0.55 * len(models) + 1.5), 3.6))
     x = np.arange(len(models))
     for ax, (_, panel) in zip(axes, panels.iterrows()):
-        at = summary[(summary["group"] == panel["group"]) & (summary["task"] == panel["task"])]
+        at = summary[(summary["grid"] == panel["grid"]) & (summary["task"] == panel["task"])]
         rows = at.set_index("model").reindex(models)
         if baseline in rows.index and np.isfinite(rows.loc[baseline, "mean"]):
             line = rows.loc[baseline]
@@ -49,7 +47,7 @@ def plot_census_auc(
         ax.errorbar(
             x, rows["mean"], yerr=err, fmt="o", ms=5, color="C0", capsize=2, label="ours: mean, 95%"
         )
-        printed = paper[(paper["group"] == panel["group"]) & (paper["task"] == panel["task"])]
+        printed = paper[(paper["grid"] == panel["grid"]) & (paper["task"] == panel["task"])]
         for (source, marker), offset in zip(_PAPER_MARKERS.items(), (-0.25, 0.25)):
             values = printed[printed["source"] == source].set_index("model")["auc"]
             values = values.reindex(models)
@@ -59,7 +57,7 @@ def plot_census_auc(
                 )
         ax.set_xticks(x)
         ax.set_xticklabels(models, rotation=45, ha="right", fontsize=8)
-        ax.set_title(f"group {panel['group']}: {panel['task_name']}", fontsize=10)
+        ax.set_title(f"group {panel['grid']}: {panel['task_name']}", fontsize=10)
         ax.set_ylabel("test AUC")
         ax.grid(axis="y", alpha=0.2)
     legend_below(fig, axes[0])

@@ -50,7 +50,7 @@ def plot_gate_bars(means: pd.DataFrame, correlation: float, title: str) -> Figur
       correlation: the correlation drawn.
       title: figure title.
     """
-    at = means[np.isclose(means["correlation"], correlation)]
+    at = means[np.isclose(means["grid"], correlation)]
     models = list(dict.fromkeys(at["model"]))
     width = 2.6 + 1.1 * at.groupby("model")["gate"].nunique().sum()
     fig = Figure(figsize=(width, 4.2))
@@ -132,7 +132,7 @@ def plot_gate_heatmaps(means: pd.DataFrame, model: str, level: int, title: str) 
     rows = means[(means["model"] == model) & (means["level"] == level)]
     if rows.empty:
         raise ValueError(f"no gate weights for model {model!r} at level {level}")
-    correlations = sorted(rows["correlation"].unique())
+    correlations = sorted(rows["grid"].unique())
     columns = _order(rows)
     gates = list(dict.fromkeys(rows.sort_values("gate")["gate"]))
     ncols = min(6, len(correlations))
@@ -148,7 +148,7 @@ def plot_gate_heatmaps(means: pd.DataFrame, model: str, level: int, title: str) 
     )
     drawn = axes[: len(correlations)]
     for ax, corr in zip(drawn, correlations):
-        at = rows[rows["correlation"] == corr].set_index(["gate", "owner", "rank"])["mean"]
+        at = rows[rows["grid"] == corr].set_index(["gate", "owner", "rank"])["mean"]
         grid = pd.DataFrame(
             [[at.get((g, o, r), np.nan) for o, r in columns] for g in gates],
             index=pd.Index([g.split("/", 1)[1] for g in gates], name="gate"),

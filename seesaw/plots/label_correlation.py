@@ -29,7 +29,7 @@ def plot_label_correlation(
     ax = fig.subplots()
     for generator, rows in summary.groupby("generator", sort=False):
         ax.errorbar(
-            rows["correlation"],
+            rows["grid"],
             rows["pearson_mean"],
             yerr=rows["pearson_2sd"],
             marker="o",
@@ -50,7 +50,7 @@ def plot_label_correlation(
     ax.set(
         xlabel="weight cosine p = cos(w1, w2)",
         ylabel="label Pearson correlation",
-        xlim=(min(0.35, summary["correlation"].min() - 0.05), 1.02),
+        xlim=(min(0.35, summary["grid"].min() - 0.05), 1.02),
         ylim=(-0.05, 1.05),
         title=title or "Label correlation vs weight cosine",
     )

@@ -33,8 +33,9 @@ def plot_seesaw_map(
     verdicts: pd.DataFrame,
     *,
     panel: str = "architecture",
-    x: str = "correlation",
+    x: str = "grid",
     y: str = "capacity",
+    x_label: str = "correlation",
     title: str = "",
 ) -> Figure:
     """One `seaborn.heatmap` panel per `panel` value: `y` rows × `x` columns, coloured by the
@@ -44,6 +45,7 @@ def plot_seesaw_map(
       verdicts: `seesaw.stats.map_verdicts.map_verdicts` output with columns `panel`, `x`, `y`,
         verdict and seesaw_index.
       panel, x, y: the columns that split panels, columns and rows.
+      x_label: the name of the `x` axis.
       title: the figure's title.
     """
     order = list(VERDICT_COLORS)
@@ -68,6 +70,7 @@ def plot_seesaw_map(
             linewidths=0.5,
             linecolor="white",
         )
+        ax.set_xlabel(x_label)
         ax.set_title(str(name), fontsize=10)
     fig.legend(
         handles=[Patch(color=VERDICT_COLORS[v], label=v.value) for v in order],
@@ -89,13 +92,13 @@ def plot_transfer_by_capacity(
     difference claims of `seesaw.experiments.seesaw_map`), a dashed line at 0.
 
     Args:
-      claims: the map's decided claims (columns model, correlation, task, kind, estimate, low,
+      claims: the map's decided claims (columns model, grid, task, kind, estimate, low,
         high).
       models: model, architecture, capacity (`seesaw.experiments.seesaw_map.capacities`).
       title: the figure's title.
     """
     rows = claims[claims["kind"] == "difference"].merge(models, on="model")
-    tasks, correlations = sorted(rows["task"].unique()), sorted(rows["correlation"].unique())
+    tasks, correlations = sorted(rows["task"].unique()), sorted(rows["grid"].unique())
     fig = Figure(figsize=(3.2 * len(correlations), 2.8 * len(tasks)), layout="constrained")
     axes = fig.subplots(len(tasks), len(correlations), squeeze=False, sharex=True)
     colors = dict(zip(sorted(rows["architecture"].unique()), sns.color_palette("tab10")))
@@ -105,7 +108,7 @@ def plot_transfer_by_capacity(
             ticks.append(int(capacity))
     for (i, task), (j, corr) in itertools.product(enumerate(tasks), enumerate(correlations)):
         ax = axes[i][j]
-        cell = rows[(rows["task"] == task) & (rows["correlation"] == corr)]
+        cell = rows[(rows["task"] == task) & (rows["grid"] == corr)]
         for arch, line in cell.sort_values("capacity").groupby("architecture"):
             ax.errorbar(
                 line["capacity"],

@@ -30,20 +30,20 @@ def plot_seesaw_scatter(
     into PLE's quadrants.
 
     Args:
-      summary: `score_summary` rows (model, correlation, omega, main, task, metric, n, mean, low,
+      summary: `score_summary` rows (model, grid, omega, main, task, metric, n, mean, low,
         high).
       baseline: the single-task model's label.
       title: figure title.
       x_task, y_task: the tasks on the axes.
     """
-    correlations = sorted(summary["correlation"].unique())
+    correlations = sorted(summary["grid"].unique())
     models = list(dict.fromkeys(summary["model"]))
     colors = _colors(models)
     fig, axes = panel_grid(len(correlations), 3, (5.2, 4.4))
     x_metric = summary.loc[summary["task"] == x_task, "metric"].iloc[0]
     y_metric = summary.loc[summary["task"] == y_task, "metric"].iloc[0]
     for ax, corr in zip(axes, correlations):
-        at = summary[summary["correlation"] == corr]
+        at = summary[summary["grid"] == corr]
         for model in models:
             rows = at[at["model"] == model]
             x = rows[rows["task"] == x_task].set_index(["omega", "main"])
@@ -111,19 +111,19 @@ def plot_mtl_gain(
     an "average" panel, with 95% intervals over runs; the paper's readings as black outlines.
 
     Args:
-      gains: `gain_summary` rows (model, correlation as text, task, n, mean, low, high).
+      gains: `gain_summary` rows (model, grid as text, task, n, mean, low, high).
       title: figure title.
       models: the models to draw, in order (default: all, in table order).
-      readings: optional paper readings (model, correlation, task, gain), drawn beside ours.
+      readings: optional paper readings (model, grid, task, gain), drawn beside ours.
     """
     models = models or list(dict.fromkeys(gains["model"]))
     colors = _colors(models)
-    panels = list(dict.fromkeys(gains["correlation"]))
+    panels = list(dict.fromkeys(gains["grid"]))
     panels = [p for p in panels if p != "average"] + (["average"] if "average" in panels else [])
     fig, axes = panel_grid(len(panels), 3, (5.0, 3.6))
     width = 0.8 / len(models)
     for ax, panel in zip(axes, panels):
-        at = gains[gains["correlation"] == panel]
+        at = gains[gains["grid"] == panel]
         tasks = list(dict.fromkeys(at["task"]))
         for i, model in enumerate(models):
             rows = at[at["model"] == model].set_index("task").reindex(tasks)
@@ -138,7 +138,7 @@ def plot_mtl_gain(
             )
             ax.errorbar(x, rows["mean"], yerr=err, fmt="none", ecolor="k", lw=0.7, capsize=1.5)
             if readings is not None:
-                paper = readings[(readings["model"] == model) & (readings["correlation"] == panel)]
+                paper = readings[(readings["model"] == model) & (readings["grid"] == panel)]
                 paper = paper.set_index("task").reindex(tasks)["gain"]
                 ax.scatter(
                     x,

@@ -4,7 +4,7 @@
 Each draws one task, given by the caller (MMoE Figs. 3-5 show task 1 only: the paper's two tasks
 are symmetric), on held-out data: the logged curve is the validation loss, the histogram the final
 test loss. Diverged runs are left out of every mean and band and counted in the legend or panel
-title. "correlation" in titles and legends is the `correlation` column of the tables: the
+title. "grid" in titles and legends is the `correlation` column of the tables: the
 experiment's grid value, the weight cosine p of MMoE Eq. 2 unless its config sets
 `correlation_is = "pearson"` (then the target label Pearson correlation).
 """
@@ -18,8 +18,8 @@ from matplotlib.figure import Figure
 
 
 def _runs(final: pd.DataFrame) -> pd.DataFrame:
-    """One row per (model, correlation, run) with its diverged flag."""
-    runs = final[["model", "correlation", "run", "diverged_at"]].drop_duplicates()
+    """One row per (model, grid, run) with its diverged flag."""
+    runs = final[["model", "grid", "run", "diverged_at"]].drop_duplicates()
     return runs.assign(diverged=runs["diverged_at"] >= 0)
 
 
@@ -29,9 +29,9 @@ def curve_summary(
     """Mean and quartiles over non-diverged runs of task `task`'s loss, per model, weight cosine p
     (`correlation`) and step."""
     runs = _runs(final)
-    ok = runs.loc[~runs["diverged"], ["model", "correlation", "run"]]
+    ok = runs.loc[~runs["diverged"], ["model", "grid", "run"]]
     rows = curves[(curves["task"] == task) & (curves["split"] == split)].merge(ok)
-    grouped = rows.groupby(["model", "correlation", "step"], sort=False)["loss"]
+    grouped = rows.groupby(["model", "grid", "step"], sort=False)["loss"]
     return pd.DataFrame(
         {
             "mean": grouped.mean(),
@@ -64,17 +64,17 @@ def plot_loss_curves(
     """
     summary = curve_summary(curves, final, task=task)
     runs = _runs(final)
-    diverged = runs.groupby(["model", "correlation"])["diverged"].sum()
+    diverged = runs.groupby(["model", "grid"])["diverged"].sum()
     single = runs["model"].nunique() == 1
-    panel_key, line_key = ("model", "correlation") if single else ("correlation", "model")
+    panel_key, line_key = ("model", "grid") if single else ("grid", "model")
     panels = list(dict.fromkeys(runs[panel_key]))
     fig = Figure(figsize=(max(6.0, 4.2 * len(panels)), 3.8), layout="constrained")
     axes = fig.subplots(1, len(panels), sharey=True, squeeze=False)
     for ax, panel in zip(axes[0], panels):
         cells = runs[runs[panel_key] == panel].groupby(line_key, sort=False)
         for line, cell in cells:
-            model, corr = cell["model"].iloc[0], cell["correlation"].iloc[0]
-            rows = summary[(summary["model"] == model) & (summary["correlation"] == corr)]
+            model, corr = cell["model"].iloc[0], cell["grid"].iloc[0]
+            rows = summary[(summary["model"] == model) & (summary["grid"] == corr)]
             name = f"corr. {line}" if single else str(line)
             bad = int(diverged[(model, corr)])
             label = f"{name} (n={len(cell) - bad}, {bad} diverged)"
@@ -117,14 +117,14 @@ def plot_final_loss_histograms(
     """
     rows = final[(final["task"] == task) & (final["split"] == "test") & (final["metric"] == metric)]
     models = list(dict.fromkeys(rows["model"]))
-    correlations = sorted(rows["correlation"].unique())
+    correlations = sorted(rows["grid"].unique())
     bins = np.arange(0, max_loss + 1e-9, bin_width)
     colors = sns.color_palette(n_colors=len(models))
     fig = Figure(figsize=(3.2 * len(correlations), 2.4 * len(models)), layout="constrained")
     axes = fig.subplots(len(models), len(correlations), sharex=True, sharey=True, squeeze=False)
     for i, model in enumerate(models):
         for j, corr in enumerate(correlations):
-            cell = rows[(rows["model"] == model) & (rows["correlation"] == corr)]
+            cell = rows[(rows["model"] == model) & (rows["grid"] == corr)]
             ok = cell.loc[cell["diverged_at"] < 0, "value"].to_numpy()
             ax = axes[i, j]
             if len(ok):
@@ -166,11 +166,11 @@ def plot_paired_curves(diffs: pd.DataFrame, title: str = "", metric: str = "mse"
       title: figure title.
       metric: the loss's name, for the axis label.
     """
-    correlations = sorted(diffs["correlation"].unique())
+    correlations = sorted(diffs["grid"].unique())
     fig = Figure(figsize=(4.6 * len(correlations), 3.8), layout="constrained")
     axes = np.atleast_1d(fig.subplots(1, len(correlations), sharey=True))
     for ax, corr in zip(axes, correlations):
-        at = diffs[diffs["correlation"] == corr]
+        at = diffs[diffs["grid"] == corr]
         for (a, b), rows in at.groupby(["a", "b"], sort=False):
             rows = rows.sort_values("step")
             line = ax.plot(rows["step"], rows["mean"], label=f"{a} − {b}")[0]

@@ -124,7 +124,7 @@ def transfer_flags(decided: pd.DataFrame, by: Sequence[str], task: str = "task")
     Args:
         decided: Output of `seesaw.stats.family.decide` over gain claims (difference claims whose
             ``keys`` include the columns `by` and `task`), decided as one family.
-        by: Columns that identify a comparison, e.g. ["architecture", "correlation"].
+        by: Columns that identify a comparison, e.g. ["architecture", "grid"].
         task: Column that names the task; every comparison must have exactly two tasks.
 
     Returns:

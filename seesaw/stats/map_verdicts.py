@@ -76,7 +76,7 @@ def map_verdicts(decided: pd.DataFrame, by: Sequence[str], task: str = "task") -
         decided: `decide`'s output over, per cell and task, one difference claim and at most one
             non-inferiority claim on the same transfer (their ``keys`` hold `by` and `task`); a
             task without one (no margin could be set) is not non-inferior.
-        by: Columns that identify a cell (e.g. ["architecture", "capacity", "correlation"]).
+        by: Columns that identify a cell (e.g. ["architecture", "capacity", "grid"]).
         task: Column naming the task; every cell has exactly two tasks.
 
     Returns:

@@ -23,6 +23,7 @@ from seesaw.errors import ConfigError
 from seesaw.sweep.cells import CellContext
 from seesaw.sweep.config import check_correlations
 from seesaw.sweep.estimate import CellWork
+from seesaw.sweep.tables import GRID
 from seesaw.validate import check_choice, check_int, check_name, invalid
 
 
@@ -179,8 +180,9 @@ def cell_work(config: LabelCorrelationConfig, label: str) -> CellWork:
 
 
 def summarize(trials: pd.DataFrame) -> pd.DataFrame:
-    """Mean and 2σ (sample standard deviation over trials) per generator and correlation."""
-    grouped = trials.groupby(["generator", "correlation"], sort=True)
+    """Mean and 2σ (sample standard deviation over trials) per generator and weight cosine, of
+    a loaded `trials` table (the weight cosine in column `GRID`)."""
+    grouped = trials.groupby(["generator", GRID], sort=True)
     out = grouped[["pearson", "spearman"]].agg(["mean", "std", "count"])
     out.columns = [f"{a}_{b}" for a, b in out.columns]
     for metric in ("pearson", "spearman"):

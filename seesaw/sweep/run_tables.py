@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from seesaw.data.kinds import TASK_KINDS
+from seesaw.sweep.tables import GRID
 
 FINAL_BLOCKS = ("split", "task", "metric")
 CURVES_BLOCKS = ("split",)
@@ -105,11 +106,11 @@ def merge_runs(
 
 
 def all_diverged(final: pd.DataFrame, grid: str = "correlation") -> list[str]:
-    """The (model, grid point) groups of a `final` table whose every run diverged, described;
-    `grid` names its grid column ("group" for Census-Income)."""
-    runs = final[["model", "lr", grid, "run", "diverged_at"]].drop_duplicates()
+    """The (model, grid point) groups of a loaded `final` table (grid column `GRID`) whose every
+    run diverged, described; `grid` names the grid axis in words ("group" for Census-Income)."""
+    runs = final[["model", "lr", GRID, "run", "diverged_at"]].drop_duplicates()
     out = []
-    for (model, point), rows in runs.groupby(["model", grid], sort=False):
+    for (model, point), rows in runs.groupby(["model", GRID], sort=False):
         if (rows["diverged_at"] >= 0).all():
             rates = ", ".join(f"{lr:g}" for lr in sorted(set(rows["lr"])))
             out.append(

@@ -17,6 +17,12 @@ _RUN = {"model": "str", "lr": "finite", "correlation": "finite", "run": "int"}
 # sweeps with the task group in place of the correlation: their grid axis is a task group.
 _GRID, _GROUP = "correlation", {"group": "int"}
 
+GRID = "grid"
+"""The grid axis of a table as the analyses read it (`seesaw.experiments.run.Run.table`): the
+column the files store as `correlation` (the grid value of a synthetic sweep, in the quantity its
+config's `correlation_is` names) or `group` (a Census-Income task group), renamed on load and
+back on writing, so that no file changes."""
+
 SCHEMAS: dict[str, dict[str, str]] = {
     # Label-correlation kind (MMoE Fig. 2).
     "trials": {

@@ -91,6 +91,7 @@ from seesaw.sweep.run_tables import (
 )
 from seesaw.sweep.select import select
 from seesaw.sweep.stopping import STOPS, stop_at_best, stops_table
+from seesaw.sweep.tables import GRID
 from seesaw.train.engine import Trainer, TrainSpec
 from seesaw.train.runs import (
     GRID_VALUE_SCALE,
@@ -371,6 +372,14 @@ class TrainExperimentConfig(TrainingProtocol):
         """The data family (u1, u2, α, β) of seed `seed` (default: `family_seed`)."""
         seed = self.family_seed if seed is None else seed
         return make_family(jax.random.key(seed), self.data.generator_config())
+
+
+def grid_quantity(config: TrainExperimentConfig) -> str:
+    """What the grid values are: "weight_cosine", or the correlation a "pearson" grid targets,
+    "pearson" or "latent_pearson" (`seesaw.data.calibrate.controlled_statistic`)."""
+    if config.correlation_is == "weight_cosine":
+        return "weight_cosine"
+    return controlled_statistic(config.data.task_config())
 
 
 def read_stored_config(saved: dict[str, Any]) -> dict[str, Any]:
@@ -713,16 +722,16 @@ def constant_losses(
     config: TrainExperimentConfig, calibration: pd.DataFrame | None = None
 ) -> pd.DataFrame:
     """Each task's loss of the best constant predictor, C_k of `seesaw.data.loss_scales`, per
-    grid point (and data family): columns correlation, [family,] task, constant. `calibration`
-    is the `calibration` table of a "pearson" grid."""
+    grid point (and data family), for the analyses: columns `GRID`, [family,] task, constant.
+    `calibration` is the loaded `calibration` table of a "pearson" grid (grid column `GRID`)."""
+    if calibration is not None:
+        calibration = calibration.rename(columns={GRID: "correlation"})
     rows = []
     for family in config.families:
         for point in config.correlations:
             scales = _loss_scales(config, family, point, lambda cell, table: calibration)
             for task, constant in enumerate(scales[1]):
-                rows.append(
-                    {"correlation": point, "family": family, "task": task, "constant": constant}
-                )
+                rows.append({GRID: point, "family": family, "task": task, "constant": constant})
     table = pd.DataFrame(rows)
     return table if config.family_seeds else table.drop(columns="family")
 
