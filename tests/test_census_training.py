@@ -6,16 +6,10 @@ choice."""
 import numpy as np
 import pandas as pd
 import pytest
-from census_rows import write_census_files
 
 from seesaw.errors import ConfigError
 from seesaw.experiments.kinds import load_experiment
-from seesaw.sweep.census_training import (
-    CensusDataConfig,
-    CensusExperimentConfig,
-    census_sources,
-    choose,
-)
+from seesaw.sweep.census_training import CensusExperimentConfig, choose
 from seesaw.sweep.config import from_dict
 from seesaw.sweep.store import load_config, load_table
 
@@ -121,18 +115,6 @@ def test_diverged_runs_are_left_out_and_ties_go_to_the_smaller_rate_and_earlier_
     assert _chosen(choose(curves, "mean", 0.5)) == [(0.2, 10), (0.2, 10)]
     everything = _curves({(0.1, 10): [(0.8, 0.8)]}, diverged={(0.1, 0)})
     assert _chosen(choose(everything, "own", 0.1)) == [(0.1, 10), (0.1, 10)]
-
-
-def test_subsamples_are_the_requested_sizes(tmp_path):
-    write_census_files(tmp_path, num_train=120, num_test=60)
-    data = CensusDataConfig(path=str(tmp_path), train_rows=50, eval_rows=20)
-    arrays = {g: source.arrays for g, source in census_sources(data, (1, 2)).items()}
-    for group in (1, 2):
-        assert arrays[group].x_train.shape == (50, arrays[1].x_train.shape[1])
-        assert arrays[group].mask_val.sum(0).tolist() == [20, 20]
-    # Both groups read the same inputs; their first task differs.
-    np.testing.assert_array_equal(arrays[1].x_train, arrays[2].x_train)
-    assert not np.array_equal(arrays[1].y_train[:, 0], arrays[2].y_train[:, 0])
 
 
 def test_each_task_trains_at_its_choice(census_results):

@@ -118,7 +118,7 @@ def test_each_kind_says_what_its_cells_compute(tmp_path, monkeypatch):
 
 @pytest.fixture(autouse=True)
 def _fresh_census_sources():
-    from seesaw.sweep.census_training import census_sources
+    from seesaw.data.census_source import census_sources
 
     census_sources.cache_clear()
     yield
