@@ -20,7 +20,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from seesaw.experiments import figures
-from seesaw.experiments.kinds import PROTOCOL
+from seesaw.experiments.kinds import HORIZON, PROTOCOL
 from seesaw.experiments.run import Run
 from seesaw.papers import census, mmoe, ple
 from seesaw.validate import not_allowed
@@ -70,6 +70,7 @@ ANALYSES: dict[str, Analysis] = {
         tables=_joined(figures.tradeoff_tables, ple.front_tables, ple.fig7_tables),
     ),
     "seesaw_map": Analysis(figures=figures.seesaw_map_figures, tables=figures.map_claim_tables),
+    HORIZON: Analysis(tables=figures.horizon_tables),
     "gates": Analysis(
         figures=figures.gates_figures, tables=_joined(figures.gates_tables, ple.gate_tables)
     ),

@@ -20,7 +20,8 @@ ROOT = Path(__file__).resolve().parents[1]
 # One tier of each claims code path: MTL gains with a binary task and fronts (scatter), PLE
 # Fig. 7's claims and Fieller ratio, the exact family rule and the dip test (Fig. 5 over five
 # data families), per-family bootstraps of two runs (sensitivity), spreads over runs of one
-# family (horizon), Census-Income's statements. `make check-committed` redraws every tier.
+# family (horizon), Census-Income's statements, a horizon check against another tier's margins
+# (horizon_long). `make check-committed` redraws every tier.
 TIERS = [
     ("seesaw_scatter", "paper"),
     ("ple_fig7", "long"),
@@ -28,6 +29,7 @@ TIERS = [
     ("mmoe_fig4", "sensitivity"),
     ("mmoe_fig4", "horizon"),
     ("census", "paper"),
+    ("seesaw_map", "horizon_long"),
 ]
 
 
@@ -43,7 +45,7 @@ def test_claims_tables_regenerate_identically(experiment, tier):
     run = open_experiment(config, tier, ROOT / "results", source=experiment)
     tables = {stem: run.as_stored(table) for stem, table in summary_tables(run).items()}
     stems = [s for s in tables if any(k in s for k in ("claims", "flags", "ratio", "fronts"))]
-    stems += [s for s in tables if s.endswith(("_modality", "_statements", "_floors"))]
+    stems += [s for s in tables if s.endswith(("_modality", "_statements", "_floors", "_horizon"))]
     assert stems
     for stem in stems:
         committed = (ROOT / "figures" / tier / f"{stem}.csv").read_text()

@@ -110,6 +110,18 @@ def test_the_grid_column_is_read_as_grid_and_written_back_under_the_files_name(r
     assert list(grouped.as_stored(grouped.table("final"))) == list(grouped.read_table("final"))
 
 
+def test_another_tier_is_opened_once_and_a_missing_one_is_named(root):
+    run = open_run(root, "tiny", "paper")
+    assert run.at_tier("paper") is run.at_tier("paper")
+    assert run.at_tier("paper").table("final").equals(run.table("final"))
+    with pytest.raises(ResultsError, match="quick"):
+        run.at_tier("quick")
+    built = Run.from_tables(run.config, {}, tiers={"long": run})
+    assert built.at_tier("long") is run
+    with pytest.raises(ResultsError, match="no run at tier 'short'"):
+        built.at_tier("short")
+
+
 def test_a_table_read_is_a_copy_no_analysis_can_change(root):
     run = open_run(root, "tiny", "paper")
     final = run.table("final")

@@ -247,6 +247,8 @@ def test_a_single_task_models_twin_is_itself_so_it_gets_none():
         ({"family_seeds": [1, 2], "family_seed": 3}, "give one of them"),
         ({"family_seeds": [1, 2, 3, 4]}, "models.mmoe.num_runs = 3: fewer runs than the 4"),
         ({"family_seeds": [1, 2, 3]}, "selection_runs = 2: fewer runs than the 3"),
+        ({"horizon_of": "paper"}, "horizon_of = 'paper': .* set twins = true"),
+        ({"horizon_margins_of": "paper"}, "horizon_margins_of = 'paper' without horizon_of"),
     ],
 )
 def test_bad_front_calibration_and_run_settings_fail_before_compute(changes, message):

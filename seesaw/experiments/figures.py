@@ -11,9 +11,14 @@ from matplotlib.figure import Figure
 from seesaw.errors import ResultsError
 from seesaw.experiments import gates, tradeoff
 from seesaw.experiments.floors import bayes_floors, metric_floors
-from seesaw.experiments.kinds import PROTOCOL
+from seesaw.experiments.kinds import HORIZON, PROTOCOL
 from seesaw.experiments.run import Run
-from seesaw.experiments.seesaw_map import capacities, seesaw_map_tables
+from seesaw.experiments.seesaw_map import (
+    capacities,
+    horizon_claims,
+    horizon_table,
+    seesaw_map_tables,
+)
 from seesaw.experiments.summary import architecture_roles, convergence_table, learning_rate_table
 from seesaw.plots.seesaw_map import plot_seesaw_map, plot_transfer_by_capacity
 from seesaw.plots.tradeoff import plot_seesaw_scatter
@@ -27,8 +32,9 @@ symmetric)."""
 
 def _stem(run: Run, suffix: str) -> str:
     """The file stem of a figure: the run's name when its analysis is the only one the run draws,
-    NAME_SUFFIX beside others (so that each keeps its own file)."""
-    drawn = [a for a in run.analyses if a != PROTOCOL]
+    NAME_SUFFIX beside others (so that each keeps its own file). The protocol and a horizon check
+    draw no figure."""
+    drawn = [a for a in run.analyses if a not in (PROTOCOL, HORIZON)]
     return run.name if len(drawn) == 1 else f"{run.name}_{suffix}"
 
 
@@ -135,6 +141,24 @@ def seesaw_map_figures(run: Run) -> dict[str, Figure]:
         f"{run.name}_transfer": plot_transfer_by_capacity(
             tables["claims"], tables["models"], title=run.heading
         ),
+    }
+
+
+def horizon_tables(run: Run) -> dict[str, pd.DataFrame]:
+    """The horizon check of a tier that repeats tier `horizon_of`'s runs at a longer horizon
+    (docs/decision_rules.md §10): per cell and task the mean transfer at both horizons, paired by
+    run, its shift and whether it stays within half the non-inferiority margin (`horizon_table`),
+    and the TOST claims on the shift (`horizon_claims`). The margins are those of tier
+    `horizon_margins_of`'s map claims as their table is written (6 significant digits), so that
+    the check reads the margins a reader of that table sees."""
+    config = run.config
+    margins_of = run.at_tier(config.horizon_margins_of or config.horizon_of)
+    claims = map_tables(margins_of)["claims"]
+    claims = claims.assign(margin=[float(f"{m:.6g}") for m in claims["margin"]])
+    short, long = (map_tables(r)["transfers"] for r in (run.at_tier(config.horizon_of), run))
+    return {
+        f"{run.name}_horizon": horizon_table(short, long, claims),
+        f"{run.name}_horizon_claims": horizon_claims(short, long, claims),
     }
 
 

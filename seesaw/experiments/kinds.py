@@ -33,6 +33,9 @@ PROTOCOL = "protocol"
 """The analysis of a training run's protocol (Bayes floors, convergence, chosen learning rates),
 which every training run lists before its figures, and a view never (its protocol is its
 source's)."""
+HORIZON = "horizon"
+"""The analysis of a horizon check (`horizon_of` of a training config), which a tier that is one
+lists after its figures."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -85,7 +88,7 @@ KINDS: dict[str, Kind] = {
     "train": Kind(
         config_cls=training.TrainExperimentConfig,
         run_cell=training.run_cell,
-        analyses=lambda config: (PROTOCOL, *config.figures),
+        analyses=lambda config: (PROTOCOL, *config.figures, *([HORIZON] * bool(config.horizon_of))),
         memory=budget.training_cell,
         work=training.cell_work,
         failures=lambda table: run_tables.all_diverged(table("final")),

@@ -48,6 +48,7 @@ class Run:
       metadata: the run's stored metadata (versions, commit, dates).
       read_table: table name -> the table (concatenated over cells), read when first asked.
       read_arrays: (cell, name) -> the named arrays a cell kept, read when first asked.
+      open_tier: tier -> the complete run of the same experiment at that tier (`at_tier`).
     """
 
     name: str
@@ -58,6 +59,7 @@ class Run:
     metadata: dict
     read_table: Callable[[str], pd.DataFrame] = dataclasses.field(repr=False)
     read_arrays: Callable[[str, str], dict[str, np.ndarray]] = dataclasses.field(repr=False)
+    open_tier: Callable[[str], Run] = dataclasses.field(repr=False)
     # What was read or computed once: tables, arrays and derived values, shared with the views of
     # this run (`viewed_as`).
     _cache: dict = dataclasses.field(default_factory=dict, repr=False)
@@ -71,6 +73,7 @@ class Run:
         tier: str = "paper",
         arrays: Mapping[tuple[str, str], dict[str, np.ndarray]] | None = None,
         metadata: dict | None = None,
+        tiers: Mapping[str, Run] | None = None,
     ) -> Run:
         """A run of `config` made of in-memory tables (for tests): no files are read.
 
@@ -80,6 +83,7 @@ class Run:
           tier: the tier named in titles.
           arrays: (cell, name) -> the named arrays of that cell.
           metadata: the run's metadata.
+          tiers: tier -> the run of the same experiment at that tier (`at_tier`).
         """
         held = {k: v.copy() for k, v in tables.items()}
         kept = dict(arrays or {})
@@ -94,6 +98,11 @@ class Run:
                 raise ResultsError(f"cell {cell!r} of {config.name} kept no {name!r} arrays")
             return kept[(cell, name)]
 
+        def open_tier(other: str) -> Run:
+            if other not in (tiers or {}):
+                raise ResultsError(f"{config.name} has no run at tier {other!r}")
+            return tiers[other]
+
         return cls(
             name=config.name,
             tier=tier,
@@ -103,6 +112,7 @@ class Run:
             metadata=dict(metadata or {}),
             read_table=read_table,
             read_arrays=read_arrays,
+            open_tier=open_tier,
         )
 
     @property
@@ -147,6 +157,18 @@ class Run:
         """`table`, made from this run's tables, with its grid column under the files' name
         (`correlation`, or `group` for Census-Income): what a summary table is written as."""
         return table.rename(columns={GRID: KINDS[self.config.kind].grid_column})
+
+    def at_tier(self, tier: str) -> Run:
+        """The complete run of the same experiment (a view: its source) at tier `tier`, as
+        stored, opened once.
+
+        Raises:
+          ResultsError: it has no complete run at that tier, with the command that makes one.
+        """
+        key = ("tier", tier)
+        if key not in self._cache:
+            self._cache[key] = self.open_tier(tier)
+        return self._cache[key]
 
     def derived(self, key: str, compute: Callable[[], T]) -> T:
         """A value computed from the run once (a costly one: the Monte Carlo Bayes floors), cached
@@ -202,6 +224,7 @@ def open_run(
         metadata=complete_run(results_root, name, tier),
         read_table=partial(load_table, results_root, name, tier),
         read_arrays=partial(load_arrays, results_root, name, tier),
+        open_tier=partial(open_run, results_root, name),
     )
 
 

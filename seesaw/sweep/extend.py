@@ -26,7 +26,7 @@ from seesaw.sweep.config import from_dict, to_dict
 from seesaw.sweep.training import TrainExperimentConfig, held_runs, read_stored_config
 
 # Keys no stored run depends on: a config that extends a result may change them.
-UNTRAINED = ("title", "figures", "roles", "only_models")
+UNTRAINED = ("title", "figures", "roles", "only_models", "horizon_of", "horizon_margins_of")
 # Keys an extension may grow, compared on their own (`_correlation_differences`,
 # `_model_differences`); the top-level `num_runs` counts through each model's runs.
 GROWING = ("correlations", "num_runs", "models")

@@ -226,6 +226,12 @@ class TrainExperimentConfig(TrainingProtocol):
         `seesaw.sweep.extend`) or "grid_index" (by its place in `correlations`: the scheme of
         results stored before "grid_value", which the built-in experiments keep so that their
         committed results stay theirs; runs and models can be added, correlations cannot).
+      horizon_of: a horizon check (docs/decision_rules.md §10): the tier of this experiment
+        whose runs this tier repeats at a longer horizon (the same keys); this tier then also
+        writes the shift of each cell's mean transfer between the two and the TOST claims on it
+        (`seesaw.experiments.figures.horizon_tables`). Empty: none.
+      horizon_margins_of: the tier whose map claims give the check's non-inferiority margins
+        (default `horizon_of`).
     """
 
     KIND: ClassVar[str] = "train"
@@ -245,9 +251,21 @@ class TrainExperimentConfig(TrainingProtocol):
     stop: str = "last"
     leave_out_failed: bool = False
     map_statistic: str = "mean"
+    horizon_of: str = ""
+    horizon_margins_of: str = ""
 
     def __post_init__(self):
         super().__post_init__()
+        if self.horizon_of and not self.twins:
+            raise ConfigError(
+                f"horizon_of = {self.horizon_of!r}: a horizon check compares transfers against "
+                "each model's twins: set twins = true"
+            )
+        if self.horizon_margins_of and not self.horizon_of:
+            raise ConfigError(
+                f"horizon_margins_of = {self.horizon_margins_of!r} without horizon_of: name the "
+                "tier whose runs this tier repeats"
+            )
         check_choice("stop", self.stop, STOPS)
         check_bool("leave_out_failed", self.leave_out_failed)
         check_choice("map_statistic", self.map_statistic, MAP_STATISTICS)
