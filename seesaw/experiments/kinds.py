@@ -88,7 +88,9 @@ KINDS: dict[str, Kind] = {
     "train": Kind(
         config_cls=training.TrainExperimentConfig,
         run_cell=training.run_cell,
-        analyses=lambda config: (PROTOCOL, *config.figures, *([HORIZON] * bool(config.horizon_of))),
+        analyses=lambda config: (
+            (PROTOCOL, *config.figures) + ((HORIZON,) if config.horizon_of else ())
+        ),
         memory=budget.training_cell,
         work=training.cell_work,
         failures=lambda table: run_tables.all_diverged(table("final")),

@@ -5,9 +5,9 @@ arrays when first asked, each once (checked against its schema by `seesaw.sweep.
 analysis is a function of the `Run` (`seesaw.analyses`). The grid axis is read under one name,
 `GRID` ("grid"), whatever the files call it (`correlation`, or `group` for Census-Income), and
 `Run.grid_is` says what it holds; `Run.as_stored` gives a table written from it the files' name
-back. `open_experiment` opens the
-run a loaded config draws: a view's is its source's run under the view's name, title and
-analyses. `Run.from_tables` builds a run from DataFrames, with no files, for tests.
+back. `open_experiment` opens the run a loaded config draws: a view's is its source's run under
+the view's name, title and analyses. `Run.from_tables` builds a run from DataFrames, with no
+files, for tests.
 """
 
 from __future__ import annotations
