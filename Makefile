@@ -42,7 +42,8 @@ COMMITTED := mmoe_fig2:paper mmoe_fig3:paper mmoe_fig4:paper mmoe_fig4:horizon m
 	seesaw_map:control_b seesaw_map:control_b_horizon seesaw_map:control_c seesaw_map:control_c_horizon \
 	seesaw_map:control_c_long seesaw_map:mechanism_equal seesaw_map:mechanism_capacity seesaw_map:paper_es \
 	seesaw_map:knob_links seesaw_map:knob_scale seesaw_map:knob_complexity \
-	seesaw_scatter:balanced_es seesaw_map:knob_scale_map seesaw_scatter:balanced_horizon
+	seesaw_scatter:balanced_es seesaw_map:knob_scale_map seesaw_scatter:balanced_horizon \
+	seesaw_map:knob_links_map seesaw_map:knob_complexity_map
 
 check-committed: $(VENV)/.installed
 	for spec in $(COMMITTED); do \

@@ -25,7 +25,8 @@ from pathlib import Path
 
 results = Path("../results")  # the results folder, relative to this notebook
 experiment = "seesaw_map"
-# "paper_es" (the early-stopped map), "knob_scale_map" (task 2's labels x 3), "paper" or "quick"
+# "paper_es" (the early-stopped map), "knob_scale_map" (task 2's labels x 3), "knob_links_map",
+# "knob_complexity_map" (the other knobs), "paper" or "quick"
 tier = "paper_es"
 
 # %%
