@@ -46,7 +46,8 @@ def integer_groups(table: pd.DataFrame) -> pd.DataFrame:
 
 def score_summary(scores: pd.DataFrame) -> pd.DataFrame:
     """Mean test AUC with its 95% t-interval over non-diverged runs, per model, group and task,
-    with the task's name: columns model, group, task, task_name, n, n_diverged, mean, low, high."""
+    with the task's name: columns model, grid (group), task, task_name, n, n_diverged,
+    mean, low, high."""
     summary = integer_groups(tradeoff.score_summary(scores))
     names = [GROUPS[g][t] for g, t in zip(summary["grid"], summary["task"])]
     columns = ["model", "grid", "task", "task_name", "n", "n_diverged", "mean", "low", "high"]

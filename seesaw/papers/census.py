@@ -104,13 +104,13 @@ def census_claims(scores: pd.DataFrame, roles: dict[str, str]) -> tuple[pd.DataF
 
     Args:
       scores: each run's test AUC, `seesaw.experiments.census_tables.census_scores` (columns
-        model, group, run, diverged, task, value).
+        model, grid (the group), run, diverged, task, value).
       roles: architecture -> model label for the roles the statements name ("single_task",
         "shared_bottom", "mmoe", "ple"); a statement whose roles are missing is not tested.
 
     Returns:
-      (the decided claims, one row per claim with columns statement, group, task, model, other;
-      the verdict of each statement, `statement_verdicts`).
+      (the decided claims, one row per claim with columns statement, grid (group), task,
+      model, other; the verdict of each statement, `statement_verdicts`).
     """
     models = list(dict.fromkeys(scores["model"]))
     groups = sorted(scores["grid"].unique())
@@ -368,8 +368,8 @@ def census_tables(run: Run) -> dict[str, pd.DataFrame]:
 
 
 def paper_means(roles: dict[str, str]) -> pd.DataFrame:
-    """The papers' printed mean AUCs of the models the config has, as rows (model, group, task,
-    source, auc): MMoE Tables 1-2's means, PLE Table 5's AUCs."""
+    """The papers' printed mean AUCs of the models the config has, as rows (model, grid (group),
+    task, source, auc): MMoE Tables 1-2's means, PLE Table 5's AUCs."""
     rows = []
 
     def add(label: str, group: int, source: str, aucs: tuple[float, float]) -> None:

@@ -24,8 +24,9 @@ def plot_census_auc(
     printed means as black marks beside ours.
 
     Args:
-      summary: rows (model, group, task, task_name, n, mean, low, high), `score_summary`.
-      paper: rows (model, group, task, source, auc) of the papers' printed means
+      summary: rows (model, grid (the task group), task, task_name, n, mean, low, high),
+        `score_summary`.
+      paper: rows (model, grid, task, source, auc) of the papers' printed means
         (`paper_means`); sources "MMoE Tables 1-2" and "PLE Table 5".
       title: figure title.
       baseline: the single-task model's label, drawn as the line (None: no line).
