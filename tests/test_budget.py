@@ -32,10 +32,10 @@ def test_descriptions():
 
 def test_census_estimate_counts_its_dataset_and_fits_a_laptop():
     census = load_experiment("census", "paper")
-    cells = [budget.census_cell(census, c) for c in census.cells()]
+    cells = [budget.array_cell(census, c) for c in census.cells()]
     assert max(cells) < 4 * 2**30
     quick = load_experiment("census", "quick")
     cell = quick.cells()[0]
-    small = budget.census_cell(quick, cell)
-    full = budget.census_cell(dataclasses.replace(quick, data=census.data), cell)
+    small = budget.array_cell(quick, cell)
+    full = budget.array_cell(dataclasses.replace(quick, data=census.data), cell)
     assert full > small + 300 * 2**20  # 199,523 x 486 float32 inputs, at least

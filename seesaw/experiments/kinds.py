@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 import pandas as pd
 
+from seesaw.data.census_source import CensusDataConfig
 from seesaw.errors import ConfigError, ResultsError
-from seesaw.sweep import budget, census_training, extend, label_correlation, run_tables, training
+from seesaw.sweep import array_training, budget, extend, label_correlation, run_tables, training
 from seesaw.sweep.cells import CellContext
 from seesaw.sweep.config import (
     apply_overrides,
@@ -36,6 +37,17 @@ source's)."""
 HORIZON = "horizon"
 """The analysis of a horizon check (`horizon_of` of a training config), which a tier that is one
 lists after its figures."""
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class CensusExperimentConfig(array_training.ArrayExperimentConfig):
+    """Census-Income (MMoE §6, PLE §5.2): the fixed-data protocol (`seesaw.sweep.array_training`)
+    over the Census-Income data source, both task groups by default."""
+
+    KIND: ClassVar[str] = "census"
+
+    groups: tuple[int, ...] = (1, 2)
+    data: CensusDataConfig = CensusDataConfig()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -99,11 +111,11 @@ KINDS: dict[str, Kind] = {
         grid_is=training.grid_quantity,
     ),
     "census": Kind(
-        config_cls=census_training.CensusExperimentConfig,
-        run_cell=census_training.run_cell,
+        config_cls=CensusExperimentConfig,
+        run_cell=array_training.run_cell,
         analyses=lambda config: ("census",),
-        memory=budget.census_cell,
-        work=census_training.cell_work,
+        memory=budget.array_cell,
+        work=array_training.cell_work,
         failures=lambda table: run_tables.all_diverged(table("final"), grid="group"),
         grid_column="group",
         grid_is=lambda config: "task_group",

@@ -49,21 +49,21 @@ def training_cell(config: Any, cell: str) -> float:
     return runs * per_run
 
 
-def census_cell(config: Any, cell: str) -> float:
-    """Peak memory (bytes) of one cell of the Census-Income experiment
-    (`seesaw.sweep.census_training`): its runs, plus the dataset, one copy per device."""
+def array_cell(config: Any, cell: str) -> float:
+    """Peak memory (bytes) of one cell of a fixed-data experiment (`seesaw.sweep.array_training`:
+    Census-Income): its runs, plus the dataset, one copy per device."""
     rows, width = config.data.rows(), config.data.input_dim
     per_run = _run_bytes(
         config,
         config.model(Cell.parse(cell).model),
         input_dim=width,
-        num_tasks=2,
+        num_tasks=len(config.data.TASK_KINDS),
         num_val=rows["val"],
         num_test=rows["test"],
         extra_width=0,
     )
     runs = config.steps(cell) // config.num_steps
-    dataset = sum(rows.values()) * (width + 3 * 2) * _FLOAT * _devices()
+    dataset = sum(rows.values()) * (width + 3 * len(config.data.TASK_KINDS)) * _FLOAT * _devices()
     return dataset + runs * per_run
 
 

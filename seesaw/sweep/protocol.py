@@ -1,6 +1,7 @@
 """What every training experiment shares, whatever its data: the models, the learning-rate grid,
 the runs and the training budget, validated once for the synthetic sweeps
-(`seesaw.sweep.training`) and Census-Income (`seesaw.sweep.census_training`) alike."""
+(`seesaw.sweep.training`) and the fixed-data ones (`seesaw.sweep.array_training`: Census-Income)
+alike."""
 
 from __future__ import annotations
 

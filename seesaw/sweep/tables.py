@@ -13,7 +13,7 @@ import pandas as pd
 from pandas.api import types
 
 _RUN = {"model": "str", "lr": "finite", "correlation": "finite", "run": "int"}
-# The training tables of Census-Income (`seesaw.sweep.census_training`) are those of the synthetic
+# The training tables of Census-Income (`seesaw.sweep.array_training`) are those of the synthetic
 # sweeps with the task group in place of the correlation: their grid axis is a task group.
 _GRID, _GROUP = "correlation", {"group": "int"}
 

@@ -1,11 +1,13 @@
-"""The Census-Income experiment kind: every architecture on the papers' real-data benchmark
-(MMoE §6, Tables 1-2; PLE §5.2, Table 5), per task group, runs vmapped: a config of the shared
-protocol (`seesaw.sweep.protocol`) over the Census-Income data source
-(`seesaw.data.census_source`), with the one step of MMoE §6.1's protocol the synthetic sweeps do
-not take, the number of training steps chosen on validation beside the learning rate.
+"""The fixed-data experiment kind: every architecture on a dataset of fixed arrays, per task
+group, runs vmapped (Census-Income, MMoE §6 and PLE §5.2, is one: `seesaw.experiments.kinds`'
+`CensusExperimentConfig`, this protocol over `seesaw.data.census_source`). A config of the shared
+protocol (`seesaw.sweep.protocol`) over a data config that gives each task group's
+`ArraySource` (`ArrayData`), with the one step of MMoE §6.1's protocol the synthetic sweeps do
+not take: the number of training steps chosen on validation beside the learning rate. Its tasks
+are binary (the choice is made on validation AUC).
 
-The grid axis is the task group: every table has an integer column `group` (1: income + never
-married; 2: education + never married) where the synthetic sweeps have `correlation`.
+The grid axis is the task group: every table has an integer column `group` where the synthetic
+sweeps have `correlation`. Task `data.MAIN_TASK` of a group is its main task.
 
 Protocol, the same for every model (the single-task one included), per group and model:
 
@@ -14,7 +16,7 @@ Protocol, the same for every model (the single-task one included), per group and
   §6.1 tunes "learning rate and number of training steps" on validation; the chosen (rate, step)
   maximises the mean over non-diverged runs of the validation objective:
 
-  - `select_on = "mean"`: the mean AUC of the two tasks (every task counts);
+  - `select_on = "mean"`: the mean AUC of the tasks (every task counts);
   - `select_on = "main"`: the main task's AUC (MMoE §6.1's tuning objective);
   - a model whose tasks share no parameter (the single-task model: one network per task) is
     tuned per task on that task's own AUC, since MMoE §6.1 tunes single-task models "separately
@@ -37,15 +39,13 @@ import dataclasses
 import functools
 import time
 from collections.abc import Callable
-from typing import ClassVar
+from typing import Any, ClassVar, Protocol
 
 import jax.numpy as jnp
 import numpy as np
 import pandas as pd
 
 from seesaw.data import ArraySource
-from seesaw.data.census import GROUPS
-from seesaw.data.census_source import CENSUS_KINDS, MAIN_TASK, CensusDataConfig, census_sources
 from seesaw.errors import ConfigError
 from seesaw.models import get_architecture
 from seesaw.sweep.cells import Cell, CellContext
@@ -60,29 +60,56 @@ from seesaw.validate import check_choice, check_int, invalid
 SELECT_ON = ("mean", "main")
 
 
-@dataclasses.dataclass(frozen=True, kw_only=True)
-class CensusExperimentConfig(TrainingProtocol):
-    """Census-Income (MMoE §6, PLE §5.2): the protocol of `TrainingProtocol` per task group.
+class ArrayData(Protocol):
+    """What a fixed-data experiment needs of its data config (`seesaw.data.census_source`'s
+    `CensusDataConfig` is one).
 
     Attributes:
-      groups: the task groups trained (MMoE §6.1), each 1 or 2.
-      data: the Census-Income data.
+      GROUPS: the task groups the data have.
+      TASK_KINDS: the kinds of a group's tasks (binary).
+      MAIN_TASK: a group's main task (`select_on = "main"`).
+      input_dim: encoded input columns.
+    """
+
+    GROUPS: ClassVar[tuple[int, ...]]
+    TASK_KINDS: ClassVar[tuple[str, ...]]
+    MAIN_TASK: ClassVar[int]
+
+    @property
+    def input_dim(self) -> int: ...
+
+    def rows(self) -> dict[str, int]:
+        """Training, validation and test rows of a run, before any file is read (memory guard)."""
+        ...
+
+    def sources(self, groups: tuple[int, ...]) -> dict[int, ArraySource]:
+        """Each group's data source, read once per process."""
+        ...
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class ArrayExperimentConfig(TrainingProtocol):
+    """A fixed-data experiment: the protocol of `TrainingProtocol` per task group; a kind
+    subclasses it with its `data` config (an `ArrayData`) and its `KIND`.
+
+    Attributes:
+      groups: the task groups trained, each one of `data.GROUPS`.
+      data: the data config.
       select_on: the validation objective of the multi-task models, "mean" or "main" (module
         docstring).
     """
 
-    KIND: ClassVar[str] = "census"
-
-    groups: tuple[int, ...] = (1, 2)
-    data: CensusDataConfig = CensusDataConfig()
+    groups: tuple[int, ...] = ()
+    data: Any = None
     select_on: str = "mean"
 
     def __post_init__(self):
         super().__post_init__()
+        allowed = tuple(self.data.GROUPS)
         if not self.groups or len(set(self.groups)) != len(self.groups):
-            raise invalid("groups", list(self.groups), "a list of distinct task groups (1, 2)")
+            raise invalid("groups", list(self.groups), f"a list of distinct task groups {allowed}")
         for i, group in enumerate(self.groups):
-            check_int(f"groups[{i}]", group, min(GROUPS), max(GROUPS))
+            check_int(f"groups[{i}]", group, min(allowed), max(allowed))
         check_choice("select_on", self.select_on, SELECT_ON)
         if self.selection_runs and (self.optimizer.schedule != "constant" or self.optimizer.warmup):
             raise ConfigError(
@@ -124,12 +151,12 @@ class CensusExperimentConfig(TrainingProtocol):
 
 
 def run_cell(
-    config: CensusExperimentConfig, cell: str, context: CellContext
+    config: ArrayExperimentConfig, cell: str, context: CellContext
 ) -> dict[str, pd.DataFrame]:
     """Trains one cell's runs and returns its tables (see the module docstring)."""
     cell = Cell.parse(cell)
     group, label = cell.group, cell.model
-    source = census_sources(config.data, tuple(config.groups))[group]
+    source = config.data.sources(tuple(config.groups))[group]
     if cell.phase == "select":
         rates = np.repeat(config.learning_rates, config.selection_runs)
         runs = np.tile(np.arange(config.selection_runs), len(config.learning_rates))
@@ -150,7 +177,7 @@ def run_cell(
         index = _index(label, group, rates, runs, steps, out)
         tables.append(
             {
-                "final": _tasks(final_table(CENSUS_KINDS, index, out), tasks),
+                "final": _tasks(final_table(config.data.TASK_KINDS, index, out), tasks),
                 "curves": _tasks(curves_table(config.log_every, index, out, with_auc=True), tasks),
                 "gates": gates_table(index, out),
             }
@@ -158,7 +185,7 @@ def run_cell(
     return {name: pd.concat([t[name] for t in tables], ignore_index=True) for name in tables[0]}
 
 
-def cell_work(config: CensusExperimentConfig, cell: str) -> CellWork:
+def cell_work(config: ArrayExperimentConfig, cell: str) -> CellWork:
     """What one cell computes, for the measured estimate (`seesaw.sweep.estimate`), and its
     other work done once and timed (reading and encoding the files, on the first cell; its
     trainers and run keys).
@@ -171,7 +198,7 @@ def cell_work(config: CensusExperimentConfig, cell: str) -> CellWork:
     """
     start = time.perf_counter()
     cell = Cell.parse(cell)
-    source = census_sources(config.data, tuple(config.groups))[cell.group]
+    source = config.data.sources(tuple(config.groups))[cell.group]
     if cell.phase == "select":
         runs = config.selection_runs * len(config.learning_rates)
         programs = (Program(Trainer(config.spec(cell.model), source), runs),)
@@ -179,7 +206,7 @@ def cell_work(config: CensusExperimentConfig, cell: str) -> CellWork:
         independent = get_architecture(config.model(cell.model).arch).independent_tasks
         tasks, steps = 1, config.num_steps
         if config.selection_runs:
-            tasks = len(CENSUS_KINDS) if independent else 1
+            tasks = len(config.data.TASK_KINDS) if independent else 1
             steps = config.log_every * ((config.num_steps // config.log_every + 2) // 2)
         runs = config.runs(cell.model)
         programs = (Program(Trainer(config.spec(cell.model, steps), source), runs),) * tasks
@@ -192,7 +219,7 @@ def _scaled(progress: Callable[[int], None], scale: float, units: int) -> None:
 
 
 def _train(
-    config: CensusExperimentConfig,
+    config: ArrayExperimentConfig,
     label: str,
     group: int,
     source: ArraySource,
@@ -236,7 +263,7 @@ def _tasks(table: pd.DataFrame, tasks: list[int]) -> pd.DataFrame:
 
 
 def selection_tables(
-    config: CensusExperimentConfig, label: str, index: pd.DataFrame, out: dict[str, np.ndarray]
+    config: ArrayExperimentConfig, label: str, index: pd.DataFrame, out: dict[str, np.ndarray]
 ) -> dict[str, pd.DataFrame]:
     """The `selection_curves` (every selection run's validation AUC and BCE per task at every
     logged step) and `selected` (`choose`) tables of a selection cell."""
@@ -259,11 +286,13 @@ def selection_tables(
     objective = "own" if independent else config.select_on
     return {
         "selection_curves": curves,
-        "selected": choose(curves, objective, config.max_diverged),
+        "selected": choose(curves, objective, config.max_diverged, config.data.MAIN_TASK),
     }
 
 
-def choose(curves: pd.DataFrame, objective: str, max_diverged: float) -> pd.DataFrame:
+def choose(
+    curves: pd.DataFrame, objective: str, max_diverged: float, main_task: int = 0
+) -> pd.DataFrame:
     """Chooses the learning rate and number of steps of each task on validation AUC
     (`seesaw.sweep.select`).
 
@@ -273,6 +302,7 @@ def choose(curves: pd.DataFrame, objective: str, max_diverged: float) -> pd.Data
         rate: "mean" (the mean AUC over tasks: one choice for all), "main" (the main task's AUC:
         one choice for all) or "own" (each task's own AUC: one choice per task).
       max_diverged: largest fraction of diverged runs for a rate to be eligible.
+      main_task: the task "main" maximises (the data's `MAIN_TASK`).
 
     Returns:
       The `selected` table: per task, learning rate and logged step, the objective's mean over
@@ -288,7 +318,7 @@ def choose(curves: pd.DataFrame, objective: str, max_diverged: float) -> pd.Data
         if wide.empty:  # every run diverged: nothing to choose on
             scores = runs.assign(score=np.nan)
         else:
-            values = {"mean": wide.mean(axis=1), "main": wide[MAIN_TASK], "own": wide[task]}
+            values = {"mean": wide.mean(axis=1), "main": wide[main_task], "own": wide[task]}
             values = values[objective].rename("score").reset_index()
             scores = runs.merge(values, on=["lr", "step", "run"], how="left")
         points = select(scores, max_diverged, higher_is_better=True)
@@ -302,14 +332,15 @@ def choose(curves: pd.DataFrame, objective: str, max_diverged: float) -> pd.Data
 
 
 def _choices(
-    config: CensusExperimentConfig,
+    config: ArrayExperimentConfig,
     label: str,
     group: int,
     previous: Callable[[str, str], pd.DataFrame],
 ) -> dict[int, tuple[float, int]]:
     """Task -> (learning rate, number of steps) of the main runs of `label` in `group`."""
     if not config.selection_runs:
-        return {t: (config.learning_rates[0], config.num_steps) for t in range(len(CENSUS_KINDS))}
+        tasks = range(len(config.data.TASK_KINDS))
+        return {t: (config.learning_rates[0], config.num_steps) for t in tasks}
     selected = previous(Cell("select", label, group).name, "selected")
     chosen = selected[selected["chosen"]]
     return {

@@ -1,15 +1,15 @@
-"""The Census-Income kind (`seesaw.sweep.census_training`): bad configs fail before compute, the
-learning rate and number of steps are chosen on validation AUC by the stated objective, and the
-tiny run of `conftest.census_results` (raw-format rows, no real data) trains each task at its
-choice."""
+"""The fixed-data kind (`seesaw.sweep.array_training`) on Census-Income: bad configs fail before
+compute, the learning rate and number of steps are chosen on validation AUC by the stated
+objective, and the tiny run of `conftest.census_results` (raw-format rows, no real data) trains
+each task at its choice."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from seesaw.errors import ConfigError
-from seesaw.experiments.kinds import load_experiment
-from seesaw.sweep.census_training import CensusExperimentConfig, choose
+from seesaw.experiments.kinds import CensusExperimentConfig, load_experiment
+from seesaw.sweep.array_training import choose
 from seesaw.sweep.config import from_dict
 from seesaw.sweep.store import load_config, load_table
 
