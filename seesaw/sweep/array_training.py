@@ -105,6 +105,11 @@ class ArrayExperimentConfig(TrainingProtocol):
 
     def __post_init__(self):
         super().__post_init__()
+        if set(self.data.TASK_KINDS) != {"binary"}:
+            raise ConfigError(
+                f"data: task kinds {list(self.data.TASK_KINDS)}; the fixed-data protocol chooses "
+                "on validation AUC, so every task must be binary"
+            )
         allowed = tuple(self.data.GROUPS)
         if not self.groups or len(set(self.groups)) != len(self.groups):
             raise invalid("groups", list(self.groups), f"a list of distinct task groups {allowed}")
