@@ -3,10 +3,14 @@ compute, the learning rate and number of steps are chosen on validation AUC by t
 objective, and the tiny run of `conftest.census_results` (raw-format rows, no real data) trains
 each task at its choice."""
 
+import dataclasses
+from typing import ClassVar
+
 import numpy as np
 import pandas as pd
 import pytest
 
+from seesaw.data.census_source import CensusDataConfig
 from seesaw.errors import ConfigError
 from seesaw.experiments.kinds import CensusExperimentConfig, load_experiment
 from seesaw.sweep.array_training import choose
@@ -150,3 +154,13 @@ def test_each_task_trains_at_its_choice(census_results):
     assert len(mmoe[["lr", "steps"]].drop_duplicates()) == 1  # one choice for both tasks
     single = selected[selected["model"] == "single_task"]
     assert single["objective"].unique().tolist() == ["own"]
+
+
+def test_a_data_config_with_a_non_binary_task_is_refused_before_compute():
+    @dataclasses.dataclass(frozen=True)
+    class WithRegression(CensusDataConfig):
+        TASK_KINDS: ClassVar[tuple[str, ...]] = ("binary", "regression")
+
+    config = from_dict(CensusExperimentConfig, BASE, "cfg")
+    with pytest.raises(ConfigError, match=r"\['binary', 'regression'\].*must be binary"):
+        dataclasses.replace(config, data=WithRegression())
