@@ -110,8 +110,14 @@ def tradeoff_tables(run: Run) -> dict[str, pd.DataFrame]:
 
 def map_tables(run: Run) -> dict[str, pd.DataFrame]:
     """The seesaw map's tables (`seesaw.experiments.seesaw_map`) of a run with twins, against its
-    Bayes floors averaged over data families per task. With `leave_out_failed`, runs that
-    failed a task are left out of its claims (table "failed")."""
+    Bayes floors averaged over data families per task, computed once per run (the map's figures,
+    its claims and a horizon check all read them); each call gets its own copies. With
+    `leave_out_failed`, runs that failed a task are left out of its claims (table "failed")."""
+    tables = run.derived("map_tables", lambda: _map_tables(run))
+    return {name: table.copy() for name, table in tables.items()}
+
+
+def _map_tables(run: Run) -> dict[str, pd.DataFrame]:
     config = run.config
     models = capacities(
         {label: config.model(label) for label in config.models},

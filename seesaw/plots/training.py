@@ -4,9 +4,10 @@
 Each draws one task, given by the caller (MMoE Figs. 3-5 show task 1 only: the paper's two tasks
 are symmetric), on held-out data: the logged curve is the validation loss, the histogram the final
 test loss. Diverged runs are left out of every mean and band and counted in the legend or panel
-title. "grid" in titles and legends is the `correlation` column of the tables: the
-experiment's grid value, the weight cosine p of MMoE Eq. 2 unless its config sets
-`correlation_is = "pearson"` (then the target label Pearson correlation).
+title. "correlation" in titles and legends is the tables' grid column (`grid` as the analyses
+read it, `correlation` in the files): the experiment's grid value, the weight cosine p of MMoE
+Eq. 2 unless its config sets `correlation_is = "pearson"` (then the target label Pearson
+correlation).
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ def _runs(final: pd.DataFrame) -> pd.DataFrame:
 def curve_summary(
     curves: pd.DataFrame, final: pd.DataFrame, split: str = "val", task: int = 0
 ) -> pd.DataFrame:
-    """Mean and quartiles over non-diverged runs of task `task`'s loss, per model, weight cosine p
-    (`correlation`) and step."""
+    """Mean and quartiles over non-diverged runs of task `task`'s loss, per model, grid value
+    (`grid`) and step."""
     runs = _runs(final)
     ok = runs.loc[~runs["diverged"], ["model", "grid", "run"]]
     rows = curves[(curves["task"] == task) & (curves["split"] == split)].merge(ok)
